@@ -1,0 +1,33 @@
+"""sio-spec: validation and AsyncAPI documentation for python-socketio servers.
+
+Attach a :class:`SocketIOSpec` to a ``socketio.Server``, ``socketio.AsyncServer``
+or ``flask_socketio.SocketIO``: payloads declared with pydantic models or type
+hints are validated on the way in and on the way out, and the AsyncAPI document
+is generated from the code.
+"""
+
+from .errors import (
+    ClientAckValidationError,
+    EmitValidationError,
+    RequestValidationError,
+    ResponseValidationError,
+    SpecError,
+    ValidationError,
+)
+from .registry import EventSpec
+from .spec import Info, SocketIOSpec
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ClientAckValidationError",
+    "EmitValidationError",
+    "EventSpec",
+    "Info",
+    "RequestValidationError",
+    "ResponseValidationError",
+    "SocketIOSpec",
+    "SpecError",
+    "ValidationError",
+    "__version__",
+]

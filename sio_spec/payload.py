@@ -1,0 +1,229 @@
+"""Compiled models: one object per declared type, built once, called per message.
+
+A :class:`Payload` wraps either anything pydantic's ``TypeAdapter`` accepts or a
+plain JSON Schema ``dict``. It validates a value, dumps it to something the
+Socket.IO packet encoder can send (JSON-compatible values, ``bytes`` kept as
+binary attachments) and gives its JSON Schema for the documentation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
+
+import pydantic
+import pydantic_core
+
+from .errors import ErrorDetail
+
+SchemaMode = Literal["validation", "serialization"]
+
+# Labels pydantic puts in ``loc`` for union members; they name types, not input.
+_TYPE_LABELS = frozenset(
+    {"int", "str", "float", "bool", "bytes", "none", "list", "dict", "tuple", "set",
+     "frozenset", "decimal", "date", "datetime", "time", "timedelta", "uuid", "url",
+     "literal", "enum", "any", "is-instance", "json", "[key]"}
+)
+
+
+class PayloadInvalid(Exception):
+    """Raised by :meth:`Payload.validate`; carries sanitized error details."""
+
+    def __init__(self, details: list[ErrorDetail]) -> None:
+        super().__init__(f"{len(details)} validation error(s)")
+        self.details = details
+
+
+def _collect_names(schema: Any, into: set[str]) -> None:
+    """Gather every string of a JSON Schema: property names, titles, enum values.
+
+    Locations in error reports keep only these; any other string in a location
+    came from the client (an unknown key) and is masked.
+    """
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str):
+                    into.add(key)
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            into.add(node)
+
+
+def _mask_loc(loc: Iterable[Any], known: frozenset[str]) -> list[str | int]:
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int):
+            out.append(part)
+        elif isinstance(part, str) and (part in known or part in _TYPE_LABELS):
+            out.append(part)
+        else:
+            out.append("*")
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    """Make a python-mode dump sendable while keeping ``bytes`` binary."""
+    if value is None or isinstance(value, (str, int, float, bool, bytes)):
+        return value
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(_jsonable(k)): _jsonable(v)
+                for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bytearray):
+        return bytes(value)
+    return pydantic_core.to_jsonable_python(value)
+
+
+def _has_binary(schema: Any) -> bool:
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("format") == "binary":
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+class Payload:
+    """A validator, serializer and schema for one declared type."""
+
+    __slots__ = ("_known", "_raw_validator", "adapter", "annotation", "binary", "dump",
+                 "raw_schema", "validate")
+
+    annotation: Any
+    adapter: pydantic.TypeAdapter[Any] | None
+    raw_schema: dict[str, Any] | None
+    binary: bool
+    validate: Callable[[Any], Any]
+    dump: Callable[[Any], Any]
+
+    def __init__(self, annotation: Any) -> None:
+        self.annotation = annotation
+        if isinstance(annotation, Mapping):
+            self._init_json_schema(dict(annotation))
+        else:
+            self._init_adapter(annotation)
+
+    # -- pydantic -------------------------------------------------------------------
+    def _init_adapter(self, annotation: Any) -> None:
+        adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(annotation)
+        self.adapter = adapter
+        self.raw_schema = None
+        self._raw_validator = None
+        known: set[str] = set()
+        try:
+            schema = adapter.json_schema()
+        except pydantic.errors.PydanticUserError:
+            raise
+        except Exception:  # a type without a JSON Schema still validates
+            schema = {}
+        _collect_names(schema, known)
+        self._known = frozenset(known)
+        self.binary = _has_binary(schema)
+        validate_python = adapter.validate_python
+        known_names = self._known
+
+        def validate(value: Any) -> Any:
+            try:
+                return validate_python(value)
+            except pydantic.ValidationError as exc:
+                raise PayloadInvalid(_pydantic_details(exc, known_names)) from None
+
+        self.validate = validate
+        dump_python = adapter.dump_python
+        if self.binary:
+            def dump(value: Any) -> Any:
+                return _jsonable(dump_python(value, mode="python"))
+        else:
+            def dump(value: Any) -> Any:
+                return dump_python(value, mode="json")
+        self.dump = dump
+
+    # -- JSON Schema ----------------------------------------------------------------
+    def _init_json_schema(self, schema: dict[str, Any]) -> None:
+        import jsonschema
+
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        validator = cls(schema)
+        self.adapter = None
+        self.raw_schema = schema
+        self._raw_validator = validator
+        known: set[str] = set()
+        _collect_names(schema, known)
+        self._known = frozenset(known)
+        self.binary = _has_binary(schema)
+        known_names = self._known
+        is_valid = validator.is_valid
+
+        def validate(value: Any) -> Any:
+            if is_valid(value):
+                return value
+            raise PayloadInvalid(_jsonschema_details(validator.iter_errors(value), known_names))
+
+        self.validate = validate
+        self.dump = _jsonable
+
+    # -- documentation --------------------------------------------------------------
+    def json_schema(self, mode: SchemaMode = "validation") -> dict[str, Any]:
+        """The standalone JSON Schema of this payload (pydantic ``$defs`` included)."""
+        if self.adapter is not None:
+            return self.adapter.json_schema(mode=mode)
+        assert self.raw_schema is not None
+        return json.loads(json.dumps(self.raw_schema))
+
+    def __repr__(self) -> str:
+        return f"Payload({self.annotation!r})"
+
+
+def _pydantic_details(exc: pydantic.ValidationError, known: frozenset[str]) -> list[ErrorDetail]:
+    return [
+        {"loc": _mask_loc(err["loc"], known), "msg": err["msg"], "type": err["type"]}
+        for err in exc.errors(include_url=False, include_context=False, include_input=False)
+    ]
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _jsonschema_details(errors: Iterable[Any], known: frozenset[str]) -> list[ErrorDetail]:
+    """Describe jsonschema errors in pydantic's shape, never quoting the instance."""
+    out: list[ErrorDetail] = []
+    for err in sorted(errors, key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
+        path = list(err.absolute_path)
+        rule = str(err.validator)
+        value = err.validator_value
+        if rule == "required" and isinstance(err.instance, dict):
+            for name in value:
+                if name not in err.instance:
+                    out.append({"loc": _mask_loc([*path, name], known), "msg": "Field required",
+                                "type": "missing"})
+            continue
+        if rule == "additionalProperties":
+            msg, kind = "Extra inputs are not permitted", "extra_forbidden"
+        elif rule == "type":
+            msg, kind = f"Input should be of type {json.dumps(value)}", "type_error"
+        elif _scalar(value):
+            msg, kind = f"Input does not satisfy {rule!r} = {json.dumps(value)}", rule
+        else:
+            msg, kind = f"Input does not satisfy {rule!r}", rule
+        out.append({"loc": _mask_loc(path, known), "msg": msg, "type": kind})
+    return out
+
+
+def as_payload(model: Any) -> Payload | None:
+    """``None`` stays ``None`` (nothing declared); a Payload passes through."""
+    if model is None or isinstance(model, Payload):
+        return model
+    return Payload(model)

@@ -1,0 +1,166 @@
+"""The validation pipeline: pure, synchronous, shared by the sync and async adapters.
+
+Each step takes what crossed the server and returns what may go on, or raises one
+of the :mod:`sio_spec.errors` exceptions. Nothing here awaits, touches a socket or
+knows a web framework; the adapters decide when to call what.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from .errors import (
+    ClientAckValidationError,
+    EmitValidationError,
+    ErrorDetail,
+    RequestValidationError,
+    ResponseValidationError,
+    ValidationError,
+)
+from .payload import PayloadInvalid
+from .registry import EventSpec, Registry
+from .signature import ack_values, dump_any, from_ack_values
+
+logger = logging.getLogger("sio_spec")
+
+ErrorHandler = Callable[[ValidationError, str], Any]
+
+
+def error_payload(error: ValidationError) -> dict[str, Any]:
+    """What a client receives as ack when its payload was rejected (or, for an
+    invalid handler ack, a generic internal error without details)."""
+    if isinstance(error, ResponseValidationError):
+        return {"error": "internal_error",
+                "message": f"the server could not produce a valid ack for event {error.event!r}"}
+    return {
+        "error": "validation_error",
+        "message": error.title,
+        "event": error.event,
+        "namespace": error.namespace,
+        "detail": error.errors(),
+    }
+
+
+def default_error_handler(error: ValidationError, sid: str) -> Any:
+    """Log the failure and answer with :func:`error_payload`."""
+    if isinstance(error, ResponseValidationError):
+        logger.error("%s (client %s)", error, sid, exc_info=error)
+    else:
+        logger.info("rejected %s (client %s)", error, sid)
+    return error_payload(error)
+
+
+class Pipeline:
+    """Validation steps for one spec."""
+
+    def __init__(self, registry: Registry, *, strict_emits: bool = False) -> None:
+        self.registry = registry
+        self.strict_emits = strict_emits
+        self.error_handlers: dict[str | None, ErrorHandler] = {}
+        self.fallback: ErrorHandler = default_error_handler
+
+    # -- incoming ---------------------------------------------------------------------
+    def request(self, spec: EventSpec, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Validate ``(sid, *payload)``; returns it with validated values."""
+        checked = spec.args
+        if checked is None:
+            return args
+        try:
+            return (args[0], *checked.validate(args[1:]))
+        except PayloadInvalid as exc:
+            raise RequestValidationError(spec.event, spec.namespace, exc.details) from None
+
+    def connect(self, spec: EventSpec, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Validate connect ``(sid, environ, auth)``; returns it with a validated auth."""
+        checked = spec.args
+        if checked is None or len(args) < 3:
+            return args
+        try:
+            (auth,) = checked.validate((args[2],))
+        except PayloadInvalid as exc:
+            raise RequestValidationError("connect", spec.namespace, exc.details) from None
+        return (args[0], args[1], auth, *args[3:])
+
+    def ack(self, spec: EventSpec, result: Any) -> Any:
+        """Validate and serialize a handler's return value."""
+        checked = spec.ack
+        if checked is None:
+            return serialize_any(result)
+        try:
+            values = checked.validate(ack_values(result))
+        except PayloadInvalid as exc:
+            raise ResponseValidationError(spec.event, spec.namespace, exc.details) from None
+        return from_ack_values(checked.dump(values))
+
+    def handler_for(self, namespace: str) -> ErrorHandler:
+        handlers = self.error_handlers
+        return handlers.get(namespace) or handlers.get(None) or self.fallback
+
+    # -- outgoing ---------------------------------------------------------------------
+    def emit(self, event: str, namespace: str, data: Any) -> tuple[Any, EventSpec | None]:
+        """Validate and serialize emitted data; returns ``(data, spec)``."""
+        spec = self.registry.emits.get((namespace, event))
+        if spec is None:
+            if self.strict_emits:
+                raise EmitValidationError(event, namespace, [
+                    {"loc": [], "msg": "Event is not declared with spec.emits()",
+                     "type": "undeclared_event"}])
+            return serialize_any(data), None
+        checked = spec.args
+        if checked is None:
+            return serialize_any(data), spec
+        values = ack_values(data)  # None, one value, or a tuple of several
+        try:
+            values = checked.dump(checked.validate(values))
+        except PayloadInvalid as exc:
+            raise EmitValidationError(event, namespace, exc.details) from None
+        return from_ack_values(values), spec
+
+    def client_ack(self, spec: EventSpec, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Validate a client's reply to a server emit."""
+        checked = spec.ack
+        if checked is None:
+            return values
+        try:
+            return checked.validate(values)
+        except PayloadInvalid as exc:
+            raise ClientAckValidationError(spec.event, spec.namespace, exc.details) from None
+
+    def wrap_callback(self, spec: EventSpec,
+                      callback: Callable[..., Any]) -> Callable[..., Any]:
+        """A ``callback=`` that only sees a valid client reply; an invalid one is
+        logged and the callback is not called."""
+        if spec.ack is None:
+            return callback
+
+        def checked_callback(*values: Any) -> Any:
+            try:
+                values = self.client_ack(spec, values)
+            except ClientAckValidationError as err:
+                logger.warning("%s; callback not called", err)
+                return None
+            return callback(*values)
+
+        return checked_callback
+
+    def call_result(self, spec: EventSpec | None, result: Any) -> Any:
+        """Validate what ``call()`` returned (the client's reply)."""
+        if spec is None or spec.ack is None:
+            return result
+        # call() returns None for no reply, the value for one, a tuple for several
+        values = ack_values(result)
+        return from_ack_values(self.client_ack(spec, values))
+
+
+def serialize_any(value: Any) -> Any:
+    """Dump models found at the top level (or in a tuple of ack/emit arguments)."""
+    if isinstance(value, tuple):
+        return tuple(dump_any(v) for v in value)
+    return dump_any(value)
+
+
+def connect_refusal(error: ValidationError) -> tuple[str, dict[str, list[ErrorDetail]]]:
+    """Arguments of the ``ConnectionRefusedError`` for an invalid connect ``auth``."""
+    return "validation_error", {"detail": error.errors()}

@@ -1,0 +1,266 @@
+"""Argument lists of Socket.IO messages and how to read them from handlers.
+
+A Socket.IO event carries zero or more positional arguments, and so does an
+ack. :class:`Arguments` describes such a list (one :class:`Param` per
+position) and compiles, once, the function that validates a received tuple.
+"""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from .errors import ErrorDetail, SpecError
+from .payload import Payload, PayloadInvalid
+
+_payload_cache: dict[Any, Payload] = {}
+
+
+def payload_for(annotation: Any) -> Payload:
+    """One :class:`Payload` per distinct annotation in the process."""
+    try:
+        hit = _payload_cache.get(annotation)
+    except TypeError:  # unhashable, e.g. a JSON Schema dict
+        return Payload(annotation)
+    if hit is None:
+        hit = _payload_cache[annotation] = Payload(annotation)
+    return hit
+
+
+@dataclass(frozen=True)
+class Param:
+    """One positional argument: its name, its payload (``None``: not validated)."""
+
+    name: str
+    payload: Payload | None
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Arguments:
+    """The positional arguments of one message (event payload or ack)."""
+
+    params: tuple[Param, ...]
+    variadic: Param | None = None
+    validate: Callable[[tuple[Any, ...]], tuple[Any, ...]] = field(
+        init=False, repr=False, compare=False)
+    dump: Callable[[tuple[Any, ...]], tuple[Any, ...]] = field(
+        init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "validate", _compile_validate(self))
+        object.__setattr__(self, "dump", _compile_dump(self))
+
+    @property
+    def single(self) -> bool:
+        """True when the message is exactly one argument (errors are not prefixed)."""
+        return len(self.params) == 1 and self.variadic is None
+
+    @property
+    def validated(self) -> bool:
+        return any(p.payload is not None for p in self.params) or (
+            self.variadic is not None and self.variadic.payload is not None)
+
+    @classmethod
+    def of(cls, models: Any) -> Arguments:
+        """From an explicit declaration: one model, or a list/tuple of models."""
+        if isinstance(models, Arguments):
+            return models
+        if isinstance(models, (list, tuple)):
+            return cls(tuple(Param(f"arg{i}", _explicit(m)) for i, m in enumerate(models)))
+        return cls((Param("data", _explicit(models)),))
+
+
+def _explicit(model: Any) -> Payload | None:
+    return None if model is Any else payload_for(model)
+
+
+def _too_many(expected: int) -> ErrorDetail:
+    return {"loc": [], "msg": f"Expected at most {expected} argument(s)",
+            "type": "arguments_count"}
+
+
+def _compile_validate(spec: Arguments) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    params = spec.params
+    variadic = spec.variadic
+    n = len(params)
+    checks = [p.payload.validate if p.payload is not None else None for p in params]
+    rest = variadic.payload.validate if variadic and variadic.payload else None
+
+    if spec.single and params[0].required:
+        only = checks[0]
+
+        def validate_single(args: tuple[Any, ...]) -> tuple[Any, ...]:
+            if len(args) == 1:
+                return args if only is None else (only(args[0]),)
+            if not args:
+                raise PayloadInvalid([{"loc": [], "msg": "Field required", "type": "missing"}])
+            raise PayloadInvalid([_too_many(1)])
+
+        return validate_single
+
+    prefix = not spec.single
+
+    def validate_many(args: tuple[Any, ...]) -> tuple[Any, ...]:
+        count = len(args)
+        errors: list[ErrorDetail] = []
+        if count > n and variadic is None:
+            raise PayloadInvalid([_too_many(n)])
+        out = list(args)
+        for i, check in enumerate(checks):
+            if i >= count:
+                if params[i].required:
+                    errors.append({"loc": [i] if prefix else [], "msg": "Field required",
+                                   "type": "missing"})
+                continue
+            if check is None:
+                continue
+            try:
+                out[i] = check(args[i])
+            except PayloadInvalid as exc:
+                for d in exc.details:
+                    errors.append(dict(d, loc=[i, *d["loc"]]) if prefix else d)
+        if rest is not None:
+            for i in range(n, count):
+                try:
+                    out[i] = rest(args[i])
+                except PayloadInvalid as exc:
+                    errors.extend(dict(d, loc=[i, *d["loc"]]) for d in exc.details)
+        if errors:
+            raise PayloadInvalid(errors)
+        return tuple(out)
+
+    return validate_many
+
+
+def _compile_dump(spec: Arguments) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    dumps = [p.payload.dump if p.payload is not None else dump_any for p in spec.params]
+    rest = spec.variadic.payload.dump if spec.variadic and spec.variadic.payload else dump_any
+    if len(dumps) == 1 and spec.variadic is None:
+        only = dumps[0]
+
+        def dump_single(values: tuple[Any, ...]) -> tuple[Any, ...]:
+            return (only(values[0]),) if values else values
+
+        return dump_single
+
+    def dump_many(values: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            (dumps[i] if i < len(dumps) else rest)(v) for i, v in enumerate(values))
+
+    return dump_many
+
+
+def dump_any(value: Any) -> Any:
+    """Serialize a value with nothing declared: models are dumped, the rest kept."""
+    if isinstance(value, BaseModel):
+        return payload_for(type(value)).dump(value)
+    return value
+
+
+# -- reading handlers -------------------------------------------------------------------
+
+_EMPTY = inspect.Parameter.empty
+
+
+def _hints(func: Callable[..., Any]) -> dict[str, Any]:
+    target = inspect.unwrap(func)
+    if inspect.ismethod(target):
+        target = target.__func__
+    try:
+        return typing.get_type_hints(target, include_extras=True)
+    except NameError as exc:
+        name = getattr(target, "__qualname__", repr(target))
+        raise SpecError(
+            f"cannot resolve the type hints of handler {name!r}: {exc}. Define the models "
+            "at module level, or pass them explicitly with spec.on(request=..., ack=...)."
+        ) from None
+    except Exception:
+        return {}
+
+
+def positional_params(func: Callable[..., Any]) -> list[inspect.Parameter]:
+    """The positional parameters of a handler as the server calls it (bound methods
+    lose ``self``; decorated functions are read through ``__wrapped__``)."""
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        return []
+    return [p for p in sig.parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+
+
+def arguments_from_handler(func: Callable[..., Any], skip: int) -> Arguments | None:
+    """The event's arguments read from a handler's parameters after ``skip`` leading
+    ones (``sid``, catch-all names). ``None`` when nothing is annotated."""
+    hints = _hints(func)
+    params = positional_params(func)[skip:]
+    out: list[Param] = []
+    variadic: Param | None = None
+    for p in params:
+        ann = hints.get(p.name, _EMPTY)
+        payload = None if ann is _EMPTY or ann is Any else payload_for(ann)
+        if p.kind is p.VAR_POSITIONAL:
+            variadic = Param(p.name, payload, required=False)
+        else:
+            out.append(Param(p.name, payload, required=p.default is _EMPTY))
+    spec = Arguments(tuple(out), variadic)
+    return spec if spec.validated else None
+
+
+def ack_from_handler(func: Callable[..., Any]) -> Arguments | None:
+    """The ack declared by the return annotation: ``None`` when there is none,
+    no arguments for ``-> None``, several for a fixed ``tuple[A, B]``."""
+    hints = _hints(func)
+    if "return" not in hints:
+        return None
+    return ack_from_annotation(hints["return"])
+
+
+def ack_from_annotation(ann: Any) -> Arguments | None:
+    if ann is None or ann is type(None):
+        return Arguments(())
+    if ann is Any:
+        return None
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        return Arguments.of(ann)
+    if origin is tuple:
+        items = typing.get_args(ann)
+        if items and items[-1] is not Ellipsis and items != ((),):
+            return Arguments(tuple(Param(f"arg{i}", payload_for(t)) for i, t in enumerate(items)))
+    return Arguments((Param("ack", payload_for(ann)),))
+
+
+def ack_values(result: Any) -> tuple[Any, ...]:
+    """How python-socketio turns a handler's return value into ack arguments."""
+    if result is None:
+        return ()
+    if isinstance(result, tuple):
+        return result
+    return (result,)
+
+
+def from_ack_values(values: Sequence[Any]) -> Any:
+    """The inverse of :func:`ack_values`."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return tuple(values)
+
+
+def docstring_parts(func: Callable[..., Any] | None) -> tuple[str | None, str | None]:
+    """Summary (first line) and description (the rest) of a docstring."""
+    if func is None:
+        return None, None
+    doc = inspect.getdoc(inspect.unwrap(func))
+    if not doc:
+        return None, None
+    head, _, tail = doc.strip().partition("\n")
+    return head.strip() or None, tail.strip() or None

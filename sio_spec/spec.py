@@ -1,0 +1,285 @@
+"""``SocketIOSpec``: attach to a server, declare events, produce the document."""
+
+from __future__ import annotations
+
+import pathlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar, overload
+
+from . import adapters
+from .adapters import flask as flask_adapter
+from .errors import SpecError
+from .pipeline import ErrorHandler, Pipeline, default_error_handler
+from .registry import UNSET, Declaration, EventSpec, Registry
+from .signature import Arguments, ack_from_annotation
+
+F = TypeVar("F", bound=Callable[..., Any])
+VERSIONS = ("3.0.0", "3.1.0", "2.6.0")
+
+
+@dataclass(frozen=True)
+class Info:
+    """Document-level information: ``info`` and ``servers`` of the AsyncAPI document."""
+
+    title: str
+    version: str
+    description: str | None = None
+    servers: Any = None
+    contact: Mapping[str, Any] | None = None
+    license: Mapping[str, Any] | None = None
+    tags: tuple[Any, ...] = ()
+    external_docs: Mapping[str, Any] | None = None
+    terms_of_service: str | None = None
+
+
+class SocketIOSpec:
+    """Validation and AsyncAPI documentation for one python-socketio server.
+
+    ``server`` may be a ``socketio.Server``, a ``socketio.AsyncServer`` or a
+    ``flask_socketio.SocketIO`` (also before its ``init_app``); or ``None`` and
+    :meth:`attach` later.
+    """
+
+    def __init__(
+        self,
+        server: Any = None,
+        *,
+        title: str = "Socket.IO API",
+        version: str = "1.0.0",
+        description: str | None = None,
+        servers: Any = None,
+        validate: bool = True,
+        asyncapi_version: str = "3.0.0",
+        strict_emits: bool = False,
+        contact: Mapping[str, Any] | None = None,
+        license: Mapping[str, Any] | None = None,
+        tags: Sequence[Any] = (),
+        external_docs: Mapping[str, Any] | None = None,
+        terms_of_service: str | None = None,
+    ) -> None:
+        if asyncapi_version not in VERSIONS:
+            raise SpecError(f"asyncapi_version must be one of {', '.join(VERSIONS)}")
+        self.info = Info(title=title, version=version, description=description,
+                         servers=servers, contact=contact, license=license, tags=tuple(tags),
+                         external_docs=external_docs, terms_of_service=terms_of_service)
+        self.validate = validate
+        self.asyncapi_version = asyncapi_version
+        self.registry = Registry()
+        self.pipeline = Pipeline(self.registry, strict_emits=strict_emits)
+        self._hooks: adapters.Hooks | None = None
+        self._undo_init: Callable[[], None] | None = None
+        self._target: Any = None
+        self._queued: list[tuple[str, str, Callable[..., Any]]] = []
+        self._cache: dict[str, tuple[Any, dict[str, Any]]] = {}
+        if server is not None:
+            self.attach(server)
+
+    # -- attaching --------------------------------------------------------------------
+    @property
+    def server(self) -> Any:
+        """The python-socketio server this spec is attached to (``None`` before)."""
+        return self.registry.server
+
+    def attach(self, server: Any) -> SocketIOSpec:
+        """Hook this spec on ``server``; returns the spec."""
+        if self._target is not None:
+            raise SpecError("this spec is already attached; call detach() first")
+        existing = getattr(server, "_sio_spec", None)
+        if existing is not None and existing is not self:
+            raise SpecError("this server already has a SocketIOSpec attached")
+        if flask_adapter.is_flask_socketio(server):
+            self._target = server
+            self.registry.flask = server
+            self.pipeline.fallback = flask_adapter.error_router(server, default_error_handler)
+            server._sio_spec = self
+            if server.server is None:
+                self._undo_init = flask_adapter.on_init_app(server, self._hook)
+            else:
+                self._hook(server.server)
+        else:
+            adapters.check_server(server)
+            self._target = server
+            self._hook(server)
+        for event, namespace, handler in self._queued:
+            self._register(event, namespace, handler)
+        self._queued.clear()
+        return self
+
+    def _hook(self, server: Any) -> None:
+        adapters.check_server(server)
+        self.registry.server = server
+        server._sio_spec = self
+        if not self.validate:
+            return
+        if server.is_asyncio_based():
+            from .adapters import async_server as impl
+        else:
+            from .adapters import server as impl  # type: ignore[no-redef]
+        self._hooks = impl.hooks(server, self.pipeline)
+        self._hooks.install()
+
+    def detach(self) -> None:
+        """Remove every hook: the server behaves exactly as before :meth:`attach`."""
+        if self._hooks is not None:
+            self._hooks.uninstall()
+            self._hooks = None
+        if self._undo_init is not None:
+            self._undo_init()
+            self._undo_init = None
+        for obj in (self._target, self.registry.server):
+            if obj is not None and obj.__dict__.get("_sio_spec") is self:
+                del obj.__dict__["_sio_spec"]
+        self.registry.server = None
+        self.registry.flask = None
+        self.pipeline.fallback = default_error_handler
+        self._target = None
+
+    # -- declaring handlers -------------------------------------------------------------
+    def on(
+        self,
+        event: str,
+        namespace: str | None = None,
+        *,
+        request: Any = None,
+        ack: Any = None,
+        summary: str | None = None,
+        description: str | None = None,
+        tags: Sequence[str] = (),
+        examples: Sequence[Any] | None = None,
+        deprecated: bool = False,
+        handler: Callable[..., Any] | None = None,
+    ) -> Callable[[F], F]:
+        """Register a handler with the server (like ``sio.on``), with explicit models
+        and documentation. ``request`` is one model, or a list of models for an event
+        with several arguments; ``ack`` the model of the return value. Models not
+        given are read from the handler's type hints."""
+        decl = Declaration(
+            request=UNSET if request is None else request,
+            ack=UNSET if ack is None else ack,
+            summary=summary, description=description, tags=tuple(tags),
+            examples=None if examples is None else tuple(examples), deprecated=deprecated)
+
+        def decorator(func: F) -> F:
+            self.registry.declare(func, decl)
+            self._register(event, namespace or "/", func)
+            return func
+
+        if handler is not None:
+            decorator(handler)  # type: ignore[type-var]
+        return decorator
+
+    @overload
+    def event(self, func: F) -> F: ...
+
+    @overload
+    def event(self, *, namespace: str | None = None) -> Callable[[F], F]: ...
+
+    def event(self, func: Any = None, *, namespace: str | None = None) -> Any:
+        """Register a handler named after its function, like ``sio.event``."""
+        if func is None:
+            return lambda f: self.on(f.__name__, namespace)(f)
+        return self.on(func.__name__, namespace)(func)
+
+    def _register(self, event: str, namespace: str, handler: Callable[..., Any]) -> None:
+        target = self._target
+        if target is None:
+            self._queued.append((event, namespace, handler))
+        elif self.registry.flask is not None:
+            target.on(event, namespace=namespace)(handler)
+        else:
+            target.on(event, handler, namespace=namespace)
+
+    def emits(
+        self,
+        event: str,
+        payload: Any = None,
+        *,
+        namespace: str = "/",
+        ack: Any = None,
+        summary: str | None = None,
+        description: str | None = None,
+        tags: Sequence[str] = (),
+        examples: Sequence[Any] | None = None,
+        deprecated: bool = False,
+    ) -> Callable[[F], F]:
+        """Declare an event the server sends. ``payload`` is one model, a list of
+        models for several arguments, or ``[]`` for an event without data (``None``:
+        not declared, sent unvalidated). ``ack`` declares the client's reply to a
+        ``call()`` or ``callback=``. Usable as a decorator on the handler that
+        emits it; the declaration holds either way."""
+        spec = EventSpec(
+            namespace=namespace, event=event, direction="send",
+            args=None if payload is None else Arguments.of(payload),
+            ack=None if ack is None else ack_from_annotation(ack),
+            summary=summary, description=description, tags=tuple(tags),
+            examples=None if examples is None else tuple(examples), deprecated=deprecated)
+        self.registry.declare_emit(spec)
+
+        def decorator(func: F) -> F:
+            return func
+
+        return decorator
+
+    @overload
+    def error_handler(self, func: ErrorHandler) -> ErrorHandler: ...
+
+    @overload
+    def error_handler(self, namespace: str | None = None) -> Callable[[F], F]: ...
+
+    def error_handler(self, namespace: Any = None) -> Any:
+        """Replace the default answer to a validation error, for one namespace or all.
+
+        The handler is called with ``(error, sid)``; its return value becomes the ack.
+        For an invalid connect ``auth`` the connection is refused whatever it returns.
+        """
+        if callable(namespace):
+            self.pipeline.error_handlers[None] = namespace
+            return namespace
+
+        def decorator(func: F) -> F:
+            self.pipeline.error_handlers[namespace] = func
+            return func
+
+        return decorator
+
+    # -- the document ---------------------------------------------------------------------
+    def specs(self) -> list[EventSpec]:
+        """Every documented event (both directions), in a stable order."""
+        return self.registry.specs()
+
+    def asyncapi(self, version: str | None = None) -> dict[str, Any]:
+        """The AsyncAPI document as a dict.
+
+        Built once and cached until a handler or declaration changes; the returned
+        dict is that cache, so copy it before changing it.
+        """
+        version = version or self.asyncapi_version
+        if version not in VERSIONS:
+            raise SpecError(f"unknown AsyncAPI version {version!r}; use one of "
+                            f"{', '.join(VERSIONS)}")
+        key = self.registry.fingerprint()
+        hit = self._cache.get(version)
+        if hit is None or hit[0] != key:
+            from .asyncapi import build
+
+            doc = build(self.info, self.specs(), version=version, validation=self.validate)
+            hit = self._cache[version] = (key, doc)
+        return hit[1]
+
+    def to_yaml(self, version: str | None = None) -> str:
+        from .asyncapi import dump_yaml
+
+        return dump_yaml(self.asyncapi(version))
+
+    def to_json(self, version: str | None = None, indent: int | None = 2) -> str:
+        from .asyncapi import dump_json
+
+        return dump_json(self.asyncapi(version), indent=indent)
+
+    def save(self, path: str | pathlib.Path, version: str | None = None) -> pathlib.Path:
+        """Write the document; ``.json`` gives JSON, anything else YAML."""
+        target = pathlib.Path(path)
+        text = self.to_json(version) if target.suffix == ".json" else self.to_yaml(version)
+        target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        return target
