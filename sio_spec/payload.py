@@ -97,15 +97,17 @@ def _has_binary(schema: Any) -> bool:
 class Payload:
     """A validator, serializer and schema for one declared type."""
 
-    __slots__ = ("_known", "_raw_validator", "adapter", "annotation", "binary", "dump",
-                 "raw_schema", "validate")
+    __slots__ = ("_known", "_raw_validator", "adapter", "annotation", "binary", "core_validate",
+                 "dump", "model", "raw_schema", "validate")
 
     annotation: Any
     adapter: pydantic.TypeAdapter[Any] | None
     raw_schema: dict[str, Any] | None
     binary: bool
     validate: Callable[[Any], Any]
+    core_validate: Callable[[Any], Any]
     dump: Callable[[Any], Any]
+    model: type[pydantic.BaseModel] | None
 
     def __init__(self, annotation: Any) -> None:
         self.annotation = annotation
@@ -130,24 +132,32 @@ class Payload:
         _collect_names(schema, known)
         self._known = frozenset(known)
         self.binary = _has_binary(schema)
-        validate_python = adapter.validate_python
+        # pydantic-core's validator and serializer, called directly: the TypeAdapter
+        # methods add a Python layer that costs as much as validating a small model.
+        core_validate = adapter.validator.validate_python
+        to_python = adapter.serializer.to_python
         known_names = self._known
+        self.core_validate = core_validate
+        self.model = _plain_model(annotation)
 
         def validate(value: Any) -> Any:
             try:
-                return validate_python(value)
+                return core_validate(value)
             except pydantic.ValidationError as exc:
-                raise PayloadInvalid(_pydantic_details(exc, known_names)) from None
+                raise PayloadInvalid(pydantic_details(exc, known_names)) from None
 
         self.validate = validate
-        dump_python = adapter.dump_python
         if self.binary:
             def dump(value: Any) -> Any:
-                return _jsonable(dump_python(value, mode="python"))
+                return _jsonable(to_python(value))
         else:
             def dump(value: Any) -> Any:
-                return dump_python(value, mode="json")
+                return to_python(value, mode="json")
         self.dump = dump
+
+    def details(self, exc: pydantic.ValidationError) -> list[ErrorDetail]:
+        """Sanitized details of a pydantic error raised by :attr:`core_validate`."""
+        return pydantic_details(exc, self._known)
 
     # -- JSON Schema ----------------------------------------------------------------
     def _init_json_schema(self, schema: dict[str, Any]) -> None:
@@ -172,6 +182,8 @@ class Payload:
             raise PayloadInvalid(_jsonschema_details(validator.iter_errors(value), known_names))
 
         self.validate = validate
+        self.core_validate = validate
+        self.model = None
         self.dump = _jsonable
 
     # -- documentation --------------------------------------------------------------
@@ -186,11 +198,19 @@ class Payload:
         return f"Payload({self.annotation!r})"
 
 
-def _pydantic_details(exc: pydantic.ValidationError, known: frozenset[str]) -> list[ErrorDetail]:
+def pydantic_details(exc: pydantic.ValidationError, known: frozenset[str]) -> list[ErrorDetail]:
     return [
         {"loc": _mask_loc(err["loc"], known), "msg": err["msg"], "type": err["type"]}
         for err in exc.errors(include_url=False, include_context=False, include_input=False)
     ]
+
+
+def _plain_model(annotation: Any) -> type[pydantic.BaseModel] | None:
+    """The model class when an instance of exactly it needs no revalidation."""
+    if (isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel)
+            and annotation.model_config.get("revalidate_instances", "never") == "never"):
+        return annotation
+    return None
 
 
 def _scalar(value: Any) -> bool:

@@ -68,7 +68,7 @@ class Pipeline:
         if checked is None:
             return args
         try:
-            return (args[0], *checked.validate(args[1:]))
+            return checked.after_sid(args)
         except PayloadInvalid as exc:
             raise RequestValidationError(spec.event, spec.namespace, exc.details) from None
 
@@ -89,10 +89,9 @@ class Pipeline:
         if checked is None:
             return serialize_any(result)
         try:
-            values = checked.validate(ack_values(result))
+            return checked.outgoing(result)
         except PayloadInvalid as exc:
             raise ResponseValidationError(spec.event, spec.namespace, exc.details) from None
-        return from_ack_values(checked.dump(values))
 
     def handler_for(self, namespace: str) -> ErrorHandler:
         handlers = self.error_handlers
@@ -111,12 +110,10 @@ class Pipeline:
         checked = spec.args
         if checked is None:
             return serialize_any(data), spec
-        values = ack_values(data)  # None, one value, or a tuple of several
         try:
-            values = checked.dump(checked.validate(values))
+            return checked.outgoing(data), spec
         except PayloadInvalid as exc:
             raise EmitValidationError(event, namespace, exc.details) from None
-        return from_ack_values(values), spec
 
     def client_ack(self, spec: EventSpec, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """Validate a client's reply to a server emit."""
@@ -150,8 +147,7 @@ class Pipeline:
         if spec is None or spec.ack is None:
             return result
         # call() returns None for no reply, the value for one, a tuple for several
-        values = ack_values(result)
-        return from_ack_values(self.client_ack(spec, values))
+        return from_ack_values(self.client_ack(spec, ack_values(result)))
 
 
 def serialize_any(value: Any) -> Any:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pydantic
 from pydantic import BaseModel
 
 from .errors import ErrorDetail, SpecError
@@ -43,18 +44,28 @@ class Param:
 
 @dataclass(frozen=True)
 class Arguments:
-    """The positional arguments of one message (event payload or ack)."""
+    """The positional arguments of one message (event payload or ack).
+
+    Three functions are compiled once from the parameters:
+    ``validate(args)`` checks a received tuple and returns the validated values;
+    ``after_sid(args)`` does the same for ``(sid, *payload)`` as handlers get it;
+    ``outgoing(value)`` validates and serializes what the server sends (a handler's
+    return value or emitted data: ``None``, one value, or a tuple of several).
+    """
 
     params: tuple[Param, ...]
     variadic: Param | None = None
     validate: Callable[[tuple[Any, ...]], tuple[Any, ...]] = field(
         init=False, repr=False, compare=False)
-    dump: Callable[[tuple[Any, ...]], tuple[Any, ...]] = field(
+    after_sid: Callable[[tuple[Any, ...]], tuple[Any, ...]] = field(
         init=False, repr=False, compare=False)
+    outgoing: Callable[[Any], Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "validate", _compile_validate(self))
-        object.__setattr__(self, "dump", _compile_dump(self))
+        validate = _compile_validate(self)
+        object.__setattr__(self, "validate", validate)
+        object.__setattr__(self, "after_sid", _compile_after_sid(self, validate))
+        object.__setattr__(self, "outgoing", _compile_outgoing(self, validate))
 
     @property
     def single(self) -> bool:
@@ -85,12 +96,33 @@ def _too_many(expected: int) -> ErrorDetail:
             "type": "arguments_count"}
 
 
+_MISSING: ErrorDetail = {"loc": [], "msg": "Field required", "type": "missing"}
+
+
+def _single_checker(payload: Payload | None) -> Callable[[Any], Any] | None:
+    """A function validating one value and raising only PayloadInvalid."""
+    if payload is None:
+        return None
+    if payload.adapter is None:
+        return payload.core_validate  # JSON Schema payloads raise PayloadInvalid already
+    core = payload.core_validate
+    details = payload.details
+
+    def check(value: Any) -> Any:
+        try:
+            return core(value)
+        except pydantic.ValidationError as exc:
+            raise PayloadInvalid(details(exc)) from None
+
+    return check
+
+
 def _compile_validate(spec: Arguments) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     params = spec.params
     variadic = spec.variadic
     n = len(params)
-    checks = [p.payload.validate if p.payload is not None else None for p in params]
-    rest = variadic.payload.validate if variadic and variadic.payload else None
+    checks = [_single_checker(p.payload) for p in params]
+    rest = _single_checker(variadic.payload) if variadic else None
 
     if spec.single and params[0].required:
         only = checks[0]
@@ -98,9 +130,7 @@ def _compile_validate(spec: Arguments) -> Callable[[tuple[Any, ...]], tuple[Any,
         def validate_single(args: tuple[Any, ...]) -> tuple[Any, ...]:
             if len(args) == 1:
                 return args if only is None else (only(args[0]),)
-            if not args:
-                raise PayloadInvalid([{"loc": [], "msg": "Field required", "type": "missing"}])
-            raise PayloadInvalid([_too_many(1)])
+            raise PayloadInvalid([dict(_MISSING) if not args else _too_many(1)])
 
         return validate_single
 
@@ -108,23 +138,21 @@ def _compile_validate(spec: Arguments) -> Callable[[tuple[Any, ...]], tuple[Any,
 
     def validate_many(args: tuple[Any, ...]) -> tuple[Any, ...]:
         count = len(args)
-        errors: list[ErrorDetail] = []
         if count > n and variadic is None:
             raise PayloadInvalid([_too_many(n)])
+        errors: list[ErrorDetail] = []
         out = list(args)
         for i, check in enumerate(checks):
             if i >= count:
                 if params[i].required:
-                    errors.append({"loc": [i] if prefix else [], "msg": "Field required",
-                                   "type": "missing"})
+                    errors.append(dict(_MISSING, loc=[i] if prefix else []))
                 continue
             if check is None:
                 continue
             try:
                 out[i] = check(args[i])
             except PayloadInvalid as exc:
-                for d in exc.details:
-                    errors.append(dict(d, loc=[i, *d["loc"]]) if prefix else d)
+                errors.extend(dict(d, loc=[i, *d["loc"]]) if prefix else d for d in exc.details)
         if rest is not None:
             for i in range(n, count):
                 try:
@@ -138,22 +166,51 @@ def _compile_validate(spec: Arguments) -> Callable[[tuple[Any, ...]], tuple[Any,
     return validate_many
 
 
-def _compile_dump(spec: Arguments) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+def _compile_after_sid(spec: Arguments, validate: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+                       ) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    if spec.single and spec.params[0].required and spec.params[0].payload is not None:
+        only = _single_checker(spec.params[0].payload)
+        assert only is not None
+
+        def after_sid_single(args: tuple[Any, ...]) -> tuple[Any, ...]:
+            if len(args) == 2:
+                return (args[0], only(args[1]))
+            return (args[0], *validate(args[1:]))
+
+        return after_sid_single
+
+    def after_sid(args: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (args[0], *validate(args[1:]))
+
+    return after_sid
+
+
+def _compile_outgoing(spec: Arguments, validate: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+                      ) -> Callable[[Any], Any]:
     dumps = [p.payload.dump if p.payload is not None else dump_any for p in spec.params]
     rest = spec.variadic.payload.dump if spec.variadic and spec.variadic.payload else dump_any
-    if len(dumps) == 1 and spec.variadic is None:
-        only = dumps[0]
 
-        def dump_single(values: tuple[Any, ...]) -> tuple[Any, ...]:
-            return (only(values[0]),) if values else values
+    def outgoing(value: Any) -> Any:
+        values = validate(ack_values(value))
+        return from_ack_values(tuple(
+            (dumps[i] if i < len(dumps) else rest)(v) for i, v in enumerate(values)))
 
-        return dump_single
+    if not spec.single or spec.params[0].payload is None:
+        return outgoing
+    payload = spec.params[0].payload
+    model = payload.model
+    dump = payload.dump
+    check = _single_checker(payload)
+    assert check is not None
 
-    def dump_many(values: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(
-            (dumps[i] if i < len(dumps) else rest)(v) for i, v in enumerate(values))
+    def outgoing_single(value: Any) -> Any:
+        if type(value) is model:  # an instance needs no revalidation (pydantic's default)
+            return dump(value)
+        if isinstance(value, tuple):
+            return outgoing(value)  # several values for one argument: reported by count
+        return dump(check(value))
 
-    return dump_many
+    return outgoing_single
 
 
 def dump_any(value: Any) -> Any:
@@ -223,6 +280,8 @@ def ack_from_handler(func: Callable[..., Any]) -> Arguments | None:
 
 
 def ack_from_annotation(ann: Any) -> Arguments | None:
+    if isinstance(ann, Arguments):  # already built, like ``Arguments.of``
+        return ann
     if ann is None or ann is type(None):
         return Arguments(())
     if ann is Any:
