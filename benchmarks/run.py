@@ -1,0 +1,40 @@
+"""Run every benchmark in turn: ``python benchmarks/run.py [--quick]``.
+
+``--quick`` uses small counts (a smoke run); without it the counts reported in
+the README are used.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+FULL = [
+    ["bench_packet.py", "--rounds", "21", "--n", "3000"],
+    ["bench_loopback.py", "--rounds", "9", "--calls", "3000"],
+    ["bench_document.py"],
+    ["bench_memory.py", "--events", "1000000"],
+]
+QUICK = [
+    ["bench_packet.py", "--rounds", "3", "--n", "300"],
+    ["bench_loopback.py", "--rounds", "2", "--calls", "200"],
+    ["bench_document.py"],
+    ["bench_memory.py", "--events", "20000"],
+]
+
+
+def main() -> int:
+    plan = QUICK if "--quick" in sys.argv else FULL
+    for script, *args in plan:
+        print(f"== {script} {' '.join(args)}", flush=True)
+        code = subprocess.call([sys.executable, str(HERE / script), *args])
+        if code:
+            return code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
