@@ -6,6 +6,7 @@ hints are validated on the way in and on the way out, and the AsyncAPI document
 is generated from the code.
 """
 
+from .emitter import AsyncEmitter, Emitter
 from .errors import (
     ClientAckValidationError,
     EmitValidationError,
@@ -20,8 +21,10 @@ from .spec import Info, SocketIOSpec
 __version__ = "0.1.0"
 
 __all__ = [
+    "AsyncEmitter",
     "ClientAckValidationError",
     "EmitValidationError",
+    "Emitter",
     "EventSpec",
     "Info",
     "RequestValidationError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import pathlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from typing import Any, TypeVar, overload
 
 from . import adapters
 from .adapters import flask as flask_adapter
+from .emitter import AsyncEmitter, Emitter
 from .errors import SpecError
 from .pipeline import ErrorHandler, Pipeline, default_error_handler
 from .registry import UNSET, Declaration, EventSpec, Registry
@@ -242,6 +244,18 @@ class SocketIOSpec:
             return func
 
         return decorator
+
+    # -- workers ------------------------------------------------------------------------
+    def emitter(self, manager: Any) -> Emitter | AsyncEmitter:
+        """Wrap a ``write_only=True`` client manager (``socketio.RedisManager``,
+        ``AsyncRedisManager``, Kafka, AMQP, ZeroMQ) so a process that is not a server
+        emits through the same declarations: every emit is validated and serialized
+        before it is published, and an invalid one raises ``EmitValidationError``
+        and publishes nothing. Asynchronous managers give an :class:`AsyncEmitter`
+        whose methods are coroutines."""
+        if inspect.iscoroutinefunction(manager.emit):
+            return AsyncEmitter(self.pipeline, manager)
+        return Emitter(self.pipeline, manager)
 
     # -- the document ---------------------------------------------------------------------
     def specs(self) -> list[EventSpec]:

@@ -1,0 +1,64 @@
+"""Validated emits from processes that are not Socket.IO servers.
+
+With several server processes behind a message queue, an emit published by one
+process is delivered by the others straight from the queue; it never passes
+their ``emit``. It must be valid before it is published: server processes with a
+spec attached validate their own emits, and a worker process wraps its
+``write_only=True`` manager with :meth:`SocketIOSpec.emitter`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .pipeline import Pipeline
+
+
+class Emitter:
+    """Validates and serializes emits, then publishes them through a manager.
+
+    Built by :meth:`SocketIOSpec.emitter` for a synchronous manager such as
+    ``socketio.RedisManager(url, write_only=True)``.
+    """
+
+    def __init__(self, pipeline: Pipeline, manager: Any) -> None:
+        self.pipeline = pipeline
+        self.manager = manager
+
+    def emit(self, event: str, data: Any = None, to: Any = None, room: Any = None,
+             skip_sid: Any = None, namespace: str | None = None, **kwargs: Any) -> None:
+        """Like ``Server.emit``: raises ``EmitValidationError`` and publishes nothing
+        when ``data`` does not match what ``spec.emits`` declared for the event."""
+        namespace = namespace or "/"
+        data, _ = self.pipeline.emit(event, namespace, data)
+        self.manager.emit(event, data, namespace=namespace, room=to or room,
+                          skip_sid=skip_sid, **kwargs)
+
+    def send(self, data: Any, to: Any = None, room: Any = None, skip_sid: Any = None,
+             namespace: str | None = None, **kwargs: Any) -> None:
+        """Emit the ``message`` event."""
+        self.emit("message", data, to=to, room=room, skip_sid=skip_sid, namespace=namespace,
+                  **kwargs)
+
+
+class AsyncEmitter:
+    """The asyncio twin of :class:`Emitter`, for ``socketio.AsyncRedisManager`` and
+    other asynchronous managers."""
+
+    def __init__(self, pipeline: Pipeline, manager: Any) -> None:
+        self.pipeline = pipeline
+        self.manager = manager
+
+    async def emit(self, event: str, data: Any = None, to: Any = None, room: Any = None,
+                   skip_sid: Any = None, namespace: str | None = None, **kwargs: Any) -> None:
+        """Like ``AsyncServer.emit``; see :meth:`Emitter.emit`."""
+        namespace = namespace or "/"
+        data, _ = self.pipeline.emit(event, namespace, data)
+        await self.manager.emit(event, data, namespace=namespace, room=to or room,
+                                skip_sid=skip_sid, **kwargs)
+
+    async def send(self, data: Any, to: Any = None, room: Any = None, skip_sid: Any = None,
+                   namespace: str | None = None, **kwargs: Any) -> None:
+        """Emit the ``message`` event."""
+        await self.emit("message", data, to=to, room=room, skip_sid=skip_sid,
+                        namespace=namespace, **kwargs)
