@@ -192,7 +192,8 @@ class Payload:
         if self.adapter is not None:
             return self.adapter.json_schema(mode=mode)
         assert self.raw_schema is not None
-        return json.loads(json.dumps(self.raw_schema))
+        copied: dict[str, Any] = json.loads(json.dumps(self.raw_schema))
+        return copied
 
     def __repr__(self) -> str:
         return f"Payload({self.annotation!r})"

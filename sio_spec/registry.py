@@ -86,7 +86,8 @@ def _is_flask_namespace(obj: Any) -> bool:
 
 def _user_function(func: Callable[..., Any]) -> Callable[..., Any]:
     target = inspect.unwrap(func)
-    return getattr(target, "__func__", target)
+    user: Callable[..., Any] = getattr(target, "__func__", target)
+    return user
 
 
 @dataclass

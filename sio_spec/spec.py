@@ -168,7 +168,7 @@ class SocketIOSpec:
             return func
 
         if handler is not None:
-            decorator(handler)  # type: ignore[type-var]
+            decorator(handler)
         return decorator
 
     @overload
@@ -224,7 +224,7 @@ class SocketIOSpec:
         return decorator
 
     @overload
-    def error_handler(self, func: ErrorHandler) -> ErrorHandler: ...
+    def error_handler(self, namespace: ErrorHandler) -> ErrorHandler: ...
 
     @overload
     def error_handler(self, namespace: str | None = None) -> Callable[[F], F]: ...
