@@ -195,8 +195,8 @@ def _compile_outgoing(spec: Arguments, validate: Callable[[tuple[Any, ...]], tup
         return from_ack_values(tuple(
             (dumps[i] if i < len(dumps) else rest)(v) for i, v in enumerate(values)))
 
-    if not spec.single or spec.params[0].payload is None:
-        return outgoing
+    if not spec.single or spec.params[0].payload is None or not spec.params[0].required:
+        return outgoing  # an optional single value may be absent (None): general path
     payload = spec.params[0].payload
     model = payload.model
     dump = payload.dump
