@@ -1,0 +1,295 @@
+"""The docs page, and the framework-neutral routing shared by the ASGI, WSGI and aiohttp mounts.
+
+Nothing here imports a web framework: each mount turns a request into
+``(path, query string, prefix)``, asks :class:`DocsRoutes` for a :class:`Response`
+and writes it back its own way.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import parse_qs, quote
+
+from ..spec import VERSIONS, SocketIOSpec
+
+#: Version of ``@asyncapi/react-component`` the default asset URLs point at.
+REACT_COMPONENT_VERSION = "3.2.1"
+_CDN = f"https://cdn.jsdelivr.net/npm/@asyncapi/react-component@{REACT_COMPONENT_VERSION}"
+#: The component's standalone bundle (global ``AsyncApiStandalone``, parser included).
+DEFAULT_BUNDLE_URL = f"{_CDN}/browser/standalone/index.js"
+#: The component's stylesheet.
+DEFAULT_STYLESHEET_URL = f"{_CDN}/styles/default.min.css"
+
+Kind = Literal["html", "json", "yaml"]
+SpecOrDocument = SocketIOSpec | Mapping[str, Any]
+
+HTML_TYPE = "text/html; charset=utf-8"
+JSON_TYPE = "application/json"
+YAML_TYPE = "application/yaml"
+TEXT_TYPE = "text/plain; charset=utf-8"
+
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+class UnknownVersion(ValueError):
+    """The requested AsyncAPI version cannot be served."""
+
+
+def script_json(document: Mapping[str, Any]) -> str:
+    """``document`` as JSON that is safe inside ``<script type="application/json">``.
+
+    ``<``, ``>``, ``&``, U+2028 and U+2029 only ever occur inside JSON strings,
+    where their ``\\uXXXX`` escapes mean the same: no ``</script>`` can close the
+    element early and ``JSON.parse`` gives back the exact document.
+    """
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return "".join(_JSON_ESCAPES.get(ch, ch) for ch in text)
+
+
+class DocumentSource:
+    """The document behind the pages: a live :class:`SocketIOSpec` (built per
+    request from its cache, so always current) or a fixed document dict."""
+
+    def __init__(self, spec_or_document: SpecOrDocument) -> None:
+        if isinstance(spec_or_document, SocketIOSpec):
+            self.spec: SocketIOSpec | None = spec_or_document
+            self.fixed: Mapping[str, Any] | None = None
+        elif isinstance(spec_or_document, Mapping):
+            self.spec = None
+            self.fixed = spec_or_document
+        else:
+            raise TypeError("expected a SocketIOSpec or an AsyncAPI document (a mapping), "
+                            f"got {type(spec_or_document).__name__}")
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """The AsyncAPI versions that can be requested."""
+        if self.fixed is not None:
+            return (str(self.fixed.get("asyncapi", "")),)
+        return VERSIONS
+
+    def _check(self, version: str | None) -> None:
+        if version is not None and version not in self.versions:
+            raise UnknownVersion(version)
+
+    def document(self, version: str | None = None) -> Mapping[str, Any]:
+        self._check(version)
+        if self.spec is not None:
+            return self.spec.asyncapi(version)
+        assert self.fixed is not None
+        return self.fixed
+
+    def json(self, version: str | None = None) -> str:
+        self._check(version)
+        if self.spec is not None:
+            return self.spec.to_json(version)
+        return json.dumps(self.document(version), indent=2, ensure_ascii=False)
+
+    def yaml(self, version: str | None = None) -> str:
+        self._check(version)
+        if self.spec is not None:
+            return self.spec.to_yaml(version)
+        from ..asyncapi import dump_yaml
+
+        return dump_yaml(dict(self.document(version)))
+
+
+def docs_html(
+    spec_or_document: SpecOrDocument,
+    *,
+    title: str | None = None,
+    bundle_url: str = DEFAULT_BUNDLE_URL,
+    stylesheet_url: str = DEFAULT_STYLESHEET_URL,
+    version: str | None = None,
+    json_url: str = "asyncapi.json",
+    yaml_url: str = "asyncapi.yaml",
+) -> str:
+    """The HTML docs page for a spec (or a document dict).
+
+    The page loads ``@asyncapi/react-component``'s standalone bundle and
+    stylesheet from ``bundle_url`` / ``stylesheet_url`` (a pinned CDN version by
+    default; point them at locally served copies to run offline) and renders the
+    document embedded in the page, with document errors shown. When the bundle
+    cannot be loaded the page says so and links to ``json_url`` / ``yaml_url``.
+    ``version`` picks the AsyncAPI version (default: the spec's).
+    """
+    document = DocumentSource(spec_or_document).document(version)
+    return _render(document, title=title, bundle_url=bundle_url,
+                   stylesheet_url=stylesheet_url, json_url=json_url, yaml_url=yaml_url)
+
+
+def _render(document: Mapping[str, Any], *, title: str | None, bundle_url: str,
+            stylesheet_url: str, json_url: str, yaml_url: str) -> str:
+    if title is None:
+        info = document.get("info")
+        title = str(info.get("title", "AsyncAPI")) if isinstance(info, Mapping) else "AsyncAPI"
+
+    def attr(value: str) -> str:
+        return html.escape(value, quote=True)
+
+    return _PAGE.format(
+        title=html.escape(title, quote=True),
+        stylesheet=attr(stylesheet_url),
+        bundle=attr(bundle_url),
+        json_url=attr(json_url),
+        yaml_url=attr(yaml_url),
+        document=script_json(document),
+    )
+
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="{stylesheet}">
+<style>
+  #asyncapi-fallback {{ font-family: sans-serif; margin: 2rem; }}
+</style>
+</head>
+<body>
+<div id="asyncapi"></div>
+<div id="asyncapi-fallback" hidden>
+  <p>The AsyncAPI documentation viewer could not be loaded from
+  <a href="{bundle}">{bundle}</a>.</p>
+  <p>The document itself is available as <a href="{json_url}">JSON</a>
+  and <a href="{yaml_url}">YAML</a>.</p>
+</div>
+<noscript>
+  <p>This page needs JavaScript. The document is available as
+  <a href="{json_url}">JSON</a> and <a href="{yaml_url}">YAML</a>.</p>
+</noscript>
+<script type="application/json" id="asyncapi-document">{document}</script>
+<script src="{bundle}"></script>
+<script>
+(function () {{
+  var fallback = document.getElementById("asyncapi-fallback");
+  if (typeof AsyncApiStandalone === "undefined") {{
+    fallback.hidden = false;
+    return;
+  }}
+  try {{
+    var schema = JSON.parse(document.getElementById("asyncapi-document").textContent);
+    AsyncApiStandalone.render(
+      {{schema: schema, config: {{show: {{sidebar: true, errors: true}}}}}},
+      document.getElementById("asyncapi"));
+  }} catch (error) {{
+    fallback.hidden = false;
+  }}
+}})();
+</script>
+</body>
+</html>
+"""
+
+
+# -- routing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Response:
+    """A response; mounts send no body for ``HEAD`` but the same headers."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header_list(self) -> list[tuple[str, str]]:
+        """Every header, ``Content-Type`` and ``Content-Length`` included."""
+        return [("Content-Type", self.content_type),
+                ("Content-Length", str(len(self.body))),
+                *self.headers]
+
+
+REASONS = {200: "OK", 301: "Moved Permanently", 400: "Bad Request", 404: "Not Found",
+           405: "Method Not Allowed"}
+_NO_CACHE = (("Cache-Control", "no-cache"), ("X-Content-Type-Options", "nosniff"))
+
+
+def _normalize_path(path: str) -> str:
+    path = path.rstrip("/")
+    if path and not path.startswith("/"):
+        path = "/" + path
+    return path
+
+
+class DocsRoutes:
+    """``<path>`` (and ``<path>/``): the HTML page; ``<path>.json`` / ``<path>.yaml``:
+    the document. With ``path=""`` (mounted under a prefix) the page is at ``/``
+    and the documents at ``/asyncapi.json`` / ``/asyncapi.yaml``."""
+
+    def __init__(self, spec_or_document: SpecOrDocument, path: str = "/asyncapi",
+                 **page_options: Any) -> None:
+        self.source = DocumentSource(spec_or_document)
+        self.path = _normalize_path(path)
+        self.page_options = page_options
+        unknown = set(page_options) - {"title", "bundle_url", "stylesheet_url"}
+        if unknown:
+            raise TypeError(f"unknown page option(s): {', '.join(sorted(unknown))}")
+        base = self.path or "/asyncapi"
+        self.routes: dict[str, Kind] = {
+            self.path or "/": "html",
+            self.path + "/": "html",
+            base + ".json": "json",
+            base + ".yaml": "yaml",
+        }
+        self.page = self.path or "/"
+        self.document_base = base
+
+    def match(self, path: str) -> Kind | None:
+        """The kind of resource at ``path`` (relative to the mount), or ``None``."""
+        return self.routes.get(path or "/")
+
+    def respond(self, kind: Kind, method: str, query_string: str, prefix: str = "") -> Response:
+        """Answer a request for ``kind``; ``prefix`` is where the mount lives
+        (ASGI ``root_path``, WSGI ``SCRIPT_NAME``), used for the page's links."""
+        if method not in ("GET", "HEAD"):
+            return Response(405, TEXT_TYPE, b"Method Not Allowed\n",
+                            (("Allow", "GET, HEAD"),))
+        values = parse_qs(query_string, keep_blank_values=True).get("version")
+        version = values[-1] if values else None
+        try:
+            if kind == "html":
+                response = self._page(version, prefix)
+            elif kind == "json":
+                response = Response(200, JSON_TYPE,
+                                    _text(self.source.json(version)).encode(), _NO_CACHE)
+            else:
+                response = Response(200, YAML_TYPE,
+                                    _text(self.source.yaml(version)).encode(), _NO_CACHE)
+        except UnknownVersion:
+            message = ("unknown AsyncAPI version; available: "
+                       + ", ".join(self.source.versions) + "\n")
+            response = Response(400, TEXT_TYPE, message.encode())
+        return response
+
+    def _page(self, version: str | None, prefix: str) -> Response:
+        query = "" if version is None else "?version=" + quote(version, safe="")
+        base = prefix.rstrip("/") + self.document_base
+        options = dict(self.page_options)
+        page = _render(self.source.document(version),
+                       title=options.pop("title", None),
+                       bundle_url=options.pop("bundle_url", DEFAULT_BUNDLE_URL),
+                       stylesheet_url=options.pop("stylesheet_url", DEFAULT_STYLESHEET_URL),
+                       json_url=base + ".json" + query, yaml_url=base + ".yaml" + query)
+        return Response(200, HTML_TYPE, page.encode(), _NO_CACHE)
+
+
+def _text(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def not_found() -> Response:
+    return Response(404, TEXT_TYPE, b"Not Found\n")
