@@ -252,10 +252,11 @@ class SocketIOSpec:
         emits through the same declarations: every emit is validated and serialized
         before it is published, and an invalid one raises ``EmitValidationError``
         and publishes nothing. Asynchronous managers give an :class:`AsyncEmitter`
-        whose methods are coroutines."""
+        whose methods are coroutines. With ``validate=False`` nothing is rejected;
+        models are still dumped to JSON-compatible data, which a message queue needs."""
         if inspect.iscoroutinefunction(manager.emit):
-            return AsyncEmitter(self.pipeline, manager)
-        return Emitter(self.pipeline, manager)
+            return AsyncEmitter(self.pipeline, manager, validate=self.validate)
+        return Emitter(self.pipeline, manager, validate=self.validate)
 
     # -- the document ---------------------------------------------------------------------
     def specs(self) -> list[EventSpec]:
