@@ -137,6 +137,8 @@ def test_the_document_passes_the_official_parser(tictactoe: ModuleType) -> None:
     doc = tictactoe.socketio.spec.asyncapi()
     assert doc["info"]["title"] == "Tic-Tac-Toe API"
     assert list(doc["servers"]) == ["TIC_TAC_TOE_BACKEND"]
+    # what the server's ``__main__`` writes is the committed, checked document
+    assert text == (APP.parent / "chat_gpt_asyncapi.yaml").read_text(encoding="utf-8")
     result = asyncapi_validate(text)
     assert (result.errors, result.warnings) == (0, 0), result.messages("error") + \
         result.messages("warning")
