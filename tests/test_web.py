@@ -352,7 +352,7 @@ def test_wsgi_around_flask_socketio_app() -> None:
     def hello() -> str:
         return "hello from flask"
 
-    flask_app.wsgi_app = wsgi_docs(spec, flask_app.wsgi_app)  # type: ignore[method-assign]
+    flask_app.wsgi_app = wsgi_docs(spec, flask_app.wsgi_app)  # type: ignore[method-assign,assignment]
     with run_flask_socketio(flask_app, sock) as port:
         check_docs(url(port, "/asyncapi"), spec)
         assert "make_move" in requests.get(url(port, "/asyncapi.yaml"), timeout=TIMEOUT).text

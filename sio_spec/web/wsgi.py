@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from .page import REASONS, DocsRoutes, SpecOrDocument, not_found
 
-Environ = dict[str, Any]
-StartResponse = Callable[..., Any]
-WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+    WSGIApp = WSGIApplication
 
 
 class DocsWSGIApp:
@@ -19,7 +20,7 @@ class DocsWSGIApp:
         self.routes = routes
         self.app = app
 
-    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         kind = self.routes.match(environ.get("PATH_INFO", ""))
         if kind is None:
             if self.app is not None:
