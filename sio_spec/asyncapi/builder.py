@@ -16,6 +16,7 @@ and acks are the ``x-ack`` extension of their message (2.6 has no replies).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,16 @@ class _Channel:
     messages: list[_Message] = field(default_factory=list)
     receive: list[_Operation] = field(default_factory=list)
     send: list[_Operation] = field(default_factory=list)
+
+
+_URI_UNSAFE = re.compile(r"[^A-Za-z0-9/._~!$&()*+,;=:@-]")
+
+
+def _v2_channel_key(namespace: str) -> str:
+    """2.6 channel keys are the address as a URI template: characters a template
+    cannot hold (spaces, braces, quotes, ``%``) become ``_``; the channel
+    description keeps the real namespace."""
+    return _URI_UNSAFE.sub("_", namespace)
 
 
 def _jsonable(value: Any) -> Any:
@@ -337,6 +348,7 @@ class _Builder:
             doc["servers"] = servers
         channels: dict[str, Any] = {}
         messages: dict[str, Any] = {}
+        v2_keys = Names()
         for ch in self.channels:
             body: dict[str, Any] = {"description": self._channel_description(ch)}
             for kind, ops, what in (("publish", ch.receive, "Events clients send to"),
@@ -359,7 +371,7 @@ class _Builder:
                 }
             if ch.auth is not None:
                 body["x-connect-auth"] = ch.auth
-            channels[ch.namespace] = body
+            channels[v2_keys.take(_v2_channel_key(ch.namespace))] = body
         doc["channels"] = channels
         components: dict[str, Any] = {}
         if self.schemas.components:
