@@ -27,10 +27,20 @@ _TYPE_LABELS = frozenset(
 )
 
 
+#: At most this many problems are reported for one message; a hostile payload with
+#: a million wrong items gets a bounded error ack, not a 25x larger one.
+MAX_ERRORS = 100
+TOO_MANY: ErrorDetail = {"loc": [], "msg": f"Too many errors; only the first {MAX_ERRORS} are "
+                         "reported", "type": "too_many_errors"}
+
+
 class PayloadInvalid(Exception):
-    """Raised by :meth:`Payload.validate`; carries sanitized error details."""
+    """Raised by :meth:`Payload.validate`; carries sanitized error details
+    (at most :data:`MAX_ERRORS`, then one ``too_many_errors`` entry)."""
 
     def __init__(self, details: list[ErrorDetail]) -> None:
+        if len(details) > MAX_ERRORS:
+            details = [*details[:MAX_ERRORS], dict(TOO_MANY)]
         super().__init__(f"{len(details)} validation error(s)")
         self.details = details
 
@@ -81,6 +91,20 @@ def _jsonable(value: Any) -> Any:
     return pydantic_core.to_jsonable_python(value)
 
 
+def _core_has_bytes(core_schema: Any) -> bool:
+    """Whether a pydantic-core schema validates ``bytes`` anywhere."""
+    stack = [core_schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "bytes":
+                return True
+            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return False
+
+
 def _has_binary(schema: Any) -> bool:
     stack = [schema]
     while stack:
@@ -101,6 +125,7 @@ class Payload:
                  "dump", "model", "raw_schema", "validate")
 
     annotation: Any
+    _known: frozenset[str] | None
     adapter: pydantic.TypeAdapter[Any] | None
     raw_schema: dict[str, Any] | None
     binary: bool
@@ -122,29 +147,21 @@ class Payload:
         self.adapter = adapter
         self.raw_schema = None
         self._raw_validator = None
-        known: set[str] = set()
-        try:
-            schema = adapter.json_schema()
-        except pydantic.errors.PydanticUserError:
-            raise
-        except Exception:  # a type without a JSON Schema still validates
-            schema = {}
-        _collect_names(schema, known)
-        self._known = frozenset(known)
-        self.binary = _has_binary(schema)
+        self._known = None  # computed on the first error: documents need no names
+        self.binary = _core_has_bytes(adapter.core_schema)
         # pydantic-core's validator and serializer, called directly: the TypeAdapter
         # methods add a Python layer that costs as much as validating a small model.
         core_validate = adapter.validator.validate_python
         to_python = adapter.serializer.to_python
-        known_names = self._known
         self.core_validate = core_validate
         self.model = _plain_model(annotation)
+        details = self.details
 
         def validate(value: Any) -> Any:
             try:
                 return core_validate(value)
             except pydantic.ValidationError as exc:
-                raise PayloadInvalid(pydantic_details(exc, known_names)) from None
+                raise PayloadInvalid(details(exc)) from None
 
         self.validate = validate
         if self.binary:
@@ -155,9 +172,22 @@ class Payload:
                 return to_python(value, mode="json")
         self.dump = dump
 
+    @property
+    def known_names(self) -> frozenset[str]:
+        """Every name the schema defines; other strings in an error location came
+        from the client and are masked."""
+        if self._known is None:
+            known: set[str] = set()
+            try:
+                _collect_names(self.json_schema(), known)
+            except pydantic.errors.PydanticInvalidForJsonSchema:  # e.g. Callable: no schema
+                pass
+            self._known = frozenset(known)
+        return self._known
+
     def details(self, exc: pydantic.ValidationError) -> list[ErrorDetail]:
         """Sanitized details of a pydantic error raised by :attr:`core_validate`."""
-        return pydantic_details(exc, self._known)
+        return pydantic_details(exc, self.known_names)
 
     # -- JSON Schema ----------------------------------------------------------------
     def _init_json_schema(self, schema: dict[str, Any]) -> None:
@@ -199,10 +229,27 @@ class Payload:
         return f"Payload({self.annotation!r})"
 
 
+def _safe_msg(kind: str, msg: str) -> str:
+    """Messages of the few pydantic error types that quote the input, without it."""
+    if kind == "union_tag_invalid":  # "Input tag '<input>' found using 'kind' does not ..."
+        return "Input tag found using " + msg.rpartition(" found using ")[2]
+    if kind == "uuid_parsing":  # "..., invalid character: found `<input char>` at 3"
+        return "Input should be a valid UUID"
+    if kind == "base64_decode":  # "... Invalid byte <input byte>, offset 0."
+        return "Base64 decoding error"
+    return msg
+
+
+_QUOTING = frozenset({"union_tag_invalid", "uuid_parsing", "base64_decode"})
+
+
 def pydantic_details(exc: pydantic.ValidationError, known: frozenset[str]) -> list[ErrorDetail]:
+    errors = exc.errors(include_url=False, include_context=False, include_input=False)
     return [
-        {"loc": _mask_loc(err["loc"], known), "msg": err["msg"], "type": err["type"]}
-        for err in exc.errors(include_url=False, include_context=False, include_input=False)
+        {"loc": _mask_loc(err["loc"], known),
+         "msg": _safe_msg(err["type"], err["msg"]) if err["type"] in _QUOTING else err["msg"],
+         "type": err["type"]}
+        for err in errors[:MAX_ERRORS + 1]
     ]
 
 
