@@ -74,6 +74,7 @@ class SocketIOSpec:
         self._target: Any = None
         self._queued: list[tuple[str, str, Callable[..., Any]]] = []
         self._cache: dict[str, tuple[Any, dict[str, Any]]] = {}
+        self._texts: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         if server is not None:
             self.attach(server)
 
@@ -283,14 +284,25 @@ class SocketIOSpec:
         return hit[1]
 
     def to_yaml(self, version: str | None = None) -> str:
+        """The document as YAML (cached like :meth:`asyncapi`)."""
         from .asyncapi import dump_yaml
 
-        return dump_yaml(self.asyncapi(version))
+        return self._text(version, "yaml", dump_yaml)
 
     def to_json(self, version: str | None = None, indent: int | None = 2) -> str:
+        """The document as JSON (cached like :meth:`asyncapi`)."""
         from .asyncapi import dump_json
 
-        return dump_json(self.asyncapi(version), indent=indent)
+        return self._text(version, f"json{indent}", lambda doc: dump_json(doc, indent=indent))
+
+    def _text(self, version: str | None, form: str,
+              render: Callable[[dict[str, Any]], str]) -> str:
+        doc = self.asyncapi(version)
+        key = (version or self.asyncapi_version, form)
+        hit = self._texts.get(key)
+        if hit is None or hit[0] is not doc:
+            hit = self._texts[key] = (doc, render(doc))
+        return hit[1]
 
     def save(self, path: str | pathlib.Path, version: str | None = None) -> pathlib.Path:
         """Write the document; ``.json`` gives JSON, anything else YAML."""
