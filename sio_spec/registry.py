@@ -8,6 +8,7 @@ first document), and the result is cached against the handler object.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,8 @@ from .signature import (
 Direction = Literal["receive", "send"]
 RESERVED = frozenset({"connect", "disconnect"})
 UNSET: Any = object()
+#: Bound of the per-event plan cache (clients choose event names for catch-alls).
+MAX_PLANS = 4096
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class Registry:
     emits: dict[tuple[str, str], EventSpec] = field(default_factory=dict)
     pending: list[tuple[str, str, Callable[..., Any]]] = field(default_factory=list)
     _plans: dict[tuple[str, str], tuple[object, EventSpec | None]] = field(default_factory=dict)
+    _templates: dict[tuple[Any, ...], EventSpec] = field(default_factory=dict)
     revision: int = 0
 
     # -- declarations ---------------------------------------------------------------
@@ -114,6 +118,7 @@ class Registry:
     def _changed(self) -> None:
         self.revision += 1
         self._plans.clear()
+        self._templates.clear()
 
     # -- resolution, mirroring python-socketio's dispatch order -----------------------
     def _resolve(self, event: str, namespace: str) -> _Target | None:
@@ -172,10 +177,25 @@ class Registry:
         hit = self._plans.get(key)
         if hit is not None and hit[0] is target.identity:
             return hit[1]
-        spec = self._build(namespace, event, target)
+        spec = self._read(namespace, event, target)
         plan = None if spec.args is None and spec.ack is None else spec
+        if len(self._plans) >= MAX_PLANS:
+            # catch-all handlers get a plan per event name the client invents
+            self._plans.clear()
         self._plans[key] = (target.identity, plan)
         return plan
+
+    def _read(self, namespace: str, event: str, target: _Target) -> EventSpec:
+        """``_build`` once per handler function: a catch-all handler serves any event
+        name a client sends, and only the names differ between its specs."""
+        func = _user_function(target.func)
+        key = (func, target.skip, target.environ, event == "connect")
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = self._build(namespace, event, target)
+        if template.event == event and template.namespace == namespace:
+            return template
+        return dataclasses.replace(template, event=event, namespace=namespace)
 
     def _build(self, namespace: str, event: str, target: _Target) -> EventSpec:
         func = target.func
