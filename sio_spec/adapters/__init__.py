@@ -38,10 +38,13 @@ def check_server(server: Any) -> None:
         raise SpecError(f"sio-spec supports {SUPPORTED}; this process has python-socketio "
                         f"{version}")
     missing = [name for name in HOOKED if not callable(getattr(server, name, None))]
-    if missing or not hasattr(server, "handlers") or not hasattr(server, "namespace_handlers"):
+    # clients have handlers, _trigger_event, emit and call too: require server parts
+    missing += [name for name in ("handlers", "namespace_handlers", "not_handled", "manager")
+                if not hasattr(server, name)]
+    if missing:
         raise SpecError(
             f"{type(server).__name__} does not look like a python-socketio server "
-            f"(missing {', '.join(missing) or 'handlers'}); sio-spec supports {SUPPORTED}")
+            f"(missing {', '.join(missing)}); sio-spec supports {SUPPORTED}")
 
 
 @dataclass
