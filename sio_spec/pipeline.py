@@ -17,6 +17,7 @@ from .errors import (
     ErrorDetail,
     RequestValidationError,
     ResponseValidationError,
+    SpecError,
     ValidationError,
 )
 from .payload import PayloadInvalid
@@ -26,6 +27,9 @@ from .signature import ack_values, dump_any, from_ack_values
 logger = logging.getLogger("sio_spec")
 
 ErrorHandler = Callable[[ValidationError, str], Any]
+
+UNSERIALIZABLE: ErrorDetail = {"loc": [], "msg": "Value could not be serialized",
+                               "type": "serialization_error"}
 
 
 def error_payload(error: ValidationError) -> dict[str, Any]:
@@ -50,6 +54,13 @@ def default_error_handler(error: ValidationError, sid: str) -> Any:
     else:
         logger.info("rejected %s (client %s)", error, sid)
     return error_payload(error)
+
+
+def unusable_handler(error: SpecError, sid: str) -> dict[str, Any]:
+    """The answer when a handler's models cannot be built (a server bug): logged at
+    ERROR with the cause, and the client gets ``internal_error`` without details."""
+    logger.error("%s (client %s)", error, sid, exc_info=error)
+    return {"error": "internal_error", "message": "the server cannot handle this event"}
 
 
 class Pipeline:
@@ -86,12 +97,14 @@ class Pipeline:
     def ack(self, spec: EventSpec, result: Any) -> Any:
         """Validate and serialize a handler's return value."""
         checked = spec.ack
-        if checked is None:
-            return serialize_any(result)
         try:
+            if checked is None:
+                return serialize_any(result)
             return checked.outgoing(result)
         except PayloadInvalid as exc:
             raise ResponseValidationError(spec.event, spec.namespace, exc.details) from None
+        except ValueError as exc:  # pydantic could not serialize it (e.g. nested too deep)
+            raise ResponseValidationError(spec.event, spec.namespace, [UNSERIALIZABLE]) from exc
 
     def handler_for(self, namespace: str) -> ErrorHandler:
         handlers = self.error_handlers
@@ -114,6 +127,8 @@ class Pipeline:
             return checked.outgoing(data), spec
         except PayloadInvalid as exc:
             raise EmitValidationError(event, namespace, exc.details) from None
+        except ValueError as exc:  # pydantic could not serialize it (e.g. nested too deep)
+            raise EmitValidationError(event, namespace, [UNSERIALIZABLE]) from exc
 
     def client_ack(self, spec: EventSpec, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """Validate a client's reply to a server emit."""

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .errors import SpecError
 from .signature import (
     Arguments,
     ack_from_annotation,
@@ -104,6 +105,7 @@ class Registry:
     pending: list[tuple[str, str, Callable[..., Any]]] = field(default_factory=list)
     _plans: dict[tuple[str, str], tuple[object, EventSpec | None]] = field(default_factory=dict)
     _templates: dict[tuple[Any, ...], EventSpec] = field(default_factory=dict)
+    _broken: dict[tuple[str, str], tuple[object, SpecError]] = field(default_factory=dict)
     revision: int = 0
 
     # -- declarations ---------------------------------------------------------------
@@ -119,6 +121,7 @@ class Registry:
         self.revision += 1
         self._plans.clear()
         self._templates.clear()
+        self._broken.clear()
 
     # -- resolution, mirroring python-socketio's dispatch order -----------------------
     def _resolve(self, event: str, namespace: str) -> _Target | None:
@@ -177,7 +180,14 @@ class Registry:
         hit = self._plans.get(key)
         if hit is not None and hit[0] is target.identity:
             return hit[1]
-        spec = self._read(namespace, event, target)
+        broken = self._broken.get(key)
+        if broken is not None and broken[0] is target.identity:
+            raise broken[1]
+        try:
+            spec = self._read(namespace, event, target)
+        except SpecError as error:
+            self._broken[key] = (target.identity, error)
+            raise
         plan = None if spec.args is None and spec.ack is None else spec
         if len(self._plans) >= MAX_PLANS:
             # catch-all handlers get a plan per event name the client invents
@@ -192,10 +202,22 @@ class Registry:
         key = (func, target.skip, target.environ, event == "connect")
         template = self._templates.get(key)
         if template is None:
-            template = self._templates[key] = self._build(namespace, event, target)
+            template = self._templates[key] = self._build_checked(namespace, event, target)
         if template.event == event and template.namespace == namespace:
             return template
         return dataclasses.replace(template, event=event, namespace=namespace)
+
+    def _build_checked(self, namespace: str, event: str, target: _Target) -> EventSpec:
+        """``_build``, with any failure to read the models reported as a SpecError
+        naming the handler."""
+        try:
+            return self._build(namespace, event, target)
+        except SpecError:
+            raise
+        except Exception as exc:
+            name = getattr(_user_function(target.func), "__qualname__", repr(target.func))
+            raise SpecError(f"cannot read the models of handler {name!r} for event "
+                            f"{event!r} in namespace {namespace!r}: {exc}") from exc
 
     def _build(self, namespace: str, event: str, target: _Target) -> EventSpec:
         func = target.func
@@ -274,7 +296,7 @@ class Registry:
             target = None if func is None else _Target(func, func, 0, False)
         if target is None:
             return EventSpec(namespace=namespace, event=event, direction="receive", args=None)
-        return self._build(namespace, event, target)
+        return self._build_checked(namespace, event, target)
 
     def _queued_handler(self, event: str, namespace: str) -> Callable[..., Any] | None:
         for ev, fn, ns in self.flask.handlers:

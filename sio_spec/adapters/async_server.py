@@ -8,8 +8,8 @@ from typing import Any
 
 from socketio.exceptions import ConnectionRefusedError as Refused
 
-from ..errors import RequestValidationError, ResponseValidationError, ValidationError
-from ..pipeline import Pipeline, connect_refusal, logger, serialize_any
+from ..errors import RequestValidationError, ResponseValidationError, SpecError, ValidationError
+from ..pipeline import Pipeline, connect_refusal, logger, serialize_any, unusable_handler
 from . import Hooks, in_call
 
 
@@ -31,7 +31,12 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
     async def _trigger_event(event: str, namespace: str, *args: Any) -> Any:
         if not state.active or event == "disconnect":
             return await trigger(event, namespace, *args)
-        spec = registry.incoming(event, namespace)
+        try:
+            spec = registry.incoming(event, namespace)
+        except SpecError as err:
+            if event == "connect":
+                raise Refused("internal_error") from err
+            return unusable_handler(err, args[0])
         if spec is None:
             return serialize_any(await trigger(event, namespace, *args))
         if event == "connect":
