@@ -292,13 +292,19 @@ class _Builder:
         return f"The server emits `{spec.event}` on `{spec.namespace}`."
 
     # -- 3.x ----------------------------------------------------------------------
-    def v3(self) -> dict[str, Any]:
-        info, _ = info_object(self.info, self.version)
+    def _head(self) -> tuple[dict[str, Any], Any]:
+        """``asyncapi``, ``info``, ``defaultContentType`` and ``servers``, in that order,
+        and what of the info this version keeps outside ``info``."""
+        info, extra = info_object(self.info, self.version)
         doc: dict[str, Any] = {"asyncapi": self.version, "info": info,
                                "defaultContentType": CONTENT_TYPE}
         servers = servers_object(self.info.servers, self.version)
         if servers:
             doc["servers"] = servers
+        return doc, extra
+
+    def v3(self) -> dict[str, Any]:
+        doc, _ = self._head()
         channels: dict[str, Any] = {}
         operations: dict[str, Any] = {}
         op_names = Names()
@@ -340,12 +346,7 @@ class _Builder:
 
     # -- 2.6 ----------------------------------------------------------------------
     def v2(self) -> dict[str, Any]:
-        info, extra = info_object(self.info, self.version)
-        doc: dict[str, Any] = {"asyncapi": self.version, "info": info,
-                               "defaultContentType": CONTENT_TYPE}
-        servers = servers_object(self.info.servers, self.version)
-        if servers:
-            doc["servers"] = servers
+        doc, extra = self._head()
         channels: dict[str, Any] = {}
         messages: dict[str, Any] = {}
         v2_keys = Names()
