@@ -1,11 +1,12 @@
 """Loopback: python-socketio AsyncClient call() round trips against uvicorn.
 
-Two server processes (plain, and with sio-spec attached) run side by side; the
-client sends blocks of calls to each in turn. Reported per variant: median
-throughput (calls/s) and median server CPU time per event (from /proc), and the
-ratios attached / plain.
+One server process; between blocks of calls the client switches it between plain
+python-socketio and sio-spec attached (``spec.attach`` / ``spec.detach``), in the
+order plain, sio-spec, sio-spec, plain, ... so drift cancels out. Reported per
+variant: median throughput (calls/s) and median server CPU time per event (from
+/proc), and the ratios sio-spec / plain.
 
-    python benchmarks/bench_loopback.py [--rounds 9] [--calls 1000] [--concurrency 20]
+    python benchmarks/bench_loopback.py [--rounds 10] [--calls 3000] [--concurrency 20]
 """
 
 from __future__ import annotations
@@ -53,55 +54,48 @@ async def block(client: socketio.AsyncClient, calls: int, concurrency: int) -> f
 
 
 async def run(rounds: int, calls: int, concurrency: int) -> None:
-    procs = {}
-    clients = {}
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(HERE / "loopback_server.py"), str(port)])
+    client = socketio.AsyncClient()
     try:
-        for name in ("plain", "sio-spec"):
-            port = free_port()
-            cmd = [sys.executable, str(HERE / "loopback_server.py"), str(port)]
-            if name == "sio-spec":
-                cmd.append("--attached")
-            procs[name] = (subprocess.Popen(cmd), port)
-        for name, (_proc, port) in procs.items():
-            client = socketio.AsyncClient()
-            for _ in range(100):
-                try:
-                    await client.connect(f"http://127.0.0.1:{port}", transports=["websocket"])
-                    break
-                except socketio.exceptions.ConnectionError:
-                    await asyncio.sleep(0.1)
-            clients[name] = client
-            await block(client, 200, concurrency)  # warm-up
-        rate: dict[str, list[float]] = {n: [] for n in procs}
-        cpu: dict[str, list[float]] = {n: [] for n in procs}
-        for _ in range(rounds):
-            for name, (proc, _port) in procs.items():
+        for _ in range(100):
+            try:
+                await client.connect(f"http://127.0.0.1:{port}", transports=["websocket"])
+                break
+            except socketio.exceptions.ConnectionError:
+                await asyncio.sleep(0.1)
+        rate: dict[str, list[float]] = {"plain": [], "sio-spec": []}
+        cpu: dict[str, list[float]] = {"plain": [], "sio-spec": []}
+        for attached in (False, True):  # warm-up both
+            await client.call("bench_mode", attached)
+            await block(client, 500, concurrency)
+        for i in range(rounds):
+            order = (False, True) if i % 2 == 0 else (True, False)
+            for attached in order:
+                assert await client.call("bench_mode", attached) is attached
+                name = "sio-spec" if attached else "plain"
                 before = cpu_seconds(proc.pid)
-                elapsed = await block(clients[name], calls, concurrency)
+                elapsed = await block(client, calls, concurrency)
                 cpu[name].append((cpu_seconds(proc.pid) - before) / calls * 1e6)
                 rate[name].append(calls / elapsed)
-        plain_rate = statistics.median(rate["plain"])
-        plain_cpu = statistics.median(cpu["plain"])
         print(f"{'variant':<10} {'calls/s':>9} {'server CPU us/event':>20}")
-        for name in procs:
+        for name in rate:
             print(f"{name:<10} {statistics.median(rate[name]):>9.0f} "
                   f"{statistics.median(cpu[name]):>20.1f}")
-        rate_ratio = statistics.median(rate["sio-spec"]) / plain_rate
-        cpu_ratio = statistics.median(cpu["sio-spec"]) / plain_cpu
+        rate_ratio = statistics.median(rate["sio-spec"]) / statistics.median(rate["plain"])
+        cpu_ratio = statistics.median(cpu["sio-spec"]) / statistics.median(cpu["plain"])
         print(f"throughput ratio sio-spec/plain: {rate_ratio:.3f}")
         print(f"server CPU ratio sio-spec/plain: {cpu_ratio:.3f}")
     finally:
-        for client in clients.values():
-            await client.disconnect()
-        for proc, _port in procs.values():
-            proc.terminate()
-            proc.wait(10)
+        await client.disconnect()
+        proc.terminate()
+        proc.wait(10)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=20)
     args = parser.parse_args()
     asyncio.run(run(args.rounds, args.calls, args.concurrency))

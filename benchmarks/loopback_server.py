@@ -1,6 +1,10 @@
-"""A uvicorn AsyncServer for the loopback benchmark, plain or with sio-spec.
+"""A uvicorn AsyncServer for the loopback benchmark.
 
-    python benchmarks/loopback_server.py PORT [--attached]
+One process serves both variants: the ``bench_mode`` event attaches or detaches the
+SocketIOSpec between blocks of calls, so plain and validated calls are measured on
+the same process, socket and connection.
+
+    python benchmarks/loopback_server.py PORT
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from typing import Any
 import socketio
 import uvicorn
 from pydantic import BaseModel
+
+from sio_spec import SocketIOSpec
 
 
 class MakeMove(BaseModel):
@@ -23,24 +29,29 @@ class MoveAck(BaseModel):
     ok: bool
 
 
-def app(attached: bool) -> Any:
+def app() -> Any:
     sio = socketio.AsyncServer(async_mode="asgi")
-    if attached:
-        from sio_spec import SocketIOSpec
+    spec = SocketIOSpec(title="bench", version="1")
+    mode = {"attached": False}
 
-        SocketIOSpec(sio, title="bench", version="1")
-
-        @sio.on("make_move")
-        async def make_move(sid: str, data: MakeMove) -> MoveAck:
+    @sio.on("make_move")
+    async def make_move(sid: str, data: MakeMove) -> MoveAck:
+        if mode["attached"]:  # validated: a model in, a model out
             return MoveAck(ok=data.x == 1)
-    else:
-        @sio.on("make_move")
-        async def make_move_plain(sid: str, data: dict[str, Any]) -> dict[str, bool]:
-            return {"ok": data["x"] == 1}
+        return {"ok": data["x"] == 1}  # type: ignore[index,return-value]  # plain: dicts
+
+    @sio.on("bench_mode")
+    async def bench_mode(sid: str, attached: bool) -> bool:
+        if attached and not mode["attached"]:
+            spec.attach(sio)
+        elif not attached and mode["attached"]:
+            spec.detach()
+        mode["attached"] = attached
+        return attached
 
     return socketio.ASGIApp(sio)
 
 
 if __name__ == "__main__":
-    uvicorn.run(app("--attached" in sys.argv), host="127.0.0.1", port=int(sys.argv[1]),
-                log_level="warning", lifespan="off")
+    uvicorn.run(app(), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+                lifespan="off")

@@ -168,21 +168,25 @@ def _compile_validate(spec: Arguments) -> Callable[[tuple[Any, ...]], tuple[Any,
 
 def _compile_after_sid(spec: Arguments, validate: Callable[[tuple[Any, ...]], tuple[Any, ...]]
                        ) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
-    if spec.single and spec.params[0].required and spec.params[0].payload is not None:
-        only = _single_checker(spec.params[0].payload)
-        assert only is not None
-
-        def after_sid_single(args: tuple[Any, ...]) -> tuple[Any, ...]:
-            if len(args) == 2:
-                return (args[0], only(args[1]))
-            return (args[0], *validate(args[1:]))
-
-        return after_sid_single
-
     def after_sid(args: tuple[Any, ...]) -> tuple[Any, ...]:
         return (args[0], *validate(args[1:]))
 
-    return after_sid
+    payload = spec.params[0].payload if spec.single and spec.params[0].required else None
+    if payload is None or payload.adapter is None:
+        return after_sid
+    # the hot path: one argument after sid, validated by pydantic-core in this frame
+    core = payload.core_validate
+    details = payload.details
+
+    def after_sid_single(args: tuple[Any, ...]) -> tuple[Any, ...]:
+        if len(args) == 2:
+            try:
+                return (args[0], core(args[1]))
+            except pydantic.ValidationError as exc:
+                raise PayloadInvalid(details(exc)) from None
+        return after_sid(args)
+
+    return after_sid_single
 
 
 def _compile_outgoing(spec: Arguments, validate: Callable[[tuple[Any, ...]], tuple[Any, ...]]
@@ -198,17 +202,23 @@ def _compile_outgoing(spec: Arguments, validate: Callable[[tuple[Any, ...]], tup
     if not spec.single or spec.params[0].payload is None or not spec.params[0].required:
         return outgoing  # an optional single value may be absent (None): general path
     payload = spec.params[0].payload
+    if payload.adapter is None or payload.binary:
+        return outgoing
+    # the hot path: pydantic-core's validator and serializer called in this frame
     model = payload.model
-    dump = payload.dump
-    check = _single_checker(payload)
-    assert check is not None
+    core = payload.core_validate
+    details = payload.details
+    to_python = payload.adapter.serializer.to_python
 
     def outgoing_single(value: Any) -> Any:
         if type(value) is model:  # an instance needs no revalidation (pydantic's default)
-            return dump(value)
+            return to_python(value, mode="json")
         if isinstance(value, tuple):
             return outgoing(value)  # several values for one argument: reported by count
-        return dump(check(value))
+        try:
+            return to_python(core(value), mode="json")
+        except pydantic.ValidationError as exc:
+            raise PayloadInvalid(details(exc)) from None
 
     return outgoing_single
 
