@@ -78,6 +78,7 @@ async def run(rounds: int, calls: int, concurrency: int) -> None:
                 elapsed = await block(client, calls, concurrency)
                 cpu[name].append((cpu_seconds(proc.pid) - before) / calls * 1e6)
                 rate[name].append(calls / elapsed)
+        print("samples (calls/s):", {k: [round(x) for x in v] for k, v in rate.items()})
         print(f"{'variant':<10} {'calls/s':>9} {'server CPU us/event':>20}")
         for name in rate:
             print(f"{name:<10} {statistics.median(rate[name]):>9.0f} "
