@@ -269,11 +269,9 @@ async def _serve(source: SocketIOSpec | dict[str, Any], host: str, port: int) ->
     await runner.setup()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+    if sys.platform != "win32":  # the Windows event loop takes no signal handlers
+        for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
-            pass
     try:
         site = web.TCPSite(runner, host, port)
         await site.start()
