@@ -288,10 +288,3 @@ def _jsonschema_details(errors: Iterable[Any], known: frozenset[str]) -> list[Er
             msg, kind = f"Input does not satisfy {rule!r}", rule
         out.append({"loc": _mask_loc(path, known), "msg": msg, "type": kind})
     return out
-
-
-def as_payload(model: Any) -> Payload | None:
-    """``None`` stays ``None`` (nothing declared); a Payload passes through."""
-    if model is None or isinstance(model, Payload):
-        return model
-    return Payload(model)

@@ -102,7 +102,6 @@ class Registry:
     flask: Any = None  # a flask_socketio.SocketIO, possibly before init_app
     declarations: dict[Callable[..., Any], Declaration] = field(default_factory=dict)
     emits: dict[tuple[str, str], EventSpec] = field(default_factory=dict)
-    pending: list[tuple[str, str, Callable[..., Any]]] = field(default_factory=list)
     _plans: dict[tuple[str, str], tuple[object, EventSpec | None]] = field(default_factory=dict)
     _templates: dict[tuple[Any, ...], EventSpec] = field(default_factory=dict)
     _broken: dict[tuple[str, str], tuple[object, SpecError]] = field(default_factory=dict)
