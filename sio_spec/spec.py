@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import inspect
 import pathlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
@@ -33,6 +35,23 @@ class Info:
     tags: tuple[Any, ...] = ()
     external_docs: Mapping[str, Any] | None = None
     terms_of_service: str | None = None
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building or rendering a document.
+
+    Both allocate many small containers (schemas, TypeAdapters, YAML nodes) and
+    create nothing cyclic worth collecting; left running, the collector walks the
+    whole heap again and again and takes most of the time for a large API.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class SocketIOSpec:
@@ -279,7 +298,9 @@ class SocketIOSpec:
         if hit is None or hit[0] != key:
             from .asyncapi import build
 
-            doc = build(self.info, self.specs(), version=version, validation=self.validate)
+            with _collector_paused():
+                doc = build(self.info, self.specs(), version=version,
+                            validation=self.validate)
             hit = self._cache[version] = (key, doc)
         return hit[1]
 
@@ -301,7 +322,9 @@ class SocketIOSpec:
         key = (version or self.asyncapi_version, form)
         hit = self._texts.get(key)
         if hit is None or hit[0] is not doc:
-            hit = self._texts[key] = (doc, render(doc))
+            with _collector_paused():
+                text = render(doc)
+            hit = self._texts[key] = (doc, text)
         return hit[1]
 
     def save(self, path: str | pathlib.Path, version: str | None = None) -> pathlib.Path:
