@@ -15,8 +15,6 @@ import logging
 import os
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from sio_spec import SocketIOSpec
 
 try:
@@ -25,14 +23,8 @@ except ImportError:  # run as a script
     import common  # type: ignore[no-redef]
 
 
-class MakeMove(BaseModel):
-    game_id: int
-    x: int
-    y: int
-
-
-class MoveAck(BaseModel):
-    ok: bool
+MakeMove = common.MakeMove
+MoveAck = common.MoveAck
 
 
 def rss_mib() -> float:

@@ -26,14 +26,8 @@ except ImportError:  # run as a script
     import common  # type: ignore[no-redef]
 
 
-class MakeMove(BaseModel):
-    game_id: int
-    x: int
-    y: int
-
-
-class MoveAck(BaseModel):
-    ok: bool
+MakeMove = common.MakeMove
+MoveAck = common.MoveAck
 
 
 class Item(BaseModel):

@@ -15,8 +15,25 @@ from collections.abc import Callable
 from typing import Any
 
 import socketio
+from pydantic import BaseModel
 
 EIO_SID = "bench-eio-sid"
+
+MOVE = {"game_id": 1, "x": 1, "y": 2}
+
+
+class MakeMove(BaseModel):
+    """The 3-field payload every benchmark sends."""
+
+    game_id: int
+    x: int
+    y: int
+
+
+class MoveAck(BaseModel):
+    """Its ack."""
+
+    ok: bool
 
 
 def _encode_only(eio_sid: str, pkt: Any) -> None:

@@ -14,19 +14,9 @@ from typing import Any
 
 import socketio
 import uvicorn
-from pydantic import BaseModel
+from common import MakeMove, MoveAck
 
 from sio_spec import SocketIOSpec
-
-
-class MakeMove(BaseModel):
-    game_id: int
-    x: int
-    y: int
-
-
-class MoveAck(BaseModel):
-    ok: bool
 
 
 def app() -> Any:
