@@ -28,17 +28,24 @@ from sio_spec import SocketIOSpec
 
 
 def make_models(n: int, tag: int) -> list[tuple[type[BaseModel], type[BaseModel]]]:
-    address = create_model(f"Address{tag}", street=(str, Field(examples=["1 Main St"])),
-                           city=(str, Field(examples=["Springfield"])))
-    line = create_model(f"Line{tag}", sku=(str, Field(examples=["A-1"])),
-                        quantity=(int, Field(ge=1, examples=[1])))
+    address = create_model(
+        f"Address{tag}",
+        street=(str, Field(examples=["1 Main St"])),
+        city=(str, Field(examples=["Springfield"])),
+    )
+    line = create_model(
+        f"Line{tag}", sku=(str, Field(examples=["A-1"])), quantity=(int, Field(ge=1, examples=[1]))
+    )
     out = []
     for i in range(n):
-        request = create_model(f"Request{i}", order_id=(int, Field(examples=[i])),
-                               lines=(list[line], ...), ship_to=(address, ...),  # type: ignore[valid-type]
-                               note=(str | None, None))
-        ack = create_model(f"Ack{i}", ok=(bool, Field(examples=[True])),
-                           error=(str | None, None))
+        request = create_model(
+            f"Request{i}",
+            order_id=(int, Field(examples=[i])),
+            lines=(list[line], ...),
+            ship_to=(address, ...),  # type: ignore[valid-type]
+            note=(str | None, None),
+        )
+        ack = create_model(f"Ack{i}", ok=(bool, Field(examples=[True])), error=(str | None, None))
         out.append((request, ack))
     return out
 
@@ -54,8 +61,9 @@ def handler_for(request: type[BaseModel], ack: type[BaseModel]) -> Any:
 def cold_round(models: list[tuple[type[BaseModel], type[BaseModel]]]) -> dict[str, float]:
     t0 = time.perf_counter()
     sio = socketio.Server()
-    spec = SocketIOSpec(sio, title="Big API", version="1.0.0",
-                        servers="wss://api.example.org/socket.io")
+    spec = SocketIOSpec(
+        sio, title="Big API", version="1.0.0", servers="wss://api.example.org/socket.io"
+    )
     for i, (request, ack) in enumerate(models):
         sio.on(f"event_{i}", handler_for(request, ack), namespace=f"/ns{i % 10}")
     for i, (_request, ack) in enumerate(models[:100]):
@@ -72,8 +80,12 @@ def cold_round(models: list[tuple[type[BaseModel], type[BaseModel]]]) -> dict[st
     y0 = time.perf_counter()
     spec.to_yaml()
     y1 = time.perf_counter()
-    return {"cold": t2 - t0, "document": t2 - t1, "cached": statistics.median(cached),
-            "yaml": y1 - y0}
+    return {
+        "cold": t2 - t0,
+        "document": t2 - t1,
+        "cached": statistics.median(cached),
+        "yaml": y1 - y0,
+    }
 
 
 def main() -> None:
@@ -93,8 +105,10 @@ def main() -> None:
         ("yaml", "to_yaml() of the cached document", "ms", 1e3),
     ):
         values = [res[key] * scale for res in results]
-        print(f"  {label:55s} median {statistics.median(values):9.2f} {unit}"
-              f"  (min {min(values):.2f}, max {max(values):.2f})")
+        print(
+            f"  {label:55s} median {statistics.median(values):9.2f} {unit}"
+            f"  (min {min(values):.2f}, max {max(values):.2f})"
+        )
 
 
 if __name__ == "__main__":

@@ -81,8 +81,10 @@ async def run(rounds: int, calls: int, concurrency: int) -> None:
         print("samples (calls/s):", {k: [round(x) for x in v] for k, v in rate.items()})
         print(f"{'variant':<10} {'calls/s':>9} {'server CPU us/event':>20}")
         for name in rate:
-            print(f"{name:<10} {statistics.median(rate[name]):>9.0f} "
-                  f"{statistics.median(cpu[name]):>20.1f}")
+            print(
+                f"{name:<10} {statistics.median(rate[name]):>9.0f} "
+                f"{statistics.median(cpu[name]):>20.1f}"
+            )
         rate_ratio = statistics.median(rate["sio-spec"]) / statistics.median(rate["plain"])
         cpu_ratio = statistics.median(cpu["sio-spec"]) / statistics.median(cpu["plain"])
         print(f"throughput ratio sio-spec/plain: {rate_ratio:.3f}")

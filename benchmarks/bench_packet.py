@@ -43,15 +43,17 @@ class Order(BaseModel):
 
 MOVE_SCHEMA = {
     "type": "object",
-    "properties": {"game_id": {"type": "integer"}, "x": {"type": "integer"},
-                   "y": {"type": "integer"}},
+    "properties": {
+        "game_id": {"type": "integer"},
+        "x": {"type": "integer"},
+        "y": {"type": "integer"},
+    },
     "required": ["game_id", "x", "y"],
 }
 
 MOVE = {"game_id": 1, "x": 1, "y": 2}
 MOVE_MODEL = MakeMove(**MOVE)
-ORDER = {"order_id": 7, "items": [{"name": f"item{i}", "qty": i, "price": 1.5}
-                                  for i in range(20)]}
+ORDER = {"order_id": 7, "items": [{"name": f"item{i}", "qty": i, "price": 1.5} for i in range(20)]}
 
 
 def packet(event: str, data: Any) -> str:
@@ -101,6 +103,7 @@ def register(server: Any, variant: str) -> None:
 
         handlers["move_schema"] = move_schema
     else:
+
         def move(sid: str, data: Any) -> Any:  # type: ignore[misc]
             return {"ok": data["x"] == 1}
 
@@ -153,13 +156,17 @@ def bench_sync(rounds: int, n: int) -> list[Row]:
         sids[variant] = common.connected_server(server)
     rows: list[Row] = []
     for case, pkt in CASES.items():
-        variants = {v: common.timed_sync(
-            lambda s=servers[v], p=pkt: s._handle_eio_message(common.EIO_SID, p))
-            for v in VARIANTS}
+        variants = {
+            v: common.timed_sync(
+                lambda s=servers[v], p=pkt: s._handle_eio_message(common.EIO_SID, p)
+            )
+            for v in VARIANTS
+        }
         rows.append(("Server", case, common.interleave(variants, rounds=rounds, n=n)))
     variants = {v: common.timed_sync(emit_step(servers[v], v, sids[v])) for v in VARIANTS}
-    rows.append(("Server", "emit of a model to one sid",
-                 common.interleave(variants, rounds=rounds, n=n)))
+    rows.append(
+        ("Server", "emit of a model to one sid", common.interleave(variants, rounds=rounds, n=n))
+    )
     return rows
 
 
@@ -173,14 +180,21 @@ def bench_async(rounds: int, n: int) -> list[Row]:
         sids[variant] = common.connected_async_server(server, loop)
     rows: list[Row] = []
     for case, pkt in CASES.items():
-        variants = {v: common.timed_async(
-            lambda s=servers[v], p=pkt: s._handle_eio_message(common.EIO_SID, p), loop)
-            for v in VARIANTS}
+        variants = {
+            v: common.timed_async(
+                lambda s=servers[v], p=pkt: s._handle_eio_message(common.EIO_SID, p), loop
+            )
+            for v in VARIANTS
+        }
         rows.append(("AsyncServer", case, common.interleave(variants, rounds=rounds, n=n)))
-    variants = {v: common.timed_async(emit_step(servers[v], v, sids[v]), loop)
-                for v in VARIANTS}
-    rows.append(("AsyncServer", "emit of a model to one sid",
-                 common.interleave(variants, rounds=rounds, n=n)))
+    variants = {v: common.timed_async(emit_step(servers[v], v, sids[v]), loop) for v in VARIANTS}
+    rows.append(
+        (
+            "AsyncServer",
+            "emit of a model to one sid",
+            common.interleave(variants, rounds=rounds, n=n),
+        )
+    )
     loop.close()
     return rows
 
@@ -191,12 +205,16 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     args = parser.parse_args()
     rows = bench_sync(args.rounds, args.n) + bench_async(args.rounds, args.n)
-    print(f"{'server':<12} {'case':<32} {'plain':>7} {'by-hand':>8} {'sio-spec':>9} "
-          f"{'vs plain':>9} {'vs by-hand':>11}   (us per event)")
+    print(
+        f"{'server':<12} {'case':<32} {'plain':>7} {'by-hand':>8} {'sio-spec':>9} "
+        f"{'vs plain':>9} {'vs by-hand':>11}   (us per event)"
+    )
     for kind, case, t in rows:
-        print(f"{kind:<12} {case:<32} {t['plain']:>7.2f} {t['by-hand']:>8.2f} "
-              f"{t['sio-spec']:>9.2f} {t['sio-spec'] / t['plain']:>8.2f}x "
-              f"{t['sio-spec'] / t['by-hand']:>10.2f}x")
+        print(
+            f"{kind:<12} {case:<32} {t['plain']:>7.2f} {t['by-hand']:>8.2f} "
+            f"{t['sio-spec']:>9.2f} {t['sio-spec'] / t['plain']:>8.2f}x "
+            f"{t['sio-spec'] / t['by-hand']:>10.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -67,8 +67,9 @@ def async_server() -> Any:
     return socketio.AsyncServer(async_handlers=False)
 
 
-def interleave(variants: dict[str, Callable[[int], float]], *, rounds: int,
-               n: int) -> dict[str, float]:
+def interleave(
+    variants: dict[str, Callable[[int], float]], *, rounds: int, n: int
+) -> dict[str, float]:
     """Run each variant ``n`` times per round, alternating, and return the median
     time per operation in microseconds. ``variant(n)`` returns elapsed seconds."""
     samples: dict[str, list[float]] = {name: [] for name in variants}

@@ -43,5 +43,4 @@ def app() -> Any:
 
 
 if __name__ == "__main__":
-    uvicorn.run(app(), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
-                lifespan="off")
+    uvicorn.run(app(), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", lifespan="off")

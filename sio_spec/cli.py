@@ -40,8 +40,9 @@ def load_target(target: str) -> SocketIOSpec:
     """The :class:`SocketIOSpec` named by ``module:attr`` or ``file.py:attr``."""
     module_part, sep, attr = target.rpartition(":")
     if not sep or not module_part or not attr:
-        raise CLIError(f"invalid TARGET {target!r}: expected 'module:attribute' or "
-                       "'path/to/file.py:attribute'")
+        raise CLIError(
+            f"invalid TARGET {target!r}: expected 'module:attribute' or 'path/to/file.py:attribute'"
+        )
     if _looks_like_path(module_part):
         module = _import_file(module_part)
     else:
@@ -56,9 +57,11 @@ def load_target(target: str) -> SocketIOSpec:
             raise CLIError(f"{module_part!r} has no attribute {attr!r}") from None
     spec = find_spec(obj)
     if spec is None:
-        raise CLIError(f"{target!r} is a {type(obj).__module__}.{type(obj).__qualname__}: "
-                       "expected a SocketIOSpec, or a server or app with a SocketIOSpec "
-                       "attached (none found)")
+        raise CLIError(
+            f"{target!r} is a {type(obj).__module__}.{type(obj).__qualname__}: "
+            "expected a SocketIOSpec, or a server or app with a SocketIOSpec "
+            "attached (none found)"
+        )
     return spec
 
 
@@ -140,8 +143,15 @@ def find_spec(obj: Any, _depth: int = 0) -> SocketIOSpec | None:
     candidates: list[Any] = []
     if isinstance(extensions, Mapping):
         candidates.append(extensions.get("socketio"))
-    for name in ("engineio_server", "engineio_app", "server", "other_asgi_app",
-                 "other_wsgi_app", "wsgi_app", "app"):
+    for name in (
+        "engineio_server",
+        "engineio_app",
+        "server",
+        "other_asgi_app",
+        "other_wsgi_app",
+        "wsgi_app",
+        "app",
+    ):
         candidates.append(getattr(obj, "__dict__", {}).get(name))
     for candidate in candidates:
         if candidate is not None and candidate is not obj:
@@ -166,8 +176,9 @@ def load_document_file(path_text: str) -> dict[str, Any]:
 
             data = YAML(typ="safe").load(text)
     except Exception as exc:
-        raise CLIError(f"{path_text} is not valid {path.suffix[1:].upper()}: "
-                       f"{type(exc).__name__}") from exc
+        raise CLIError(
+            f"{path_text} is not valid {path.suffix[1:].upper()}: {type(exc).__name__}"
+        ) from exc
     if not isinstance(data, dict) or "asyncapi" not in data:
         raise CLIError(f"{path_text} is not an AsyncAPI document (no 'asyncapi' field)")
     return data
@@ -213,8 +224,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     command = shlex.join(fix)
     path = pathlib.Path(args.file)
     if not path.exists():
-        print(f"{PROG}: {args.file} does not exist; create it with: {command}",
-              file=sys.stderr)
+        print(f"{PROG}: {args.file} does not exist; create it with: {command}", file=sys.stderr)
         return 1
     try:
         current = path.read_text(encoding="utf-8")
@@ -223,9 +233,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     if current == expected:
         print(f"{args.file} is up to date", file=sys.stderr)
         return 0
-    diff = difflib.unified_diff(current.splitlines(keepends=True),
-                                expected.splitlines(keepends=True),
-                                fromfile=args.file, tofile=f"{args.target} (generated)")
+    diff = difflib.unified_diff(
+        current.splitlines(keepends=True),
+        expected.splitlines(keepends=True),
+        fromfile=args.file,
+        tofile=f"{args.target} (generated)",
+    )
     for line in diff:
         sys.stdout.write(line if line.endswith("\n") else line + "\n")
     sys.stdout.flush()
@@ -235,8 +248,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     source: SocketIOSpec | dict[str, Any]
-    if pathlib.Path(args.target).suffix in DOCUMENT_SUFFIXES and ":" not in pathlib.Path(
-            args.target).name:
+    if (
+        pathlib.Path(args.target).suffix in DOCUMENT_SUFFIXES
+        and ":" not in pathlib.Path(args.target).name
+    ):
         source = load_document_file(args.target)
     else:
         source = load_target(args.target)
@@ -277,8 +292,11 @@ async def _serve(source: SocketIOSpec | dict[str, Any], host: str, port: int) ->
         await site.start()
         bound = runner.addresses[0]
         shown = f"[{bound[0]}]" if ":" in str(bound[0]) else bound[0]
-        print(f"Serving the AsyncAPI docs at http://{shown}:{bound[1]}/asyncapi "
-              "(press CTRL+C to quit)", flush=True)
+        print(
+            f"Serving the AsyncAPI docs at http://{shown}:{bound[1]}/asyncapi "
+            "(press CTRL+C to quit)",
+            flush=True,
+        )
         await stop.wait()
     finally:
         await runner.cleanup()
@@ -290,37 +308,50 @@ async def _serve(source: SocketIOSpec | dict[str, Any], host: str, port: int) ->
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Export, check and serve the AsyncAPI document of a python-socketio app.")
+        description="Export, check and serve the AsyncAPI document of a python-socketio app.",
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    parser.add_argument("--debug", action="store_true",
-                        help="show the full traceback of errors")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    target_help = ("module:attr or path/to/file.py:attr naming a SocketIOSpec, or a server "
-                   "or app with one attached")
+    target_help = (
+        "module:attr or path/to/file.py:attr naming a SocketIOSpec, or a server "
+        "or app with one attached"
+    )
     version_help = f"AsyncAPI version ({', '.join(VERSIONS)}; default: the spec's)"
 
-    export = commands.add_parser("export", help="write the AsyncAPI document",
-                                 description="Write the AsyncAPI document (stdout by default).")
+    export = commands.add_parser(
+        "export",
+        help="write the AsyncAPI document",
+        description="Write the AsyncAPI document (stdout by default).",
+    )
     export.add_argument("target", metavar="TARGET", help=target_help)
-    export.add_argument("-o", "--output", metavar="FILE",
-                        help="write to FILE instead of stdout")
-    export.add_argument("--format", choices=("yaml", "json"),
-                        help="output format (default: from FILE's extension, else yaml)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    export.add_argument(
+        "--format",
+        choices=("yaml", "json"),
+        help="output format (default: from FILE's extension, else yaml)",
+    )
     export.add_argument("--asyncapi-version", choices=VERSIONS, metavar="V", help=version_help)
     export.set_defaults(func=cmd_export)
 
     check = commands.add_parser(
-        "check", help="fail when a saved document is out of date",
-        description="Exit 0 when FILE matches what export would write, 1 with a diff if not.")
+        "check",
+        help="fail when a saved document is out of date",
+        description="Exit 0 when FILE matches what export would write, 1 with a diff if not.",
+    )
     check.add_argument("target", metavar="TARGET", help=target_help)
     check.add_argument("file", metavar="FILE", help="the saved document (.json, .yaml)")
     check.add_argument("--asyncapi-version", choices=VERSIONS, metavar="V", help=version_help)
     check.set_defaults(func=cmd_check)
 
-    serve = commands.add_parser("serve", help="serve the docs page",
-                                description="Serve the docs page at /asyncapi (needs aiohttp).")
-    serve.add_argument("target", metavar="TARGET|FILE",
-                       help=target_help + "; or a .json/.yaml AsyncAPI document")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the docs page",
+        description="Serve the docs page at /asyncapi (needs aiohttp).",
+    )
+    serve.add_argument(
+        "target", metavar="TARGET|FILE", help=target_help + "; or a .json/.yaml AsyncAPI document"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="default: 8000 (0: any free port)")
     serve.set_defaults(func=cmd_serve)

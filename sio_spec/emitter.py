@@ -16,8 +16,14 @@ from .pipeline import Pipeline, serialize_any
 from .registry import EventSpec
 
 
-def _prepare(pipeline: Pipeline, validate: bool, event: str, namespace: str, data: Any,
-             callback: Callable[..., Any] | None) -> tuple[Any, Callable[..., Any] | None]:
+def _prepare(
+    pipeline: Pipeline,
+    validate: bool,
+    event: str,
+    namespace: str,
+    data: Any,
+    callback: Callable[..., Any] | None,
+) -> tuple[Any, Callable[..., Any] | None]:
     """Validate and serialize ``data`` (raises ``EmitValidationError``) and wrap a
     ``callback`` so it only sees a valid client reply, as the server hook does."""
     spec: EventSpec | None
@@ -42,9 +48,17 @@ class Emitter:
         self.manager = manager
         self.validate = validate
 
-    def emit(self, event: str, data: Any = None, to: Any = None, room: Any = None,
-             skip_sid: Any = None, namespace: str | None = None,
-             callback: Callable[..., Any] | None = None, **kwargs: Any) -> None:
+    def emit(
+        self,
+        event: str,
+        data: Any = None,
+        to: Any = None,
+        room: Any = None,
+        skip_sid: Any = None,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Like ``Server.emit``: raises ``EmitValidationError`` and publishes nothing
         when ``data`` does not match what ``spec.emits`` declared for the event.
 
@@ -52,16 +66,30 @@ class Emitter:
         manager cannot receive the client's reply (python-socketio raises
         ``RuntimeError`` and publishes nothing)."""
         namespace = namespace or "/"
-        data, callback = _prepare(self.pipeline, self.validate, event, namespace, data,
-                                  callback)
-        self.manager.emit(event, data, namespace=namespace, room=to or room,
-                          skip_sid=skip_sid, callback=callback, **kwargs)
+        data, callback = _prepare(self.pipeline, self.validate, event, namespace, data, callback)
+        self.manager.emit(
+            event,
+            data,
+            namespace=namespace,
+            room=to or room,
+            skip_sid=skip_sid,
+            callback=callback,
+            **kwargs,
+        )
 
-    def send(self, data: Any, to: Any = None, room: Any = None, skip_sid: Any = None,
-             namespace: str | None = None, **kwargs: Any) -> None:
+    def send(
+        self,
+        data: Any,
+        to: Any = None,
+        room: Any = None,
+        skip_sid: Any = None,
+        namespace: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Emit the ``message`` event."""
-        self.emit("message", data, to=to, room=room, skip_sid=skip_sid, namespace=namespace,
-                  **kwargs)
+        self.emit(
+            "message", data, to=to, room=room, skip_sid=skip_sid, namespace=namespace, **kwargs
+        )
 
 
 class AsyncEmitter:
@@ -73,18 +101,40 @@ class AsyncEmitter:
         self.manager = manager
         self.validate = validate
 
-    async def emit(self, event: str, data: Any = None, to: Any = None, room: Any = None,
-                   skip_sid: Any = None, namespace: str | None = None,
-                   callback: Callable[..., Any] | None = None, **kwargs: Any) -> None:
+    async def emit(
+        self,
+        event: str,
+        data: Any = None,
+        to: Any = None,
+        room: Any = None,
+        skip_sid: Any = None,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Like ``AsyncServer.emit``; see :meth:`Emitter.emit`."""
         namespace = namespace or "/"
-        data, callback = _prepare(self.pipeline, self.validate, event, namespace, data,
-                                  callback)
-        await self.manager.emit(event, data, namespace=namespace, room=to or room,
-                                skip_sid=skip_sid, callback=callback, **kwargs)
+        data, callback = _prepare(self.pipeline, self.validate, event, namespace, data, callback)
+        await self.manager.emit(
+            event,
+            data,
+            namespace=namespace,
+            room=to or room,
+            skip_sid=skip_sid,
+            callback=callback,
+            **kwargs,
+        )
 
-    async def send(self, data: Any, to: Any = None, room: Any = None, skip_sid: Any = None,
-                   namespace: str | None = None, **kwargs: Any) -> None:
+    async def send(
+        self,
+        data: Any,
+        to: Any = None,
+        room: Any = None,
+        skip_sid: Any = None,
+        namespace: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         """Emit the ``message`` event."""
-        await self.emit("message", data, to=to, room=room, skip_sid=skip_sid,
-                        namespace=namespace, **kwargs)
+        await self.emit(
+            "message", data, to=to, room=room, skip_sid=skip_sid, namespace=namespace, **kwargs
+        )

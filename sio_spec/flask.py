@@ -114,8 +114,14 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
         # asked for; the flag is kept for compatibility.
         self.generate_docs = generate_docs
         servers = {server_name or "default": server_url} if server_url else None
-        self.spec = SocketIOSpec(self, title=title, version=version, description=description,
-                                 servers=servers, validate=validate)
+        self.spec = SocketIOSpec(
+            self,
+            title=title,
+            version=version,
+            description=description,
+            servers=servers,
+            validate=validate,
+        )
         self.asyncapi_doc = AsyncAPIDoc(self.spec)
 
     def on(
@@ -180,7 +186,12 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
         usually on the handler that emits it, as in sio-asyncapi. Same as
         ``self.spec.emits(event, model, namespace=namespace, ...)``. ``discription``
         is sio-asyncapi's spelling of ``description``."""
-        return self.spec.emits(event, model, namespace=namespace or "/", ack=ack,
-                               summary=summary, description=description or discription or None,
-                               examples=examples)
-
+        return self.spec.emits(
+            event,
+            model,
+            namespace=namespace or "/",
+            ack=ack,
+            summary=summary,
+            description=description or discription or None,
+            examples=examples,
+        )

@@ -21,17 +21,43 @@ SchemaMode = Literal["validation", "serialization"]
 
 # Labels pydantic puts in ``loc`` for union members; they name types, not input.
 _TYPE_LABELS = frozenset(
-    {"int", "str", "float", "bool", "bytes", "none", "list", "dict", "tuple", "set",
-     "frozenset", "decimal", "date", "datetime", "time", "timedelta", "uuid", "url",
-     "literal", "enum", "any", "is-instance", "json", "[key]"}
+    {
+        "int",
+        "str",
+        "float",
+        "bool",
+        "bytes",
+        "none",
+        "list",
+        "dict",
+        "tuple",
+        "set",
+        "frozenset",
+        "decimal",
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "uuid",
+        "url",
+        "literal",
+        "enum",
+        "any",
+        "is-instance",
+        "json",
+        "[key]",
+    }
 )
 
 
 #: At most this many problems are reported for one message; a hostile payload with
 #: a million wrong items gets a bounded error ack, not a 25x larger one.
 MAX_ERRORS = 100
-TOO_MANY: ErrorDetail = {"loc": [], "msg": f"Too many errors; only the first {MAX_ERRORS} are "
-                         "reported", "type": "too_many_errors"}
+TOO_MANY: ErrorDetail = {
+    "loc": [],
+    "msg": f"Too many errors; only the first {MAX_ERRORS} are reported",
+    "type": "too_many_errors",
+}
 
 
 class PayloadInvalid(Exception):
@@ -82,8 +108,9 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, (str, int, float, bool, bytes)):
         return value
     if isinstance(value, dict):
-        return {k if isinstance(k, str) else str(_jsonable(k)): _jsonable(v)
-                for k, v in value.items()}
+        return {
+            k if isinstance(k, str) else str(_jsonable(k)): _jsonable(v) for k, v in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, bytearray):
@@ -121,8 +148,18 @@ def _has_binary(schema: Any) -> bool:
 class Payload:
     """A validator, serializer and schema for one declared type."""
 
-    __slots__ = ("_known", "_raw_validator", "adapter", "annotation", "binary", "core_validate",
-                 "dump", "model", "raw_schema", "validate")
+    __slots__ = (
+        "_known",
+        "_raw_validator",
+        "adapter",
+        "annotation",
+        "binary",
+        "core_validate",
+        "dump",
+        "model",
+        "raw_schema",
+        "validate",
+    )
 
     annotation: Any
     _known: frozenset[str] | None
@@ -165,11 +202,14 @@ class Payload:
 
         self.validate = validate
         if self.binary:
+
             def dump(value: Any) -> Any:
                 return _jsonable(to_python(value))
         else:
+
             def dump(value: Any) -> Any:
                 return to_python(value, mode="json")
+
         self.dump = dump
 
     @property
@@ -246,17 +286,22 @@ _QUOTING = frozenset({"union_tag_invalid", "uuid_parsing", "base64_decode"})
 def pydantic_details(exc: pydantic.ValidationError, known: frozenset[str]) -> list[ErrorDetail]:
     errors = exc.errors(include_url=False, include_context=False, include_input=False)
     return [
-        {"loc": _mask_loc(err["loc"], known),
-         "msg": _safe_msg(err["type"], err["msg"]) if err["type"] in _QUOTING else err["msg"],
-         "type": err["type"]}
-        for err in errors[:MAX_ERRORS + 1]
+        {
+            "loc": _mask_loc(err["loc"], known),
+            "msg": _safe_msg(err["type"], err["msg"]) if err["type"] in _QUOTING else err["msg"],
+            "type": err["type"],
+        }
+        for err in errors[: MAX_ERRORS + 1]
     ]
 
 
 def _plain_model(annotation: Any) -> type[pydantic.BaseModel] | None:
     """The model class when an instance of exactly it needs no revalidation."""
-    if (isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel)
-            and annotation.model_config.get("revalidate_instances", "never") == "never"):
+    if (
+        isinstance(annotation, type)
+        and issubclass(annotation, pydantic.BaseModel)
+        and annotation.model_config.get("revalidate_instances", "never") == "never"
+    ):
         return annotation
     return None
 
@@ -275,8 +320,13 @@ def _jsonschema_details(errors: Iterable[Any], known: frozenset[str]) -> list[Er
         if rule == "required" and isinstance(err.instance, dict):
             for name in value:
                 if name not in err.instance:
-                    out.append({"loc": _mask_loc([*path, name], known), "msg": "Field required",
-                                "type": "missing"})
+                    out.append(
+                        {
+                            "loc": _mask_loc([*path, name], known),
+                            "msg": "Field required",
+                            "type": "missing",
+                        }
+                    )
             continue
         if rule == "additionalProperties":
             msg, kind = "Extra inputs are not permitted", "extra_forbidden"

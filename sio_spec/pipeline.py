@@ -28,16 +28,21 @@ logger = logging.getLogger("sio_spec")
 
 ErrorHandler = Callable[[ValidationError, str], Any]
 
-UNSERIALIZABLE: ErrorDetail = {"loc": [], "msg": "Value could not be serialized",
-                               "type": "serialization_error"}
+UNSERIALIZABLE: ErrorDetail = {
+    "loc": [],
+    "msg": "Value could not be serialized",
+    "type": "serialization_error",
+}
 
 
 def error_payload(error: ValidationError) -> dict[str, Any]:
     """What a client receives as ack when its payload was rejected (or, for an
     invalid handler ack, a generic internal error without details)."""
     if isinstance(error, ResponseValidationError):
-        return {"error": "internal_error",
-                "message": f"the server could not produce a valid ack for event {error.event!r}"}
+        return {
+            "error": "internal_error",
+            "message": f"the server could not produce a valid ack for event {error.event!r}",
+        }
     return {
         "error": "validation_error",
         "message": error.title,
@@ -120,9 +125,17 @@ class Pipeline:
         spec = self.registry.emits.get((namespace, event))
         if spec is None:
             if self.strict_emits:
-                raise EmitValidationError(event, namespace, [
-                    {"loc": [], "msg": "Event is not declared with spec.emits()",
-                     "type": "undeclared_event"}])
+                raise EmitValidationError(
+                    event,
+                    namespace,
+                    [
+                        {
+                            "loc": [],
+                            "msg": "Event is not declared with spec.emits()",
+                            "type": "undeclared_event",
+                        }
+                    ],
+                )
             return serialize_any(data), None
         checked = spec.args
         if checked is None:
@@ -144,8 +157,7 @@ class Pipeline:
         except PayloadInvalid as exc:
             raise ClientAckValidationError(spec.event, spec.namespace, exc.details) from None
 
-    def wrap_callback(self, spec: EventSpec,
-                      callback: Callable[..., Any]) -> Callable[..., Any]:
+    def wrap_callback(self, spec: EventSpec, callback: Callable[..., Any]) -> Callable[..., Any]:
         """A ``callback=`` that only sees a valid client reply; an invalid one is
         logged and the callback is not called."""
         if spec.ack is None:

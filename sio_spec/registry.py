@@ -80,8 +80,12 @@ class _Target:
 
 def _is_flask_wrapper(fn: Any) -> bool:
     code = getattr(fn, "__code__", None)
-    return (getattr(fn, "__wrapped__", None) is not None and code is not None
-            and code.co_name == "_handler" and "flask_socketio" in code.co_filename)
+    return (
+        getattr(fn, "__wrapped__", None) is not None
+        and code is not None
+        and code.co_name == "_handler"
+        and "flask_socketio" in code.co_filename
+    )
 
 
 def _is_flask_namespace(obj: Any) -> bool:
@@ -215,8 +219,10 @@ class Registry:
             raise
         except Exception as exc:
             name = getattr(_user_function(target.func), "__qualname__", repr(target.func))
-            raise SpecError(f"cannot read the models of handler {name!r} for event "
-                            f"{event!r} in namespace {namespace!r}: {exc}") from exc
+            raise SpecError(
+                f"cannot read the models of handler {name!r} for event "
+                f"{event!r} in namespace {namespace!r}: {exc}"
+            ) from exc
 
     def _build(self, namespace: str, event: str, target: _Target) -> EventSpec:
         func = target.func
@@ -242,9 +248,16 @@ class Registry:
         elif decl.use_hints:
             ack = ack_from_handler(func)
         return EventSpec(
-            namespace=namespace, event=event, direction="receive", args=args, ack=ack,
-            summary=decl.summary or summary, description=decl.description or description,
-            tags=decl.tags, examples=decl.examples, deprecated=decl.deprecated,
+            namespace=namespace,
+            event=event,
+            direction="receive",
+            args=args,
+            ack=ack,
+            summary=decl.summary or summary,
+            description=decl.description or description,
+            tags=decl.tags,
+            examples=decl.examples,
+            deprecated=decl.deprecated,
             handler_name=getattr(_user_function(func), "__qualname__", None),
         )
 
@@ -314,11 +327,13 @@ class Registry:
         if server is not None:
             return (
                 self.revision,
-                tuple((ns, ev, id(fn)) for ns, evs in server.handlers.items()
-                      for ev, fn in evs.items()),
+                tuple(
+                    (ns, ev, id(fn))
+                    for ns, evs in server.handlers.items()
+                    for ev, fn in evs.items()
+                ),
                 tuple((ns, id(obj)) for ns, obj in server.namespace_handlers.items()),
             )
         if self.flask is not None:
             return (self.revision, len(self.flask.handlers), len(self.flask.namespace_handlers))
         return (self.revision,)
-

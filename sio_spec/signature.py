@@ -56,9 +56,11 @@ class Arguments:
     params: tuple[Param, ...]
     variadic: Param | None = None
     validate: Callable[[tuple[Any, ...]], tuple[Any, ...]] = field(
-        init=False, repr=False, compare=False)
+        init=False, repr=False, compare=False
+    )
     after_sid: Callable[[tuple[Any, ...]], tuple[Any, ...]] = field(
-        init=False, repr=False, compare=False)
+        init=False, repr=False, compare=False
+    )
     outgoing: Callable[[Any], Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -75,7 +77,8 @@ class Arguments:
     @property
     def validated(self) -> bool:
         return any(p.payload is not None for p in self.params) or (
-            self.variadic is not None and self.variadic.payload is not None)
+            self.variadic is not None and self.variadic.payload is not None
+        )
 
     @classmethod
     def of(cls, models: Any) -> Arguments:
@@ -92,8 +95,7 @@ def _explicit(model: Any) -> Payload | None:
 
 
 def _too_many(expected: int) -> ErrorDetail:
-    return {"loc": [], "msg": f"Expected at most {expected} argument(s)",
-            "type": "arguments_count"}
+    return {"loc": [], "msg": f"Expected at most {expected} argument(s)", "type": "arguments_count"}
 
 
 _MISSING: ErrorDetail = {"loc": [], "msg": "Field required", "type": "missing"}
@@ -166,8 +168,9 @@ def _compile_validate(spec: Arguments) -> Callable[[tuple[Any, ...]], tuple[Any,
     return validate_many
 
 
-def _compile_after_sid(spec: Arguments, validate: Callable[[tuple[Any, ...]], tuple[Any, ...]]
-                       ) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+def _compile_after_sid(
+    spec: Arguments, validate: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     def after_sid(args: tuple[Any, ...]) -> tuple[Any, ...]:
         return (args[0], *validate(args[1:]))
 
@@ -189,15 +192,17 @@ def _compile_after_sid(spec: Arguments, validate: Callable[[tuple[Any, ...]], tu
     return after_sid_single
 
 
-def _compile_outgoing(spec: Arguments, validate: Callable[[tuple[Any, ...]], tuple[Any, ...]]
-                      ) -> Callable[[Any], Any]:
+def _compile_outgoing(
+    spec: Arguments, validate: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+) -> Callable[[Any], Any]:
     dumps = [p.payload.dump if p.payload is not None else dump_any for p in spec.params]
     rest = spec.variadic.payload.dump if spec.variadic and spec.variadic.payload else dump_any
 
     def outgoing(value: Any) -> Any:
         values = validate(ack_values(value))
-        return from_ack_values(tuple(
-            (dumps[i] if i < len(dumps) else rest)(v) for i, v in enumerate(values)))
+        return from_ack_values(
+            tuple((dumps[i] if i < len(dumps) else rest)(v) for i, v in enumerate(values))
+        )
 
     if not spec.single or spec.params[0].payload is None or not spec.params[0].required:
         return outgoing  # an optional single value may be absent (None): general path
@@ -258,8 +263,11 @@ def positional_params(func: Callable[..., Any]) -> list[inspect.Parameter]:
         sig = inspect.signature(func)
     except (TypeError, ValueError):
         return []
-    return [p for p in sig.parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
+    return [
+        p
+        for p in sig.parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+    ]
 
 
 def arguments_from_handler(func: Callable[..., Any], skip: int) -> Arguments | None:

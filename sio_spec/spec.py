@@ -81,9 +81,17 @@ class SocketIOSpec:
     ) -> None:
         if asyncapi_version not in VERSIONS:
             raise SpecError(f"asyncapi_version must be one of {', '.join(VERSIONS)}")
-        self.info = Info(title=title, version=version, description=description,
-                         servers=servers, contact=contact, license=license, tags=tuple(tags),
-                         external_docs=external_docs, terms_of_service=terms_of_service)
+        self.info = Info(
+            title=title,
+            version=version,
+            description=description,
+            servers=servers,
+            contact=contact,
+            license=license,
+            tags=tuple(tags),
+            external_docs=external_docs,
+            terms_of_service=terms_of_service,
+        )
         self.validate = validate
         self.asyncapi_version = asyncapi_version
         self.registry = Registry()
@@ -179,8 +187,12 @@ class SocketIOSpec:
         decl = Declaration(
             request=UNSET if request is None else request,
             ack=UNSET if ack is None else ack,
-            summary=summary, description=description, tags=tuple(tags),
-            examples=None if examples is None else tuple(examples), deprecated=deprecated)
+            summary=summary,
+            description=description,
+            tags=tuple(tags),
+            examples=None if examples is None else tuple(examples),
+            deprecated=deprecated,
+        )
 
         def decorator(func: F) -> F:
             self.registry.declare(func, decl)
@@ -231,11 +243,17 @@ class SocketIOSpec:
         ``call()`` or ``callback=``. Usable as a decorator on the handler that
         emits it; the declaration holds either way."""
         spec = EventSpec(
-            namespace=namespace, event=event, direction="send",
+            namespace=namespace,
+            event=event,
+            direction="send",
             args=None if payload is None else Arguments.of(payload),
             ack=None if ack is None else ack_from_annotation(ack),
-            summary=summary, description=description, tags=tuple(tags),
-            examples=None if examples is None else tuple(examples), deprecated=deprecated)
+            summary=summary,
+            description=description,
+            tags=tuple(tags),
+            examples=None if examples is None else tuple(examples),
+            deprecated=deprecated,
+        )
         self.registry.declare_emit(spec)
 
         def decorator(func: F) -> F:
@@ -291,16 +309,16 @@ class SocketIOSpec:
         """
         version = version or self.asyncapi_version
         if version not in VERSIONS:
-            raise SpecError(f"unknown AsyncAPI version {version!r}; use one of "
-                            f"{', '.join(VERSIONS)}")
+            raise SpecError(
+                f"unknown AsyncAPI version {version!r}; use one of {', '.join(VERSIONS)}"
+            )
         key = self.registry.fingerprint()
         hit = self._cache.get(version)
         if hit is None or hit[0] != key:
             from .asyncapi import build
 
             with _collector_paused():
-                doc = build(self.info, self.specs(), version=version,
-                            validation=self.validate)
+                doc = build(self.info, self.specs(), version=version, validation=self.validate)
             hit = self._cache[version] = (key, doc)
         return hit[1]
 
@@ -316,8 +334,7 @@ class SocketIOSpec:
 
         return self._text(version, f"json{indent}", lambda doc: dump_json(doc, indent=indent))
 
-    def _text(self, version: str | None, form: str,
-              render: Callable[[dict[str, Any]], str]) -> str:
+    def _text(self, version: str | None, form: str, render: Callable[[dict[str, Any]], str]) -> str:
         doc = self.asyncapi(version)
         key = (version or self.asyncapi_version, form)
         hit = self._texts.get(key)

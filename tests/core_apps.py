@@ -140,17 +140,23 @@ class App:
 
         return decorator
 
-    def on_trigger(self, plan: Callable[[str, Any], list[Step]], event: str = "trigger",
-                   namespace: str = "/") -> None:
+    def on_trigger(
+        self, plan: Callable[[str, Any], list[Step]], event: str = "trigger", namespace: str = "/"
+    ) -> None:
         """A handler that runs the steps ``plan(sid, data)`` returns (each
         ``(callable, args, kwargs)``, awaited when it returns an awaitable) and acks
         ``{"raised": None, "results": [...]}`` or the validation error it caught."""
 
         def report(err: ValidationError) -> dict[str, Any]:
-            return {"raised": type(err).__name__, "event": err.event,
-                    "namespace": err.namespace, "errors": err.errors()}
+            return {
+                "raised": type(err).__name__,
+                "event": err.event,
+                "namespace": err.namespace,
+                "errors": err.errors(),
+            }
 
         if self.is_async:
+
             async def trigger(sid: str, data: Any = None) -> Any:
                 results = []
                 try:
@@ -165,6 +171,7 @@ class App:
 
             self.sio.on(event, trigger, namespace=namespace)
         else:
+
             def sync_trigger(sid: str, data: Any = None) -> Any:
                 results = []
                 try:
@@ -175,8 +182,7 @@ class App:
                 return {"raised": None, "results": results}
 
             if self.kind == "flask":
-                self.target.on(event, namespace=namespace)(
-                    native_handler("flask", sync_trigger))
+                self.target.on(event, namespace=namespace)(native_handler("flask", sync_trigger))
             else:
                 self.sio.on(event, sync_trigger, namespace=namespace)
 
@@ -216,6 +222,7 @@ def describe(value: Any) -> Any:
 def native_handler(kind: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """``func(sid, ...)`` as a handler of ``kind``, keeping its signature and hints."""
     if kind in ASYNC_KINDS:
+
         @functools.wraps(func)
         async def async_handler(*args: Any) -> Any:
             return func(*args)
@@ -264,8 +271,11 @@ class Received:
             return [a for e, _, a in self.items if e == event]
 
     def wait(self, event: str, count: int = 1) -> list[tuple[Any, ...]]:
-        wait_for(lambda: len(self.args_of(event)) >= count, timeout=TIMEOUT,
-                 message=f"client did not receive {event!r}; got {self.events()}")
+        wait_for(
+            lambda: len(self.args_of(event)) >= count,
+            timeout=TIMEOUT,
+            message=f"client did not receive {event!r}; got {self.events()}",
+        )
         return self.args_of(event)
 
 
@@ -282,20 +292,27 @@ def recording_client(namespaces: list[str] | None = None) -> tuple[socketio.Clie
 
 
 @contextlib.contextmanager
-def connected(port: int, client: socketio.Client | None = None, *,
-              namespaces: list[str] | None = None, auth: Any = None) -> Iterator[socketio.Client]:
+def connected(
+    port: int,
+    client: socketio.Client | None = None,
+    *,
+    namespaces: list[str] | None = None,
+    auth: Any = None,
+) -> Iterator[socketio.Client]:
     """A python-socketio ``Client`` connected over websocket; disconnected on exit."""
     client = client or socketio.Client(reconnection=False)
-    client.connect(url(port), transports=["websocket"], namespaces=namespaces, auth=auth,
-                   wait_timeout=TIMEOUT)
+    client.connect(
+        url(port), transports=["websocket"], namespaces=namespaces, auth=auth, wait_timeout=TIMEOUT
+    )
     try:
         yield client
     finally:
         client.disconnect()
 
 
-def ack_args(client: socketio.Client, event: str, *data: Any,
-             namespace: str = "/") -> tuple[Any, ...]:
+def ack_args(
+    client: socketio.Client, event: str, *data: Any, namespace: str = "/"
+) -> tuple[Any, ...]:
     """Emit ``event`` with ``data`` as arguments and return every ack argument."""
     done = threading.Event()
     box: list[tuple[Any, ...]] = []

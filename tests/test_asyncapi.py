@@ -32,8 +32,15 @@ warnings.simplefilter("ignore", DeprecationWarning)
 
 
 class Game(BaseModel):
-    board: List[List[str]] = Field(..., description="The game board", example=[  # noqa: UP006
-        ["X", "O", ""], ["", "X", ""], ["", "", "O"]])
+    board: List[List[str]] = Field(  # noqa: UP006
+        ...,
+        description="The game board",
+        example=[
+            ["X", "O", ""],
+            ["", "X", ""],
+            ["", "", "O"],
+        ],
+    )
     turn: str = Field(..., description="The current turn", example="X")
 
 
@@ -56,8 +63,15 @@ class GameDrawnData(BaseModel):
 
 
 class MoveMadeData(BaseModel):
-    board: List[List[str]] = Field(..., description="The game board", example=[  # noqa: UP006
-        ["X", "O", ""], ["", "X", ""], ["", "", "O"]])
+    board: List[List[str]] = Field(  # noqa: UP006
+        ...,
+        description="The game board",
+        example=[
+            ["X", "O", ""],
+            ["", "X", ""],
+            ["", "", "O"],
+        ],
+    )
     turn: str = Field(..., description="The current turn", example="X")
 
 
@@ -70,9 +84,14 @@ _seed_warnings.__exit__(None, None, None)
 
 def tictactoe(**options: Any) -> SocketIOSpec:
     sio = socketio.Server()
-    spec = SocketIOSpec(sio, title="Tic-Tac-Toe API", version="1.0.0",
-                        description="Tic-Tac-Toe Game API",
-                        servers={"TIC_TAC_TOE_BACKEND": "http://localhost:5000"}, **options)
+    spec = SocketIOSpec(
+        sio,
+        title="Tic-Tac-Toe API",
+        version="1.0.0",
+        description="Tic-Tac-Toe Game API",
+        servers={"TIC_TAC_TOE_BACKEND": "http://localhost:5000"},
+        **options,
+    )
 
     @spec.emits("game_created", GameCreatedData)
     @sio.on("create_game")
@@ -163,9 +182,13 @@ POLYGON = {
     "title": "Polygon",
     "properties": {"points": {"type": "array", "items": {"$ref": "#/$defs/Vertex"}}},
     "required": ["points"],
-    "$defs": {"Vertex": {"type": "object",
-                         "properties": {"x": {"type": "number"}, "y": {"type": "number"}},
-                         "required": ["x", "y"]}},
+    "$defs": {
+        "Vertex": {
+            "type": "object",
+            "properties": {"x": {"type": "number"}, "y": {"type": "number"}},
+            "required": ["x", "y"],
+        }
+    },
 }
 
 
@@ -191,13 +214,21 @@ class GameNamespace(socketio.AsyncNamespace):
 def kitchen_sink(**options: Any) -> SocketIOSpec:
     sio = socketio.AsyncServer(async_mode="asgi")
     spec = SocketIOSpec(
-        sio, title="Shop API", version="2.1.0", description="Everything at once.",
-        servers=["wss://api.example.org/socket.io", {"host": "localhost:8000",
-                                                     "protocol": "ws", "pathname": "/ws"}],
+        sio,
+        title="Shop API",
+        version="2.1.0",
+        description="Everything at once.",
+        servers=[
+            "wss://api.example.org/socket.io",
+            {"host": "localhost:8000", "protocol": "ws", "pathname": "/ws"},
+        ],
         contact={"name": "Ops", "email": "ops@example.org"},
-        license={"name": "MIT"}, tags=["shop", {"name": "games", "description": "Fun"}],
+        license={"name": "MIT"},
+        tags=["shop", {"name": "games", "description": "Fun"}],
         external_docs={"url": "https://example.org/docs"},
-        terms_of_service="https://example.org/terms", **options)
+        terms_of_service="https://example.org/terms",
+        **options,
+    )
     sio.register_namespace(GameNamespace("/game"))
 
     @sio.event
@@ -224,9 +255,15 @@ def kitchen_sink(**options: Any) -> SocketIOSpec:
     async def anything(sid, data):  # type: ignore[no-untyped-def]
         pass
 
-    @spec.on("draw", request=POLYGON, ack={"type": "boolean"}, tags=["shapes"],
-             deprecated=True, examples=[{"points": [{"x": 0, "y": 1}]}],
-             summary="Draw a polygon.")
+    @spec.on(
+        "draw",
+        request=POLYGON,
+        ack={"type": "boolean"},
+        tags=["shapes"],
+        deprecated=True,
+        examples=[{"points": [{"x": 0, "y": 1}]}],
+        summary="Draw a polygon.",
+    )
     async def draw(sid: str, polygon: dict[str, Any]) -> bool:
         return True
 
@@ -275,9 +312,15 @@ def validate_examples(doc: dict[str, Any]) -> int:
 
     count = 0
     for _path, node in walk(doc):
-        if isinstance(node, dict) and "examples" in node and "payload" in node \
-                and isinstance(node["examples"], list) and node["examples"] \
-                and isinstance(node["examples"][0], dict) and "payload" in node["examples"][0]:
+        if (
+            isinstance(node, dict)
+            and "examples" in node
+            and "payload" in node
+            and isinstance(node["examples"], list)
+            and node["examples"]
+            and isinstance(node["examples"][0], dict)
+            and "payload" in node["examples"][0]
+        ):
             root = {"components": doc.get("components", {}), "allOf": [node["payload"]]}
             for example in node["examples"]:
                 Draft7Validator(root).validate(example["payload"])
@@ -295,8 +338,7 @@ def test_tictactoe_document_passes_the_official_parser(version: str) -> None:
 def test_feature_rich_document_passes_the_official_parser(version: str) -> None:
     spec = kitchen_sink()
     # 3.1.0 is checked as the YAML text users publish, the others as JSON
-    assert_parses(spec.to_yaml(version) if version == "3.1.0" else spec.asyncapi(version),
-                  version)
+    assert_parses(spec.to_yaml(version) if version == "3.1.0" else spec.asyncapi(version), version)
 
 
 # -- structure -----------------------------------------------------------------------------
@@ -304,8 +346,11 @@ def test_feature_rich_document_passes_the_official_parser(version: str) -> None:
 @pytest.mark.parametrize("version", VERSIONS)
 def test_every_ref_resolves_and_every_key_is_safe(factory: Any, version: str) -> None:
     doc = build(factory, version)
-    refs = [node["$ref"] for _p, node in walk(doc)
-            if isinstance(node, dict) and isinstance(node.get("$ref"), str)]
+    refs = [
+        node["$ref"]
+        for _p, node in walk(doc)
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str)
+    ]
     assert refs
     for ref in refs:
         assert not ref.startswith("#/$defs"), ref
@@ -323,25 +368,46 @@ def test_every_ref_resolves_and_every_key_is_safe(factory: Any, version: str) ->
 
 def test_tictactoe_mapping() -> None:
     doc = build(tictactoe)
-    assert list(doc) == ["asyncapi", "info", "defaultContentType", "servers", "channels",
-                         "operations", "components"]
-    assert doc["servers"] == {"TIC_TAC_TOE_BACKEND": {
-        "host": "localhost:5000", "pathname": "/socket.io", "protocol": "http"}}
+    assert list(doc) == [
+        "asyncapi",
+        "info",
+        "defaultContentType",
+        "servers",
+        "channels",
+        "operations",
+        "components",
+    ]
+    assert doc["servers"] == {
+        "TIC_TAC_TOE_BACKEND": {
+            "host": "localhost:5000",
+            "pathname": "/socket.io",
+            "protocol": "http",
+        }
+    }
     root = doc["channels"]["root"]
     assert root["address"] == "/"
     ops = doc["operations"]
-    assert set(ops) == {"root.create_game.receive", "root.make_move.receive",
-                        "root.game_created.send", "root.game_won.send",
-                        "root.game_drawn.send", "root.move_made.send"}
+    assert set(ops) == {
+        "root.create_game.receive",
+        "root.make_move.receive",
+        "root.game_created.send",
+        "root.game_won.send",
+        "root.game_drawn.send",
+        "root.move_made.send",
+    }
     move = ops["root.make_move.receive"]
     assert move["action"] == "receive"
     assert move["channel"] == {"$ref": "#/channels/root"}
     assert move["summary"] == "Play one move."
     assert "move_made" in move["description"]
     assert move["messages"] == [{"$ref": "#/channels/root/messages/make_move"}]
-    assert move["reply"] == {"channel": {"$ref": "#/channels/root"}, "messages": [
-        {"$ref": "#/channels/root/messages/make_move.ack"},
-        {"$ref": "#/channels/root/messages/make_move.error"}]}
+    assert move["reply"] == {
+        "channel": {"$ref": "#/channels/root"},
+        "messages": [
+            {"$ref": "#/channels/root/messages/make_move.ack"},
+            {"$ref": "#/channels/root/messages/make_move.error"},
+        ],
+    }
     assert "address" not in move["reply"]
     assert ops["root.game_created.send"]["action"] == "send"
     assert "reply" not in ops["root.game_created.send"]
@@ -350,8 +416,7 @@ def test_tictactoe_mapping() -> None:
     assert message["payload"] == {"$ref": "#/components/schemas/MakeMoveData"}
     # deprecated Field(example=...) values become a message example
     assert message["examples"] == [{"payload": {"game_id": 1, "x": 0, "y": 0}}]
-    assert root["messages"]["make_move.ack"]["examples"] == [
-        {"payload": {"error": "Invalid move"}}]
+    assert root["messages"]["make_move.ack"]["examples"] == [{"payload": {"error": "Invalid move"}}]
     error = pointer(doc, root["messages"]["make_move.error"]["payload"]["$ref"])
     assert error["required"] == ["error", "message", "event", "namespace", "detail"]
     assert error["properties"]["error"]["const"] == "validation_error"
@@ -371,9 +436,18 @@ def test_validation_off_documents_no_error_reply() -> None:
 
 def test_actions_point_the_right_way() -> None:
     doc = build(kitchen_sink)
-    handled = {("root", "chat"), ("root", "adopt"), ("root", "catalog"), ("root", "pair"),
-               ("root", "anything"), ("root", "draw"), ("game", "order"), ("game", "upload"),
-               ("game", "blob"), ("admin.v1", "move")}
+    handled = {
+        ("root", "chat"),
+        ("root", "adopt"),
+        ("root", "catalog"),
+        ("root", "pair"),
+        ("root", "anything"),
+        ("root", "draw"),
+        ("game", "order"),
+        ("game", "upload"),
+        ("game", "blob"),
+        ("admin.v1", "move"),
+    }
     emitted = {("root", "chat.send"), ("game", "ping"), ("game", "score"), ("game", "tick")}
     seen_receive, seen_send = set(), set()
     for key, op in doc["operations"].items():
@@ -419,9 +493,14 @@ def test_nested_models_are_lifted_into_components() -> None:
     assert all("$defs" not in s for s in schemas.values())
     message = doc["channels"]["game"]["messages"]["order"]
     # per-field examples of nested models build a whole example
-    assert message["examples"] == [{"payload": {
-        "items": [{"sku": "A-1", "quantity": 2}],
-        "ship_to": {"street": "1 Main St", "city": "Springfield"}}}]
+    assert message["examples"] == [
+        {
+            "payload": {
+                "items": [{"sku": "A-1", "quantity": 2}],
+                "ship_to": {"street": "1 Main St", "city": "Springfield"},
+            }
+        }
+    ]
 
 
 def test_models_with_the_same_class_name_do_not_collide() -> None:
@@ -430,7 +509,9 @@ def test_models_with_the_same_class_name_do_not_collide() -> None:
     items = [k for k in schemas if k.endswith("Item")]
     assert len(items) == 2, items
     assert {frozenset(schemas[k]["properties"]) for k in items} == {
-        frozenset({"sku", "quantity"}), frozenset({"title", "price"})}
+        frozenset({"sku", "quantity"}),
+        frozenset({"title", "price"}),
+    }
     order_item = doc["components"]["schemas"]["Order"]["properties"]["items"]["items"]["$ref"]
     catalog = doc["channels"]["root"]["messages"]["catalog"]["payload"]["$ref"]
     assert order_item != catalog
@@ -452,8 +533,11 @@ def test_several_arguments_are_a_draft07_tuple() -> None:
     doc = build(kitchen_sink)
     upload = doc["channels"]["game"]["messages"]["upload"]["payload"]
     assert upload["type"] == "array"
-    assert upload["items"] == [{"type": "string"}, {"type": "string", "format": "binary"},
-                               {"type": "string"}]
+    assert upload["items"] == [
+        {"type": "string"},
+        {"type": "string", "format": "binary"},
+        {"type": "string"},
+    ]
     assert (upload["minItems"], upload["maxItems"], upload["additionalItems"]) == (2, 3, False)
     score = doc["channels"]["game"]["messages"]["score"]
     assert score["payload"]["items"] == [{"type": "integer"}, {"type": "string"}]
@@ -482,7 +566,8 @@ def test_json_schema_dict_models_are_documented_as_given() -> None:
     draw = doc["channels"]["root"]["messages"]["draw"]
     assert draw["payload"]["title"] == "Polygon"
     assert draw["payload"]["properties"]["points"]["items"] == {
-        "$ref": "#/components/schemas/Vertex"}
+        "$ref": "#/components/schemas/Vertex"
+    }
     assert doc["components"]["schemas"]["Vertex"]["required"] == ["x", "y"]
     assert draw["deprecated"] is True
     assert draw["tags"] == [{"name": "shapes"}]
@@ -507,28 +592,64 @@ def test_info_and_servers() -> None:
     assert info["termsOfService"] == "https://example.org/terms"
     assert doc["servers"] == {
         "server1": {"host": "api.example.org", "pathname": "/socket.io", "protocol": "wss"},
-        "server2": {"host": "localhost:8000", "protocol": "ws", "pathname": "/ws"}}
+        "server2": {"host": "localhost:8000", "protocol": "ws", "pathname": "/ws"},
+    }
     old = build(kitchen_sink, "2.6.0")
     assert old["servers"] == {
         "server1": {"url": "wss://api.example.org/socket.io", "protocol": "wss"},
-        "server2": {"protocol": "ws", "url": "ws://localhost:8000/ws"}}
+        "server2": {"protocol": "ws", "url": "ws://localhost:8000/ws"},
+    }
     assert "tags" not in old["info"] and old["tags"][0] == {"name": "shop"}
     assert old["externalDocs"] == {"url": "https://example.org/docs"}
-    assert list(old) == ["asyncapi", "info", "defaultContentType", "servers", "channels",
-                         "components", "tags", "externalDocs"]
+    assert list(old) == [
+        "asyncapi",
+        "info",
+        "defaultContentType",
+        "servers",
+        "channels",
+        "components",
+        "tags",
+        "externalDocs",
+    ]
 
 
-@pytest.mark.parametrize(("servers", "expected"), [
-    (None, None),
-    ("https://host.example.org", {"production": {
-        "host": "host.example.org", "pathname": "/socket.io", "protocol": "https"}}),
-    ({"prod eu": "ws://eu.example.org:81/sio/"}, {"prod_eu": {
-        "host": "eu.example.org:81", "pathname": "/sio", "protocol": "ws"}}),
-    ({"legacy": {"url": "wss://old.example.org/socket.io", "protocol": "wss",
-                 "description": "Old"}},
-     {"legacy": {"protocol": "wss", "description": "Old", "host": "old.example.org",
-                 "pathname": "/socket.io"}}),
-])
+@pytest.mark.parametrize(
+    ("servers", "expected"),
+    [
+        (None, None),
+        (
+            "https://host.example.org",
+            {
+                "production": {
+                    "host": "host.example.org",
+                    "pathname": "/socket.io",
+                    "protocol": "https",
+                }
+            },
+        ),
+        (
+            {"prod eu": "ws://eu.example.org:81/sio/"},
+            {"prod_eu": {"host": "eu.example.org:81", "pathname": "/sio", "protocol": "ws"}},
+        ),
+        (
+            {
+                "legacy": {
+                    "url": "wss://old.example.org/socket.io",
+                    "protocol": "wss",
+                    "description": "Old",
+                }
+            },
+            {
+                "legacy": {
+                    "protocol": "wss",
+                    "description": "Old",
+                    "host": "old.example.org",
+                    "pathname": "/socket.io",
+                }
+            },
+        ),
+    ],
+)
 def test_server_forms(servers: Any, expected: Any) -> None:
     sio = socketio.Server()
     doc = SocketIOSpec(sio, title="T", version="1", servers=servers).asyncapi()
@@ -544,8 +665,10 @@ def test_v2_publish_and_subscribe() -> None:
     assert subscribed == {"game.ping", "game.score", "game.tick"}
     messages = doc["components"]["messages"]
     ack = messages["game.order"]["x-ack"]
-    assert [m["title"] for m in ack["oneOf"]] == ["Acknowledgement for order",
-                                                  "Validation error for order"]
+    assert [m["title"] for m in ack["oneOf"]] == [
+        "Acknowledgement for order",
+        "Validation error for order",
+    ]
     assert messages["game.ping"]["x-ack"]["payload"] == {"$ref": "#/components/schemas/Pong"}
     assert game["x-connect-auth"] == {"$ref": "#/components/schemas/Auth"}
 
@@ -595,8 +718,15 @@ def test_yaml_keeps_key_order_and_round_trips() -> None:
     spec = kitchen_sink()
     text = spec.to_yaml()
     top = [line.split(":")[0] for line in text.splitlines() if line and line[0] != " "]
-    assert top == ["asyncapi", "info", "defaultContentType", "servers", "channels",
-                   "operations", "components"]
+    assert top == [
+        "asyncapi",
+        "info",
+        "defaultContentType",
+        "servers",
+        "channels",
+        "operations",
+        "components",
+    ]
     assert YAML(typ="safe", pure=True).load(text) == spec.asyncapi()
     assert "&" not in text.split("components:")[0].replace("&amp;", "")  # no anchors
     assert "asyncapi: 3.0.0\n" in text
@@ -608,8 +738,9 @@ def test_save_writes_json_or_yaml(tmp_path: Any) -> None:
     assert json.loads(written.read_text(encoding="utf-8")) == spec.asyncapi()
     yaml_file = spec.save(tmp_path / "x.yaml", version="2.6.0")
     assert yaml_file.read_text(encoding="utf-8").startswith("asyncapi: 2.6.0\n")
-    assert spec.to_json(indent=None) == json.dumps(spec.asyncapi(), ensure_ascii=False,
-                                                    separators=(",", ":"))
+    assert spec.to_json(indent=None) == json.dumps(
+        spec.asyncapi(), ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def test_document_is_cached_until_a_handler_changes() -> None:

@@ -35,18 +35,28 @@ TREE = {
     "required": ["value"],
     "definitions": {"Meta": {"type": "object", "properties": {"at": {"type": "string"}}}},
 }
-SHAPE_A = {"type": "object", "properties": {"v": {"$ref": "#/$defs/Vertex"}},
-           "$defs": {"Vertex": {"type": "object", "properties": {"x": {"type": "number"}}}}}
-SHAPE_B = {"type": "object", "properties": {"v": {"$ref": "#/$defs/Vertex"}},
-           "$defs": {"Vertex": {"type": "object", "properties": {"x": {"type": "number"}}}}}
-SHAPE_C = {"type": "object", "properties": {"v": {"$ref": "#/$defs/Vertex"}},
-           "$defs": {"Vertex": {"type": "object", "properties": {"q": {"type": "string"}}}}}
+SHAPE_A = {
+    "type": "object",
+    "properties": {"v": {"$ref": "#/$defs/Vertex"}},
+    "$defs": {"Vertex": {"type": "object", "properties": {"x": {"type": "number"}}}},
+}
+SHAPE_B = {
+    "type": "object",
+    "properties": {"v": {"$ref": "#/$defs/Vertex"}},
+    "$defs": {"Vertex": {"type": "object", "properties": {"x": {"type": "number"}}}},
+}
+SHAPE_C = {
+    "type": "object",
+    "properties": {"v": {"$ref": "#/$defs/Vertex"}},
+    "$defs": {"Vertex": {"type": "object", "properties": {"q": {"type": "string"}}}},
+}
 
 
 def odd_server() -> SocketIOSpec:
     sio = socketio.Server()
-    spec = SocketIOSpec(sio, title="Odd", version="0.1",
-                        description="Line one.\nLine two: yes, really.")
+    spec = SocketIOSpec(
+        sio, title="Odd", version="0.1", description="Line one.\nLine two: yes, really."
+    )
 
     @sio.on("chat message")
     def chat_message(sid: str, text: str) -> None:
@@ -69,8 +79,9 @@ def odd_server() -> SocketIOSpec:
     def callback(sid: str, fn: Callable[[int], int]) -> None:
         pass
 
-    spec.emits("yes", {"type": "string", "enum": ["yes", "no", "null", "1.0"]},
-               examples=["yes", "null"])
+    spec.emits(
+        "yes", {"type": "string", "enum": ["yes", "no", "null", "1.0"]}, examples=["yes", "null"]
+    )
     return spec
 
 
@@ -96,7 +107,8 @@ def test_json_schema_dicts_are_lifted_with_their_definitions() -> None:
     # a schema referring to itself becomes a named component
     assert tree == {"$ref": "#/components/schemas/Tree"}
     assert schemas["Tree"]["properties"]["children"]["items"] == {
-        "$ref": "#/components/schemas/Tree"}
+        "$ref": "#/components/schemas/Tree"
+    }
     assert schemas["Tree"]["properties"]["meta"] == {"$ref": "#/components/schemas/Meta"}
     assert "$schema" not in schemas["Tree"] and "definitions" not in schemas["Tree"]
     # the pydantic model keeps its name; equal definitions are shared, different ones not
@@ -147,7 +159,8 @@ def test_flask_socketio_server_is_documented() -> None:
     message = doc["channels"]["root"]["messages"]["make_move"]
     assert message["payload"] == {"$ref": "#/components/schemas/Vertex"}
     assert doc["operations"]["root.make_move.receive"]["reply"]["messages"][0] == {
-        "$ref": "#/channels/root/messages/make_move.ack"}
+        "$ref": "#/channels/root/messages/make_move.ack"
+    }
 
 
 def test_unknown_server_forms_are_refused() -> None:

@@ -101,8 +101,9 @@ def run(*args: str, cwd: Path, script: bool = False) -> subprocess.CompletedProc
     """``python -m sio_spec ARGS`` (or the ``sio-spec`` console script) in ``cwd``."""
     command = [str(CONSOLE_SCRIPT)] if script else [sys.executable, "-m", "sio_spec"]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=60, env=env)
+    return subprocess.run(
+        [*command, *args], cwd=cwd, capture_output=True, text=True, timeout=60, env=env
+    )
 
 
 def run_here(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -151,16 +152,16 @@ def test_export_yaml_and_json(tmp_path: Path) -> None:
     assert run("export", "game.py:spec", "-o", "doc.yaml", cwd=tmp_path).returncode == 0
     assert (tmp_path / "doc.yaml").read_text(encoding="utf-8") == stdout.stdout
 
-    assert run("export", "game.py:spec", "-o", "doc.json", cwd=tmp_path,
-               script=True).returncode == 0
+    assert (
+        run("export", "game.py:spec", "-o", "doc.json", cwd=tmp_path, script=True).returncode == 0
+    )
     document = json.loads((tmp_path / "doc.json").read_text(encoding="utf-8"))
     assert document["asyncapi"] == "3.0.0"
     assert document["info"]["title"] == "Game API"
 
     as_json = run("export", "game.py:spec", "--format", "json", cwd=tmp_path)
     assert as_json.stdout == (tmp_path / "doc.json").read_text(encoding="utf-8")
-    forced = run("export", "game.py:spec", "--format", "yaml", "-o", "forced.json",
-                 cwd=tmp_path)
+    forced = run("export", "game.py:spec", "--format", "yaml", "-o", "forced.json", cwd=tmp_path)
     assert forced.returncode == 0
     assert (tmp_path / "forced.json").read_text(encoding="utf-8") == stdout.stdout
 
@@ -194,10 +195,10 @@ def test_target_forms_find_the_same_spec(tmp_path: Path) -> None:
     reference = run("export", "myproj.realtime:spec", cwd=tmp_path).stdout
     assert reference.startswith("asyncapi: 3.0.0")
     for target, cwd in (
-        ("myproj.realtime:sio", tmp_path),             # a server with a spec attached
-        ("myproj.realtime:app", tmp_path),             # socketio.ASGIApp around it
-        ("myproj/realtime.py:spec", tmp_path),         # a file path
-        ("../myproj/realtime.py:app", elsewhere),      # relative to the current directory
+        ("myproj.realtime:sio", tmp_path),  # a server with a spec attached
+        ("myproj.realtime:app", tmp_path),  # socketio.ASGIApp around it
+        ("myproj/realtime.py:spec", tmp_path),  # a file path
+        ("../myproj/realtime.py:app", elsewhere),  # relative to the current directory
         (f"{package / 'realtime.py'}:sio", elsewhere),  # absolute
     ):
         proc = run_here("export", target, cwd=cwd)
@@ -207,8 +208,7 @@ def test_target_forms_find_the_same_spec(tmp_path: Path) -> None:
 
     sync_reference = run_here("export", "myproj.sync_app:sio", cwd=tmp_path)
     assert sync_reference.returncode == 0, sync_reference.stderr
-    assert run_here("export", "myproj.sync_app:wsgi", cwd=tmp_path).stdout \
-        == sync_reference.stdout
+    assert run_here("export", "myproj.sync_app:wsgi", cwd=tmp_path).stdout == sync_reference.stdout
 
     flask_reference = run_here("export", "myproj.sync_app:flask_spec", cwd=tmp_path)
     assert "Flask API" in flask_reference.stdout
@@ -221,8 +221,10 @@ def test_file_target_imports_sibling_modules(tmp_path: Path) -> None:
     """Like ``python file.py``: the file's directory is importable."""
     (tmp_path / "models.py").write_text(
         "from pydantic import BaseModel\n\nclass Chat(BaseModel):\n    text: str\n",
-        encoding="utf-8")
-    (tmp_path / "server.py").write_text(textwrap.dedent("""
+        encoding="utf-8",
+    )
+    (tmp_path / "server.py").write_text(
+        textwrap.dedent("""
         import socketio
         from models import Chat
         from sio_spec import SocketIOSpec
@@ -230,7 +232,9 @@ def test_file_target_imports_sibling_modules(tmp_path: Path) -> None:
         sio = socketio.AsyncServer(async_mode="asgi")
         spec = SocketIOSpec(sio, title="Chat", version="2.0.0")
         spec.emits("chat", Chat)
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     other = tmp_path / "other"
     other.mkdir()
     proc = run("export", "../server.py:spec", "--format", "json", cwd=other)
@@ -271,8 +275,12 @@ def test_check_passes_then_fails_after_a_model_change(tmp_path: Path) -> None:
 def test_check_respects_the_asyncapi_version(tmp_path: Path) -> None:
     write_app(tmp_path)
     run("export", "game.py:spec", "-o", "v2.yaml", "--asyncapi-version", "2.6.0", cwd=tmp_path)
-    assert run("check", "game.py:spec", "v2.yaml", "--asyncapi-version", "2.6.0",
-               cwd=tmp_path).returncode == 0
+    assert (
+        run(
+            "check", "game.py:spec", "v2.yaml", "--asyncapi-version", "2.6.0", cwd=tmp_path
+        ).returncode
+        == 0
+    )
     wrong = run("check", "game.py:spec", "v2.yaml", cwd=tmp_path)
     assert wrong.returncode == 1
     assert "-asyncapi: 2.6.0" in wrong.stdout and "+asyncapi: 3.0.0" in wrong.stdout
@@ -289,21 +297,27 @@ def test_check_missing_file(tmp_path: Path) -> None:
 # -- errors ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("target", "message"), [
-    ("game_no_colon", "invalid TARGET 'game_no_colon'"),
-    ("game.py:", "invalid TARGET"),
-    ("game.py:1abc", "invalid attribute '1abc'"),
-    ("no_such_module_zz:spec", "module not found: 'no_such_module_zz'"),
-    ("no_such_pkg_zz.sub:spec", "module not found: 'no_such_pkg_zz.sub'"),
-    ("missing.py:spec", "file not found: missing.py"),
-    ("game.py:nope", "'game.py' has no attribute 'nope'"),
-    ("game:spec.nope", "'game' has no attribute 'spec.nope'"),
-    ("game.py:not_a_spec", "is a builtins.int: expected a SocketIOSpec"),
-    ("game.py:Move", "expected a SocketIOSpec"),
-    ("broken.py:spec", "error while importing 'broken.py': RuntimeError: boom"),
-    ("needs_dep:spec", "error while importing 'needs_dep': ModuleNotFoundError: "
-                       "No module named 'dependency_zz'"),
-])
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("game_no_colon", "invalid TARGET 'game_no_colon'"),
+        ("game.py:", "invalid TARGET"),
+        ("game.py:1abc", "invalid attribute '1abc'"),
+        ("no_such_module_zz:spec", "module not found: 'no_such_module_zz'"),
+        ("no_such_pkg_zz.sub:spec", "module not found: 'no_such_pkg_zz.sub'"),
+        ("missing.py:spec", "file not found: missing.py"),
+        ("game.py:nope", "'game.py' has no attribute 'nope'"),
+        ("game:spec.nope", "'game' has no attribute 'spec.nope'"),
+        ("game.py:not_a_spec", "is a builtins.int: expected a SocketIOSpec"),
+        ("game.py:Move", "expected a SocketIOSpec"),
+        ("broken.py:spec", "error while importing 'broken.py': RuntimeError: boom"),
+        (
+            "needs_dep:spec",
+            "error while importing 'needs_dep': ModuleNotFoundError: "
+            "No module named 'dependency_zz'",
+        ),
+    ],
+)
 def test_bad_targets(tmp_path: Path, target: str, message: str) -> None:
     write_app(tmp_path)
     (tmp_path / "broken.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
@@ -320,8 +334,7 @@ def test_server_without_spec(tmp_path: Path) -> None:
 
 def test_error_exit_status_of_the_real_process(tmp_path: Path) -> None:
     for script in (False, True):
-        line = one_error_line(run("export", "no_such_module_zz:spec", cwd=tmp_path,
-                                  script=script))
+        line = one_error_line(run("export", "no_such_module_zz:spec", cwd=tmp_path, script=script))
         assert line == "sio-spec: error: module not found: 'no_such_module_zz'"
 
 
@@ -333,15 +346,18 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     assert "RuntimeError: boom" in proc.stderr
 
 
-@pytest.mark.parametrize("args", [
-    (),
-    ("export",),
-    ("frobnicate", "x:y"),
-    ("export", "game.py:spec", "--asyncapi-version", "9.9.9"),
-    ("export", "game.py:spec", "--format", "xml"),
-    ("check", "game.py:spec"),
-    ("serve", "game.py:spec", "--port", "eighty"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        (),
+        ("export",),
+        ("frobnicate", "x:y"),
+        ("export", "game.py:spec", "--asyncapi-version", "9.9.9"),
+        ("export", "game.py:spec", "--format", "xml"),
+        ("check", "game.py:spec"),
+        ("serve", "game.py:spec", "--port", "eighty"),
+    ],
+)
 def test_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
     write_app(tmp_path)
     proc = run_here(*args, cwd=tmp_path)
@@ -359,8 +375,9 @@ def test_version(tmp_path: Path) -> None:
 
 def test_unwritable_output(tmp_path: Path) -> None:
     write_app(tmp_path)
-    line = one_error_line(run_here("export", "game.py:spec", "-o", "no/such/dir/doc.yaml",
-                                   cwd=tmp_path))
+    line = one_error_line(
+        run_here("export", "game.py:spec", "-o", "no/such/dir/doc.yaml", cwd=tmp_path)
+    )
     assert "cannot write no/such/dir/doc.yaml" in line
 
 
@@ -372,8 +389,12 @@ class Served:
 
     def __init__(self, *args: str, cwd: Path) -> None:
         self.proc = subprocess.Popen(
-            [str(CONSOLE_SCRIPT), "serve", *args], cwd=cwd, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
+            [str(CONSOLE_SCRIPT), "serve", *args],
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.lines: list[str] = []
         assert self.proc.stdout is not None
         stdout = self.proc.stdout
@@ -431,8 +452,9 @@ def test_serve_file(tmp_path: Path) -> None:
         assert not page_url.endswith(":0/asyncapi")
         page = requests.get(page_url, timeout=5)
         assert "make_move" in page.text
-        assert requests.get(page_url + ".yaml", timeout=5).text \
-            == (tmp_path / "doc.yaml").read_text(encoding="utf-8")
+        assert requests.get(page_url + ".yaml", timeout=5).text == (
+            tmp_path / "doc.yaml"
+        ).read_text(encoding="utf-8")
         assert requests.get(page_url + ".json?version=2.6.0", timeout=5).status_code == 400
     finally:
         assert server.stop() in (0, -15)

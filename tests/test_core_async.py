@@ -90,28 +90,49 @@ def test_async_handlers_and_a_coroutine_error_handler(kind: str) -> None:
             refused.append(data)
 
         with pytest.raises(socketio.exceptions.ConnectionError):
-            await client.connect(url(port), transports=["websocket"], auth={"token": 1},
-                                 wait_timeout=5)
-        assert refused == [{"message": "validation_error", "data": {"detail": [
-            {"loc": ["token"], "msg": "Input should be a valid string", "type": "string_type"}
-        ]}}]
+            await client.connect(
+                url(port), transports=["websocket"], auth={"token": 1}, wait_timeout=5
+            )
+        assert refused == [
+            {
+                "message": "validation_error",
+                "data": {
+                    "detail": [
+                        {
+                            "loc": ["token"],
+                            "msg": "Input should be a valid string",
+                            "type": "string_type",
+                        }
+                    ]
+                },
+            }
+        ]
         await client.disconnect()
 
         client = socketio.AsyncClient(reconnection=False)
-        await client.connect(url(port), transports=["websocket"], auth={"token": "t"},
-                             wait_timeout=5)
+        await client.connect(
+            url(port), transports=["websocket"], auth={"token": "t"}, wait_timeout=5
+        )
         try:
-            assert await client.call("make_move", {"game_id": 1, "x": 1, "y": 1},
-                                     timeout=5) == {"accepted": True, "at": WHEN_ISO,
-                                                    "color": "blue"}
+            assert await client.call("make_move", {"game_id": 1, "x": 1, "y": 1}, timeout=5) == {
+                "accepted": True,
+                "at": WHEN_ISO,
+                "color": "blue",
+            }
             assert await client.call("make_move", {"game_id": MARKER}, timeout=5) == {
-                "handled_by": "coroutine", "event": "make_move",
-                "kind": "RequestValidationError"}
+                "handled_by": "coroutine",
+                "event": "make_move",
+                "kind": "RequestValidationError",
+            }
             assert await client.call("bad_ack", timeout=5) == {
-                "handled_by": "coroutine", "event": "bad_ack",
-                "kind": "ResponseValidationError"}
+                "handled_by": "coroutine",
+                "event": "bad_ack",
+                "kind": "ResponseValidationError",
+            }
             assert await client.call("bad_emit", timeout=5) == {
-                "raised": "EmitValidationError", "event": "ask"}
+                "raised": "EmitValidationError",
+                "event": "ask",
+            }
         finally:
             await client.disconnect()
         assert seen == [Token(token="t"), Move(game_id=1, x=1, y=1)]
@@ -131,15 +152,24 @@ def test_awaited_call_validates_the_async_clients_reply(kind: str) -> None:
             await asyncio.sleep(0)
             return question["reply"]
 
-        await client.connect(url(port), transports=["websocket"], auth={"token": "t"},
-                             wait_timeout=5)
+        await client.connect(
+            url(port), transports=["websocket"], auth={"token": "t"}, wait_timeout=5
+        )
         try:
             assert await client.call("ask_client", {"choice": "12"}, timeout=5) == {
-                "choice": 12, "type": "Answer"}
+                "choice": 12,
+                "type": "Answer",
+            }
             assert await client.call("ask_client", {"choice": [MARKER]}, timeout=5) == {
                 "raised": "ClientAckValidationError",
-                "errors": [{"loc": ["choice"], "msg": "Input should be a valid integer",
-                            "type": "int_type"}]}
+                "errors": [
+                    {
+                        "loc": ["choice"],
+                        "msg": "Input should be a valid integer",
+                        "type": "int_type",
+                    }
+                ],
+            }
         finally:
             await client.disconnect()
 

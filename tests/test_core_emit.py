@@ -34,8 +34,11 @@ from support.servers import wait_for
 
 BAD_BOARD = {"cells": [1, MARKER], "turn": 3}
 BAD_BOARD_ERRORS = [
-    {"loc": ["cells", 1], "msg": "Input should be a valid integer, unable to parse string "
-     "as an integer", "type": "int_parsing"},
+    {
+        "loc": ["cells", 1],
+        "msg": "Input should be a valid integer, unable to parse string as an integer",
+        "type": "int_parsing",
+    },
     {"loc": ["turn"], "msg": "Input should be a valid string", "type": "string_type"},
 ]
 GOOD_BOARD = {"cells": [1, 2], "turn": "O"}
@@ -55,8 +58,10 @@ def emitter_calls(app: App, how: str, sid: str, data: Any) -> list[Any]:
     if how == "to_sid":
         return [(t.emit, ("board", data), {"to": sid})]
     if how == "room":
-        return [(app.sio.enter_room, (sid, "room1"), {}),
-                (t.emit, ("board", data), {"to": "room1"})]
+        return [
+            (app.sio.enter_room, (sid, "room1"), {}),
+            (t.emit, ("board", data), {"to": "room1"}),
+        ]
     if how == "broadcast":
         return [(t.emit, ("board", data), {})]
     if how == "other_namespace":
@@ -69,10 +74,8 @@ def emitter_calls(app: App, how: str, sid: str, data: Any) -> list[Any]:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("how", ["to_sid", "room", "broadcast", "other_namespace", "send",
-                                 "call"])
-def test_invalid_server_emit_raises_in_the_caller_and_sends_nothing(kind: str,
-                                                                   how: str) -> None:
+@pytest.mark.parametrize("how", ["to_sid", "room", "broadcast", "other_namespace", "send", "call"])
+def test_invalid_server_emit_raises_in_the_caller_and_sends_nothing(kind: str, how: str) -> None:
     app = App(kind)
     spec = app.spec()
     namespace = "/chat" if how == "other_namespace" else "/"
@@ -86,16 +89,23 @@ def test_invalid_server_emit_raises_in_the_caller_and_sends_nothing(kind: str,
         sender, got = recording_client()
         other, other_got = recording_client()
         if how == "call":
+
             def answer(data: Any) -> str:
                 got.add("board", "/", (data,))
                 return "thanks"
 
             sender.on("board", answer)
-        with connected(port, sender, namespaces=["/", "/chat"]), \
-                connected(port, other, namespaces=["/", "/chat"]):
+        with (
+            connected(port, sender, namespaces=["/", "/chat"]),
+            connected(port, other, namespaces=["/", "/chat"]),
+        ):
             (report,) = ack_args(sender, "trigger", BAD_BOARD)
-            assert report == {"raised": "EmitValidationError", "event": event,
-                              "namespace": namespace, "errors": BAD_BOARD_ERRORS}
+            assert report == {
+                "raised": "EmitValidationError",
+                "event": event,
+                "namespace": namespace,
+                "errors": BAD_BOARD_ERRORS,
+            }
             (report,) = ack_args(sender, "trigger", GOOD_BOARD)
             assert report["raised"] is None
             assert got.wait(event) == [(GOOD_BOARD,)]
@@ -115,17 +125,23 @@ def test_emits_are_serialized_and_normalized_for_declared_models(kind: str) -> N
     spec.emits("board", Board)
     spec.emits("pair", [Board, int])
     spec.emits("ping", [])
-    app.on_trigger(lambda sid, data: [
-        (app.target.emit, ("ack_like", move_ack()), {"to": sid}),
-        (app.target.emit, ("board", {"cells": ["1", 2.0], "turn": "X", "extra": MARKER}),
-         {"to": sid}),
-        (app.target.emit, ("pair", (Board(cells=[], turn="X"), "7")), {"to": sid}),
-        (app.target.emit, ("ping",), {"to": sid}),
-        (app.target.emit, ("free", {"anything": WHEN.isoformat()}), {"to": sid}),
-        (app.target.emit, ("model_undeclared", Board(cells=[5], turn="O")), {"to": sid}),
-    ])
-    app.on_trigger(lambda sid, data: [(app.target.emit, ("pair", (GOOD_BOARD, "x")), {})],
-                   event="bad_pair")
+    app.on_trigger(
+        lambda sid, data: [
+            (app.target.emit, ("ack_like", move_ack()), {"to": sid}),
+            (
+                app.target.emit,
+                ("board", {"cells": ["1", 2.0], "turn": "X", "extra": MARKER}),
+                {"to": sid},
+            ),
+            (app.target.emit, ("pair", (Board(cells=[], turn="X"), "7")), {"to": sid}),
+            (app.target.emit, ("ping",), {"to": sid}),
+            (app.target.emit, ("free", {"anything": WHEN.isoformat()}), {"to": sid}),
+            (app.target.emit, ("model_undeclared", Board(cells=[5], turn="O")), {"to": sid}),
+        ]
+    )
+    app.on_trigger(
+        lambda sid, data: [(app.target.emit, ("pair", (GOOD_BOARD, "x")), {})], event="bad_pair"
+    )
 
     with app.run() as port:
         client, got = recording_client()
@@ -142,8 +158,13 @@ def test_emits_are_serialized_and_normalized_for_declared_models(kind: str) -> N
         ("model_undeclared", "/", ({"cells": [5], "turn": "O"},)),
     ]
     assert report["raised"] == "EmitValidationError"
-    assert report["errors"] == [{"loc": [1], "msg": "Input should be a valid integer, unable "
-                                 "to parse string as an integer", "type": "int_parsing"}]
+    assert report["errors"] == [
+        {
+            "loc": [1],
+            "msg": "Input should be a valid integer, unable to parse string as an integer",
+            "type": "int_parsing",
+        }
+    ]
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -170,27 +191,39 @@ def test_invalid_client_reply_to_call_raises_client_ack_validation_error(kind: s
     app = App(kind)
     spec = app.spec()
     spec.emits("ask", Question, ack=Answer)
-    app.on_trigger(lambda sid, data: [
-        (app.target.call, ("ask", {"reply": data}), {"to": sid, "timeout": 5})])
+    app.on_trigger(
+        lambda sid, data: [(app.target.call, ("ask", {"reply": data}), {"to": sid, "timeout": 5})]
+    )
 
     with app.run() as port:
         client = socketio.Client(reconnection=False)
         client.on("ask", lambda question: question["reply"])
         with connected(port, client):
             (report,) = ack_args(client, "trigger", {"choice": MARKER})
-            assert report == {"raised": "ClientAckValidationError", "event": "ask",
-                              "namespace": "/", "errors": [
-                                  {"loc": ["choice"], "msg": "Input should be a valid integer, "
-                                   "unable to parse string as an integer",
-                                   "type": "int_parsing"}]}
+            assert report == {
+                "raised": "ClientAckValidationError",
+                "event": "ask",
+                "namespace": "/",
+                "errors": [
+                    {
+                        "loc": ["choice"],
+                        "msg": "Input should be a valid integer, "
+                        "unable to parse string as an integer",
+                        "type": "int_parsing",
+                    }
+                ],
+            }
             (report,) = ack_args(client, "trigger", {"choice": "3"})
-            assert report == {"raised": None,
-                              "results": [{"type": "Answer", "value": {"choice": 3}}]}
+            assert report == {
+                "raised": None,
+                "results": [{"type": "Answer", "value": {"choice": 3}}],
+            }
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_invalid_client_reply_to_a_callback_is_logged_and_the_callback_not_called(
-        kind: str, caplog: pytest.LogCaptureFixture) -> None:
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="sio_spec")
     app = App(kind)
     spec = app.spec()
@@ -200,8 +233,11 @@ def test_invalid_client_reply_to_a_callback_is_logged_and_the_callback_not_calle
     def callback(*args: Any) -> None:
         answers.append(args)
 
-    app.on_trigger(lambda sid, data: [
-        (app.target.emit, ("ask", {"reply": data}), {"to": sid, "callback": callback})])
+    app.on_trigger(
+        lambda sid, data: [
+            (app.target.emit, ("ask", {"reply": data}), {"to": sid, "callback": callback})
+        ]
+    )
 
     with app.run() as port:
         client = socketio.Client(reconnection=False)
@@ -233,6 +269,7 @@ def test_namespace_class_emit_is_validated(kind: str) -> None:
             return None
 
     if kind in ("aiohttp", "asgi"):
+
         class AsyncGame(socketio.AsyncNamespace):
             async def on_play(self, sid: str, data: Any) -> None:
                 try:
@@ -242,6 +279,7 @@ def test_namespace_class_emit_is_validated(kind: str) -> None:
 
         app.sio.register_namespace(AsyncGame("/game"))
     elif kind == "wsgi":
+
         class Game(socketio.Namespace):
             def on_play(self, sid: str, data: Any) -> None:
                 attempt(lambda e, d: self.emit(e, d, to=sid), data)
@@ -285,7 +323,8 @@ def test_flask_socketio_emit_inside_a_handler_is_validated() -> None:
         client, got = recording_client()
         with connected(port, client):
             assert ack_args(client, "play", BAD_BOARD) == (
-                {"raised": "EmitValidationError", "errors": BAD_BOARD_ERRORS},)
+                {"raised": "EmitValidationError", "errors": BAD_BOARD_ERRORS},
+            )
             assert ack_args(client, "play", GOOD_BOARD) == ({"raised": None},)
             got.wait("board")
     assert got.items == [("board", "/", (GOOD_BOARD,))]

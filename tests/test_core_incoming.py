@@ -44,7 +44,8 @@ def sio_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 
 
 def test_invalid_payload_is_answered_with_the_error_ack_and_the_handler_is_not_called(
-        kind: str, caplog: pytest.LogCaptureFixture) -> None:
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="sio_spec")
     app = App(kind)
     app.spec()
@@ -64,8 +65,11 @@ def test_invalid_payload_is_answered_with_the_error_ack_and_the_handler_is_not_c
             "event": "make_move",
             "namespace": "/",
             "detail": [
-                {"loc": ["x"], "msg": "Input should be less than or equal to 2",
-                 "type": "less_than_equal"},
+                {
+                    "loc": ["x"],
+                    "msg": "Input should be less than or equal to 2",
+                    "type": "less_than_equal",
+                },
                 {"loc": ["y"], "msg": "Field required", "type": "missing"},
             ],
         }
@@ -80,8 +84,7 @@ def test_invalid_payload_is_answered_with_the_error_ack_and_the_handler_is_not_c
         assert type(seen[0]) is Move
 
 
-def test_error_locations_start_with_the_argument_position_for_several_arguments(
-        kind: str) -> None:
+def test_error_locations_start_with_the_argument_position_for_several_arguments(kind: str) -> None:
     app = App(kind)
     app.spec()
     seen: list[Any] = []
@@ -102,7 +105,8 @@ def test_error_locations_start_with_the_argument_position_for_several_arguments(
         assert ack["detail"] == [{"loc": [1], "msg": "Field required", "type": "missing"}]
         (ack,) = ack_args(client, "place", {"game_id": 3, "x": 0, "y": 0}, "n", 2, "extra")
         assert ack["detail"] == [
-            {"loc": [], "msg": "Expected at most 3 argument(s)", "type": "arguments_count"}]
+            {"loc": [], "msg": "Expected at most 3 argument(s)", "type": "arguments_count"}
+        ]
         assert seen == []
         assert ack_args(client, "place", {"game_id": 3, "x": 0, "y": 1}, "n") == ("nx1",)
         assert ack_args(client, "place", {"game_id": 3, "x": 0, "y": 1}, "n", "4") == ("nx4",)
@@ -114,10 +118,12 @@ def test_invalid_connect_auth_is_refused_with_validation_error_data(kind: str) -
     app.spec()
     seen: list[Any] = []
     if kind == "flask":
+
         @app.target.on("connect")
         def flask_connect(auth: Token) -> None:
             seen.append(auth)
     else:
+
         def connect(sid: str, environ: dict[str, Any], auth: Token) -> None:
             seen.append(auth)
 
@@ -132,10 +138,20 @@ def test_invalid_connect_auth_is_refused_with_validation_error_data(kind: str) -
             errors.append(data)
 
         with pytest.raises(socketio.exceptions.ConnectionError):
-            client.connect(f"http://127.0.0.1:{port}", transports=["websocket"],
-                           auth={"tok": MARKER}, wait_timeout=5)
-        assert errors == [{"message": "validation_error", "data": {"detail": [
-            {"loc": ["token"], "msg": "Field required", "type": "missing"}]}}]
+            client.connect(
+                f"http://127.0.0.1:{port}",
+                transports=["websocket"],
+                auth={"tok": MARKER},
+                wait_timeout=5,
+            )
+        assert errors == [
+            {
+                "message": "validation_error",
+                "data": {
+                    "detail": [{"loc": ["token"], "msg": "Field required", "type": "missing"}]
+                },
+            }
+        ]
         assert MARKER not in json.dumps(errors)
         assert seen == []
         client.disconnect()
@@ -146,7 +162,8 @@ def test_invalid_connect_auth_is_refused_with_validation_error_data(kind: str) -
 
 
 def test_invalid_handler_ack_sends_internal_error_and_logs_at_error_with_traceback(
-        kind: str, caplog: pytest.LogCaptureFixture) -> None:
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="sio_spec")
     app = App(kind)
     app.spec()
@@ -174,7 +191,8 @@ def test_invalid_handler_ack_sends_internal_error_and_logs_at_error_with_traceba
 
 
 def test_error_handler_replaces_the_default_globally_and_per_namespace(
-        kind: str, caplog: pytest.LogCaptureFixture) -> None:
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="sio_spec")
     app = App(kind)
     spec = app.spec()
@@ -206,8 +224,11 @@ def test_error_handler_replaces_the_default_globally_and_per_namespace(
         assert isinstance(error, RequestValidationError)
         assert error.event == "say"
         assert error.errors() == [
-            {"loc": ["count"], "msg": "Input should be a valid integer, unable to parse "
-             "string as an integer", "type": "int_parsing"},
+            {
+                "loc": ["count"],
+                "msg": "Input should be a valid integer, unable to parse string as an integer",
+                "type": "int_parsing",
+            },
             {"loc": ["*"], "msg": "Extra inputs are not permitted", "type": "extra_forbidden"},
         ]
         assert MARKER not in repr(error.errors()) + str(error)
@@ -216,7 +237,8 @@ def test_error_handler_replaces_the_default_globally_and_per_namespace(
 
 
 def test_error_acks_and_logs_never_contain_client_input(
-        kind: str, caplog: pytest.LogCaptureFixture) -> None:
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG, logger="sio_spec")
     app = App(kind)
     app.spec()
@@ -226,9 +248,12 @@ def test_error_acks_and_logs_never_contain_client_input(
         raise AssertionError("must not be called")
 
     with app.run() as port, connected(port) as client:
-        (ack,) = ack_args(client, "strict",
-                          {"name": MARKER, "count": MARKER, MARKER: MARKER},
-                          [1, MARKER, {MARKER: MARKER}])
+        (ack,) = ack_args(
+            client,
+            "strict",
+            {"name": MARKER, "count": MARKER, MARKER: MARKER},
+            [1, MARKER, {MARKER: MARKER}],
+        )
     assert ack["error"] == "validation_error"
     assert MARKER not in json.dumps(ack)
     locs = [d["loc"] for d in ack["detail"]]

@@ -51,8 +51,12 @@ NUMBER_SCHEMA = {
     "required": ["n"],
     "additionalProperties": False,
 }
-ACK_SCHEMA = {"type": "object", "properties": {"double": {"type": "integer"}},
-              "required": ["double"]}
+ACK_SCHEMA = {
+    "type": "object",
+    "properties": {"double": {"type": "integer"}},
+    "required": ["double"],
+}
+
 
 def build(app: App, spec: SocketIOSpec, seen: dict[str, list[Any]]) -> None:
     def record(event: str, *values: Any) -> None:
@@ -79,8 +83,9 @@ def build(app: App, spec: SocketIOSpec, seen: dict[str, list[Any]]) -> None:
         return type(item).__name__
 
     @app.on("annotated")
-    def annotated_handler(sid: str, n: Annotated[int, Field(gt=0)],
-                          code: Annotated[str, Field(max_length=3)]) -> str:
+    def annotated_handler(
+        sid: str, n: Annotated[int, Field(gt=0)], code: Annotated[str, Field(max_length=3)]
+    ) -> str:
         return f"{code}{n}"
 
     @app.on("primitive")
@@ -148,21 +153,25 @@ def build(app: App, spec: SocketIOSpec, seen: dict[str, list[Any]]) -> None:
         return {"double": "not a number"}
 
     spec.on("explicit", request=Move, ack=MoveAck)(native_handler(app.kind, explicit))
-    spec.on("explicit_many", request=[Move, int], ack=int)(
-        native_handler(app.kind, explicit_many))
+    spec.on("explicit_many", request=[Move, int], ack=int)(native_handler(app.kind, explicit_many))
     spec.on("json_schema", request=NUMBER_SCHEMA, ack=ACK_SCHEMA)(
-        native_handler(app.kind, json_schema_handler))
+        native_handler(app.kind, json_schema_handler)
+    )
     spec.on("json_schema_bad_ack", request=NUMBER_SCHEMA, ack=ACK_SCHEMA)(
-        native_handler(app.kind, json_schema_bad_ack))
+        native_handler(app.kind, json_schema_bad_ack)
+    )
 
     app.on("future_move")(apps_future.future_move)
     app.on("future_list")(apps_future.future_list)
 
-    spec.emits("schema_emit", {"type": "object", "properties": {"n": {"type": "integer"}},
-                               "required": ["n"]})
-    app.on_trigger(lambda sid, data: [(app.target.emit, ("schema_emit", data), {"to": sid})],
-                   event="emit_schema")
-
+    spec.emits(
+        "schema_emit",
+        {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]},
+    )
+    app.on_trigger(
+        lambda sid, data: [(app.target.emit, ("schema_emit", data), {"to": sid})],
+        event="emit_schema",
+    )
 
 
 def move_ack_obj() -> MoveAck:
@@ -197,16 +206,14 @@ def detail(ack: Any) -> list[tuple[Any, ...]]:
     return [(tuple(d["loc"]), d["type"]) for d in ack["detail"]]
 
 
-def test_dataclass_payload_arrives_as_instance_and_ack_as_object(client: Any,
-                                                                 seen: Any) -> None:
+def test_dataclass_payload_arrives_as_instance_and_ack_as_object(client: Any, seen: Any) -> None:
     assert ack_args(client, "dataclass", {"x": 1, "y": "2"}) == ({"x": 2, "y": 1},)
     assert seen["dataclass"] == [(Point(x=1, y=2),)]
     assert detail(ack_args(client, "dataclass", {"x": 1})[0]) == [(("y",), "missing")]
 
 
 def test_typeddict_payload_is_validated(client: Any, seen: Any) -> None:
-    assert ack_args(client, "typeddict", {"x": "4", "label": "a"}) == (
-        {"x": 5, "label": "a"},)
+    assert ack_args(client, "typeddict", {"x": "4", "label": "a"}) == ({"x": 5, "label": "a"},)
     assert seen["typeddict"] == [({"x": 4, "label": "a"},)]
     assert detail(ack_args(client, "typeddict", {"x": 4})[0]) == [(("label",), "missing")]
 
@@ -216,8 +223,7 @@ def test_list_of_models_arrives_as_instances(client: Any, seen: Any) -> None:
     assert ack_args(client, "list_of_models", moves) == (2,)
     assert seen["list_of_models"] == [([Move(**moves[0]), Move(**moves[1])],)]
     bad = [moves[0], {"game_id": 2, "x": 9, "y": 1}]
-    assert detail(ack_args(client, "list_of_models", bad)[0]) == [
-        ((1, "x"), "less_than_equal")]
+    assert detail(ack_args(client, "list_of_models", bad)[0]) == [((1, "x"), "less_than_equal")]
 
 
 def test_union_picks_the_matching_model(client: Any, seen: Any) -> None:
@@ -231,7 +237,9 @@ def test_union_picks_the_matching_model(client: Any, seen: Any) -> None:
 def test_annotated_constraints_are_enforced(client: Any) -> None:
     assert ack_args(client, "annotated", 3, "abc") == ("abc3",)
     assert detail(ack_args(client, "annotated", 0, "abcd")[0]) == [
-        ((0,), "greater_than"), ((1,), "string_too_long")]
+        ((0,), "greater_than"),
+        ((1,), "string_too_long"),
+    ]
 
 
 def test_primitive_payload_is_coerced_and_checked(client: Any, seen: Any) -> None:
@@ -259,8 +267,7 @@ def test_unannotated_parameter_is_passed_through_untouched(client: Any, seen: An
     raw = {"anything": [1, "two", None], "nested": {"k": 1.5}}
     assert ack_args(client, "unannotated_param", raw, "7") == ([raw, 7],)
     assert seen["unannotated_param"] == [(raw, 7)]
-    assert detail(ack_args(client, "unannotated_param", raw, "x")[0]) == [
-        ((1,), "int_parsing")]
+    assert detail(ack_args(client, "unannotated_param", raw, "x")[0]) == [((1,), "int_parsing")]
 
 
 def test_handler_without_annotations_gets_the_raw_payload(client: Any, seen: Any) -> None:
@@ -272,8 +279,10 @@ def test_handler_without_annotations_gets_the_raw_payload(client: Any, seen: Any
 def test_models_returned_by_undeclared_handlers_are_serialized(client: Any) -> None:
     assert ack_args(client, "undeclared_model", [1, 2]) == ({"cells": [1, 2], "turn": "X"},)
     assert ack_args(client, "undeclared_tuple", []) == (
-        {"accepted": True, "at": WHEN_ISO, "color": "blue"}, {"cells": [], "turn": "O"},
-        "plain")
+        {"accepted": True, "at": WHEN_ISO, "color": "blue"},
+        {"cells": [], "turn": "O"},
+        "plain",
+    )
 
 
 def test_none_return_sends_an_empty_ack(client: Any, seen: Any) -> None:
@@ -282,26 +291,29 @@ def test_none_return_sends_an_empty_ack(client: Any, seen: Any) -> None:
 
 
 def test_returned_tuple_becomes_several_ack_arguments(client: Any) -> None:
-    assert ack_args(client, "tuple_return", {"game_id": 9, "x": 0, "y": 0}) == (
-        9, "red", WHEN_ISO)
+    assert ack_args(client, "tuple_return", {"game_id": 9, "x": 0, "y": 0}) == (9, "red", WHEN_ISO)
 
 
 def test_dict_returned_for_a_declared_model_is_normalized(client: Any) -> None:
     assert ack_args(client, "dict_return", {"game_id": 9, "x": 0, "y": 0}) == (
-        {"accepted": True, "at": WHEN_ISO, "color": "red"},)
+        {"accepted": True, "at": WHEN_ISO, "color": "red"},
+    )
 
 
-def test_spec_on_request_and_ack_validate_an_unannotated_handler(client: Any,
-                                                                 seen: Any) -> None:
+def test_spec_on_request_and_ack_validate_an_unannotated_handler(client: Any, seen: Any) -> None:
     assert ack_args(client, "explicit", {"game_id": 1, "x": 0, "y": 0}) == (
-        {"accepted": True, "at": WHEN_ISO, "color": "blue"},)
+        {"accepted": True, "at": WHEN_ISO, "color": "blue"},
+    )
     assert seen["explicit"] == [(Move(game_id=1, x=0, y=0),)]
     assert detail(ack_args(client, "explicit", {"game_id": 1})[0]) == [
-        (("x",), "missing"), (("y",), "missing")]
+        (("x",), "missing"),
+        (("y",), "missing"),
+    ]
     assert ack_args(client, "explicit_many", {"game_id": 1, "x": 0, "y": 0}, "2") == (3,)
     assert seen["explicit_many"] == [(Move(game_id=1, x=0, y=0), 2)]
-    assert detail(ack_args(client, "explicit_many", {"game_id": 1, "x": 0, "y": 0}, "z")[0]) \
-        == [((1,), "int_parsing")]
+    assert detail(ack_args(client, "explicit_many", {"game_id": 1, "x": 0, "y": 0}, "z")[0]) == [
+        ((1,), "int_parsing")
+    ]
 
 
 def test_json_schema_dict_models_validate_request_and_ack(client: Any, seen: Any) -> None:
@@ -310,7 +322,10 @@ def test_json_schema_dict_models_validate_request_and_ack(client: Any, seen: Any
     (ack,) = ack_args(client, "json_schema", {"n": -1, "tag": 5, "other": 1})
     assert ack["error"] == "validation_error"
     assert sorted((tuple(d["loc"]), d["type"]) for d in ack["detail"]) == [
-        ((), "extra_forbidden"), (("n",), "minimum"), (("tag",), "type_error")]
+        ((), "extra_forbidden"),
+        (("n",), "minimum"),
+        (("tag",), "type_error"),
+    ]
     assert detail(ack_args(client, "json_schema", {})[0]) == [(("n",), "missing")]
     (ack,) = ack_args(client, "json_schema_bad_ack", {"n": 1})
     assert ack["error"] == "internal_error"
@@ -322,8 +337,9 @@ def test_json_schema_dict_validates_emits(served: Any) -> None:
     with connected(port, c):
         (report,) = ack_args(c, "emit_schema", {"n": "x"})
         assert report["raised"] == "EmitValidationError"
-        assert report["errors"] == [{"loc": ["n"], "msg": 'Input should be of type "integer"',
-                                     "type": "type_error"}]
+        assert report["errors"] == [
+            {"loc": ["n"], "msg": 'Input should be of type "integer"', "type": "type_error"}
+        ]
         assert ack_args(c, "emit_schema", {"n": 3})[0]["raised"] is None
         got.wait("schema_emit")
     assert got.items == [("schema_emit", "/", ({"n": 3},))]
@@ -332,17 +348,20 @@ def test_json_schema_dict_validates_emits(served: Any) -> None:
 def test_future_annotations_and_forward_references(client: Any) -> None:
     apps_future.seen.clear()
     order = {"order_id": 5, "lines": [{"sku": "a", "qty": "2"}]}
-    assert ack_args(client, "future_move", order) == (
-        {"order_id": 5, "lines": 1, "note": None},)
+    assert ack_args(client, "future_move", order) == ({"order_id": 5, "lines": 1, "note": None},)
     assert ack_args(client, "future_move", order, {"text": "hi"}) == (
-        {"order_id": 5, "lines": 1, "note": {"text": "hi"}},)
+        {"order_id": 5, "lines": 1, "note": {"text": "hi"}},
+    )
     assert apps_future.seen == [
         (apps_future.Order(order_id=5, lines=[apps_future.Line(sku="a", qty=2)]), None),
-        (apps_future.Order(order_id=5, lines=[apps_future.Line(sku="a", qty=2)]),
-         apps_future.Note(text="hi")),
+        (
+            apps_future.Order(order_id=5, lines=[apps_future.Line(sku="a", qty=2)]),
+            apps_future.Note(text="hi"),
+        ),
     ]
-    assert detail(ack_args(client, "future_move", {"order_id": 5,
-                                                   "lines": [{"sku": "a"}]})[0]) == [
-        ((0, "lines", 0, "qty"), "missing")]
+    assert detail(ack_args(client, "future_move", {"order_id": 5, "lines": [{"sku": "a"}]})[0]) == [
+        ((0, "lines", 0, "qty"), "missing")
+    ]
     assert ack_args(client, "future_list", [order, order]) == (
-        [{"order_id": 5, "lines": 1, "note": None}] * 2,)
+        [{"order_id": 5, "lines": 1, "note": None}] * 2,
+    )

@@ -62,8 +62,10 @@ def test_valid_call_gets_the_serialized_ack(server: tuple[str, list[Any]]) -> No
     base, seen = server
     seen.clear()
     result = sio_client(base, "/", "make_move", {"game_id": 3, "x": 0, "y": 2})
-    assert result == {"ack": {"accepted": True, "at": WHEN_ISO, "color": "blue"},
-                      "args": [{"accepted": True, "at": WHEN_ISO, "color": "blue"}]}
+    assert result == {
+        "ack": {"accepted": True, "at": WHEN_ISO, "color": "blue"},
+        "args": [{"accepted": True, "at": WHEN_ISO, "color": "blue"}],
+    }
     assert seen == [None, Move(game_id=3, x=0, y=2)]
 
 
@@ -71,18 +73,26 @@ def test_invalid_payload_gets_the_error_ack(server: tuple[str, list[Any]]) -> No
     base, seen = server
     seen.clear()
     result = sio_client(base, "/", "make_move", {"game_id": MARKER, "x": 5, "y": 0})
-    assert result["args"] == [{
-        "error": "validation_error",
-        "message": "invalid payload for event 'make_move'",
-        "event": "make_move",
-        "namespace": "/",
-        "detail": [
-            {"loc": ["game_id"], "msg": "Input should be a valid integer, unable to parse "
-             "string as an integer", "type": "int_parsing"},
-            {"loc": ["x"], "msg": "Input should be less than or equal to 2",
-             "type": "less_than_equal"},
-        ],
-    }]
+    assert result["args"] == [
+        {
+            "error": "validation_error",
+            "message": "invalid payload for event 'make_move'",
+            "event": "make_move",
+            "namespace": "/",
+            "detail": [
+                {
+                    "loc": ["game_id"],
+                    "msg": "Input should be a valid integer, unable to parse string as an integer",
+                    "type": "int_parsing",
+                },
+                {
+                    "loc": ["x"],
+                    "msg": "Input should be less than or equal to 2",
+                    "type": "less_than_equal",
+                },
+            ],
+        }
+    ]
     assert MARKER not in repr(result)
     assert seen == [None]
 
@@ -91,17 +101,29 @@ def test_invalid_auth_is_refused_with_connect_error_data(server: tuple[str, list
     base, seen = server
     seen.clear()
     result = sio_client(base, "/", "make_move", {}, auth={"token": [MARKER]})
-    assert result == {"connect_error": {"message": "validation_error", "data": {"detail": [
-        {"loc": ["token"], "msg": "Input should be a valid string", "type": "string_type"}]}}}
+    assert result == {
+        "connect_error": {
+            "message": "validation_error",
+            "data": {
+                "detail": [
+                    {
+                        "loc": ["token"],
+                        "msg": "Input should be a valid string",
+                        "type": "string_type",
+                    }
+                ]
+            },
+        }
+    }
     assert seen == []
-    result = sio_client(base, "/", "make_move", {"game_id": 1, "x": 1, "y": 1},
-                        auth={"token": "ok"})
+    result = sio_client(
+        base, "/", "make_move", {"game_id": 1, "x": 1, "y": 1}, auth={"token": "ok"}
+    )
     assert result["ack"]["accepted"] is True
     assert seen[0] == Token(token="ok")
 
 
-def test_binary_payload_is_validated_and_answered_in_binary(
-        server: tuple[str, list[Any]]) -> None:
+def test_binary_payload_is_validated_and_answered_in_binary(server: tuple[str, list[Any]]) -> None:
     base, seen = server
     seen.clear()
     result = sio_client(base, "/", "reverse", "abc", binary=True)

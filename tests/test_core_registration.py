@@ -26,8 +26,17 @@ VALID = {"game_id": 1, "x": 2, "y": 0}
 INVALID = {"game_id": "one", "x": 2, "y": 0}
 ACK = {"cells": [2], "turn": "X"}
 
-STYLES = ["sio_on_decorator", "sio_event", "sio_on_call", "namespace_class",
-          "catch_all_event", "catch_all_namespace", "catch_all_both", "spec_on", "spec_event"]
+STYLES = [
+    "sio_on_decorator",
+    "sio_event",
+    "sio_on_call",
+    "namespace_class",
+    "catch_all_event",
+    "catch_all_namespace",
+    "catch_all_both",
+    "spec_on",
+    "spec_event",
+]
 
 
 def register(style: str, app: App, spec: SocketIOSpec, seen: list[Any]) -> None:
@@ -58,12 +67,14 @@ def register(style: str, app: App, spec: SocketIOSpec, seen: list[Any]) -> None:
         sio.on("play", native_handler(kind, play))
     elif style == "namespace_class":
         if app.is_async:
+
             class AsyncGame(socketio.AsyncNamespace):
                 async def on_play(self, sid: str, move: Move) -> Board:
                     return play(sid, move)
 
             sio.register_namespace(AsyncGame("/"))
         else:
+
             class Game(socketio.Namespace):
                 def on_play(self, sid: str, move: Move) -> Board:
                     return play(sid, move)
@@ -110,9 +121,11 @@ def test_registration_style_is_validated(kind: str, style: str, when: str) -> No
     with app.run() as port:
         check_validated(port, seen)
     extra = [s for s in seen if not isinstance(s, Move)]
-    expected = {"catch_all_event": [("event", "play")],
-                "catch_all_namespace": [("namespace", "/")],
-                "catch_all_both": [("both", "play", "/")]}.get(style, [])
+    expected = {
+        "catch_all_event": [("event", "play")],
+        "catch_all_namespace": [("namespace", "/")],
+        "catch_all_both": [("both", "play", "/")],
+    }.get(style, [])
     assert extra == expected
 
 
@@ -257,6 +270,7 @@ def test_wrappers_installed_before_and_after_attach_keep_running(kind: str) -> N
 
     def chain(name: str, previous: Callable[..., Any], pick: int) -> Callable[..., Any]:
         if app.is_async:
+
             async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
                 trace.append((name, args[pick] if len(args) > pick else None))
                 return await previous(*args, **kwargs)
@@ -336,8 +350,12 @@ def test_two_specs_on_two_servers_do_not_interfere() -> None:
     app_a.on_trigger(lambda sid, data: [(app_a.sio.emit, (data, {"cells": "no"}), {})])
     app_b.on_trigger(lambda sid, data: [(app_b.sio.emit, (data, {"cells": "no"}), {})])
 
-    with app_a.run() as port_a, app_b.run() as port_b, \
-            connected(port_a) as a, connected(port_b) as b:
+    with (
+        app_a.run() as port_a,
+        app_b.run() as port_b,
+        connected(port_a) as a,
+        connected(port_b) as b,
+    ):
         assert ack_args(a, "play", {"cells": [], "turn": "X"}) == ("A rejected",)
         assert ack_args(b, "play", {"cells": [], "turn": "X"}) == ("B",)
         assert ack_args(a, "play", VALID) == ("A",)
@@ -359,8 +377,9 @@ def test_attaching_a_second_spec_to_the_same_server_raises(kind: str) -> None:
         SocketIOSpec().attach(app.sio)
 
 
-@pytest.mark.parametrize("thing", [object(), "socketio", socketio.Client(),
-                                   socketio.AsyncClient()], ids=repr)
+@pytest.mark.parametrize(
+    "thing", [object(), "socketio", socketio.Client(), socketio.AsyncClient()], ids=repr
+)
 def test_attaching_to_something_that_is_not_a_server_raises(thing: Any) -> None:
     with pytest.raises(SpecError, match=r"python-socketio >= 5\.11, < 6"):
         SocketIOSpec(thing)
@@ -392,8 +411,12 @@ def test_validate_false_validates_nothing_and_installs_no_hooks(kind: str) -> No
             assert ack_args(client, "trigger", "undeclared")[0]["raised"] is None
             got.wait("undeclared")
     assert seen == [INVALID]
-    assert got.items == [("board", "/", ({"cells": "no"},)),
-                         ("undeclared", "/", ({"cells": "no"},))]
+    assert got.items == [
+        ("board", "/", ({"cells": "no"},)),
+        ("undeclared", "/", ({"cells": "no"},)),
+    ]
     # the documentation side still knows the events
-    assert {(s.event, s.direction) for s in spec.specs()} >= {("board", "send"),
-                                                              ("play", "receive")}
+    assert {(s.event, s.direction) for s in spec.specs()} >= {
+        ("board", "send"),
+        ("play", "receive"),
+    }

@@ -34,17 +34,21 @@ def build(kind: str) -> App:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_unusable_hints_answer_internal_error_and_log(kind: str,
-                                                      caplog: pytest.LogCaptureFixture) -> None:
+def test_unusable_hints_answer_internal_error_and_log(
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
     app = build(kind)
     caplog.set_level(logging.INFO, logger="sio_spec")
     with app.run() as port, connected(port) as client:
         for _ in range(2):
             ack = client.call("broken", {"secret": "MARKER-UNUSABLE"}, timeout=10)
-            assert ack == {"error": "internal_error",
-                           "message": "the server cannot handle this event"}
+            assert ack == {
+                "error": "internal_error",
+                "message": "the server cannot handle this event",
+            }
         assert client.call("make_move", {"game_id": 3, "x": 0, "y": 1}, timeout=10) == {
-            "game_id": 3}
+            "game_id": 3
+        }
     errors = [r for r in caplog.records if r.name == "sio_spec" and r.levelno == logging.ERROR]
     assert len(errors) == 2
     assert "broken" in errors[0].getMessage() and errors[0].exc_info is not None

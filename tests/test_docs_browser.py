@@ -74,12 +74,25 @@ def serve_assets(modules: Path) -> Any:
 def dump_dom(page_url: str, tmp_path: Path) -> str:
     exe = chromium()
     proc = subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={tmp_path / 'chromium-profile'}",
-         "--virtual-time-budget=15000", "--dump-dom", page_url],
-        capture_output=True, text=True, timeout=90,
+        [
+            exe,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            page_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
@@ -93,8 +106,9 @@ def local_docs(spec: SocketIOSpec, modules: Path, **options: Any) -> Any:
 
 def rendered_body(dom: str) -> str:
     """The DOM without the page's embedded document (which names every event too)."""
-    return re.sub(r'<script type="application/json" id="asyncapi-document">.*?</script>',
-                  "", dom, flags=re.S)
+    return re.sub(
+        r'<script type="application/json" id="asyncapi-document">.*?</script>', "", dom, flags=re.S
+    )
 
 
 def test_react_component_renders_every_event(tmp_path: Path) -> None:
@@ -126,11 +140,17 @@ def test_react_component_renders_asyncapi_2_6(tmp_path: Path) -> None:
 def test_invalid_document_shows_its_errors(tmp_path: Path) -> None:
     """Never a blank page: errors of a (hand-written) document are listed."""
     modules = node_modules()
-    document = {"asyncapi": "3.0.0", "info": {"title": "Broken"},
-                "operations": {"x": {"action": "shout"}}}
-    app = asgi_docs(document, serve_assets(modules),
-                    bundle_url="/assets/browser/standalone/index.js",
-                    stylesheet_url="/assets/styles/default.min.css")
+    document = {
+        "asyncapi": "3.0.0",
+        "info": {"title": "Broken"},
+        "operations": {"x": {"action": "shout"}},
+    }
+    app = asgi_docs(
+        document,
+        serve_assets(modules),
+        bundle_url="/assets/browser/standalone/index.js",
+        stylesheet_url="/assets/styles/default.min.css",
+    )
     with run_asgi(app) as port:
         body = rendered_body(dump_dom(url(port, "/asyncapi"), tmp_path))
     assert "aui-root" in body
@@ -149,8 +169,9 @@ def test_hostile_text_renders_as_text(tmp_path: Path) -> None:
     assert html.escape(f"Game {PWN}", quote=False) in body
     assert "data-pwned" not in re.search(r"<html[^>]*>", dom).group(0)  # type: ignore[union-attr]
     scripts = re.findall(r"<script\b[^>]*>", dom)
-    assert not [s for s in scripts if "src" not in s and "application/json" not in s
-                and s != "<script>"], scripts
+    assert not [
+        s for s in scripts if "src" not in s and "application/json" not in s and s != "<script>"
+    ], scripts
     assert len(scripts) == 3, scripts
 
 

@@ -25,8 +25,10 @@ APP = ROOT / "examples" / "tictactoe" / "app.py"
 # the seed's models use pydantic v1's ``Field(example=...)``, kept unchanged
 pytestmark = pytest.mark.filterwarnings("ignore::pydantic.PydanticDeprecatedSince20")
 
-SEEDS = [ROOT.parent / "shared" / "seed" / "sio-asyncapi-blog.md",
-         Path("/work/shared/seed/sio-asyncapi-blog.md")]
+SEEDS = [
+    ROOT.parent / "shared" / "seed" / "sio-asyncapi-blog.md",
+    Path("/work/shared/seed/sio-asyncapi-blog.md"),
+]
 
 
 def load_example(path: Path) -> ModuleType:
@@ -78,18 +80,18 @@ def test_only_the_import_lines_differ_from_the_blog_post() -> None:
     if seed is None:
         pytest.skip("the seed post is not on this machine")
     text = seed.read_text(encoding="utf-8")
-    final = text[text.index("### Final Code and Specification"):]
+    final = text[text.index("### Final Code and Specification") :]
     start = final.index("```python\n") + len("```python\n")
-    original = final[start:final.index("```\n", start)].splitlines()
+    original = final[start : final.index("```\n", start)].splitlines()
     ours = APP.read_text(encoding="utf-8").splitlines()
     removed = [line for line in original if line not in ours]
     added = [line for line in ours if line not in original]
-    assert all("sio_asyncapi" in line or line.strip() == "ResponseValidationError)"
-               for line in removed), removed
+    assert all(
+        "sio_asyncapi" in line or line.strip() == "ResponseValidationError)" for line in removed
+    ), removed
     assert added == [
         "from sio_spec.flask import AsyncAPISocketIO as SocketIO",
-        "from sio_spec import EmitValidationError, RequestValidationError, "
-        "ResponseValidationError",
+        "from sio_spec import EmitValidationError, RequestValidationError, ResponseValidationError",
     ]
 
 
@@ -140,5 +142,6 @@ def test_the_document_passes_the_official_parser(tictactoe: ModuleType) -> None:
     # what the server's ``__main__`` writes is the committed, checked document
     assert text == (APP.parent / "chat_gpt_asyncapi.yaml").read_text(encoding="utf-8")
     result = asyncapi_validate(text)
-    assert (result.errors, result.warnings) == (0, 0), result.messages("error") + \
-        result.messages("warning")
+    assert (result.errors, result.warnings) == (0, 0), result.messages("error") + result.messages(
+        "warning"
+    )

@@ -47,8 +47,13 @@ def load(name: str) -> ModuleType:
 
 
 def sio_spec_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sio_spec", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "sio_spec", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 class Recorder:
@@ -62,12 +67,14 @@ class Recorder:
         return self.items.get(timeout=5)
 
 
-def client_for(base: str, namespace: str = "/", auth: Any = None
-               ) -> tuple[socketio.Client, Recorder]:
+def client_for(
+    base: str, namespace: str = "/", auth: Any = None
+) -> tuple[socketio.Client, Recorder]:
     client = socketio.Client(reconnection=False)
     recorder = Recorder(client, namespace)
-    client.connect(base, namespaces=[namespace], auth=auth, transports=["websocket"],
-                   wait_timeout=5)
+    client.connect(
+        base, namespaces=[namespace], auth=auth, transports=["websocket"], wait_timeout=5
+    )
     return client, recorder
 
 
@@ -88,8 +95,7 @@ def check_docs(base: str, spec: Any) -> None:
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
 def test_committed_document_is_current(name: str) -> None:
     attr, document = DOCUMENTS[name]
-    result = sio_spec_cli("check", f"examples/{name}/app.py:{attr}",
-                          f"examples/{name}/{document}")
+    result = sio_spec_cli("check", f"examples/{name}/app.py:{attr}", f"examples/{name}/{document}")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "up to date" in result.stderr
 
@@ -97,8 +103,9 @@ def test_committed_document_is_current(name: str) -> None:
 def test_check_fails_with_a_diff_when_the_document_is_stale(tmp_path: Path) -> None:
     stale = tmp_path / "asyncapi.yaml"
     current = (EXAMPLES / "plain_wsgi" / "asyncapi.yaml").read_text(encoding="utf-8")
-    stale.write_text(current.replace("title: Counter API", "title: Old Counter API"),
-                     encoding="utf-8")
+    stale.write_text(
+        current.replace("title: Counter API", "title: Old Counter API"), encoding="utf-8"
+    )
     result = sio_spec_cli("check", "examples/plain_wsgi/app.py:sio", str(stale))
     assert result.returncode == 1
     assert "-  title: Old Counter API" in result.stdout
@@ -112,9 +119,14 @@ def test_check_fails_with_a_diff_when_the_document_is_stale(tmp_path: Path) -> N
 def test_runs_with_one_command_and_prints_the_docs_url(name: str) -> None:
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, str(EXAMPLES / name / "app.py"), "--port",
-                             str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(EXAMPLES / name / "app.py"), "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()
@@ -143,10 +155,13 @@ def test_runs_with_one_command_and_prints_the_docs_url(name: str) -> None:
 
 def test_examples_import_without_starting_a_server() -> None:
     for name in DOCUMENTS:
-        code = (f"import runpy, sys; runpy.run_path({str(EXAMPLES / name / 'app.py')!r}, "
-                "run_name='imported'); print('imported')")
-        result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                                text=True, timeout=60)
+        code = (
+            f"import runpy, sys; runpy.run_path({str(EXAMPLES / name / 'app.py')!r}, "
+            "run_name='imported'); print('imported')"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+        )
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip().endswith("imported")
 
@@ -167,35 +182,41 @@ def test_chat_rooms_messages_typing_and_uploads(chat: tuple[ModuleType, str]) ->
     bob, bob_events = client_for(base, "/chat", {"username": "bob"})
     try:
         assert ada.call("join", {"room": "general"}, namespace="/chat", timeout=5) == {
-            "room": "general", "members": 1}
+            "room": "general",
+            "members": 1,
+        }
         assert bob.call("join", {"room": "general"}, namespace="/chat", timeout=5) == {
-            "room": "general", "members": 2}
+            "room": "general",
+            "members": 2,
+        }
 
-        ack = ada.call("send", {"room": "general", "text": "hello"}, namespace="/chat",
-                       timeout=5)
+        ack = ada.call("send", {"room": "general", "text": "hello"}, namespace="/chat", timeout=5)
         event, (message,) = bob_events.next()
         assert event == "message"
         assert message["id"] == ack["id"]
-        assert (message["room"], message["author"], message["text"]) == (
-            "general", "ada", "hello")
+        assert (message["room"], message["author"], message["text"]) == ("general", "ada", "hello")
         assert isinstance(message["sent_at"], str)  # the datetime went out as ISO text
         assert ada_events.next()[0] == "message"  # the author is in the room too
 
-        assert ada.call("send", {"room": "elsewhere", "text": "hi"}, namespace="/chat",
-                        timeout=5) == {"error": "not_in_room"}
+        assert ada.call(
+            "send", {"room": "elsewhere", "text": "hi"}, namespace="/chat", timeout=5
+        ) == {"error": "not_in_room"}
 
         # an event with two arguments
         bob.emit("typing", ("general", True), namespace="/chat")
-        assert ada_events.next() == ("typing", (
-            {"room": "general", "username": "bob", "active": True},))
+        assert ada_events.next() == (
+            "typing",
+            ({"room": "general", "username": "bob", "active": True},),
+        )
 
         # a file name and raw bytes
         content = bytes(range(256)) * 4
         assert ada.call("upload", ("notes.bin", content), namespace="/chat", timeout=5) == {
-            "filename": "notes.bin", "size": len(content),
-            "sha256": hashlib.sha256(content).hexdigest()}
-        rejected = ada.call("upload", ("notes.bin", "not bytes"), namespace="/chat",
-                            timeout=5)
+            "filename": "notes.bin",
+            "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(),
+        }
+        rejected = ada.call("upload", ("notes.bin", "not bytes"), namespace="/chat", timeout=5)
         assert rejected["error"] == "validation_error"
         assert [d["loc"] for d in rejected["detail"]] == [[1]]
     finally:
@@ -209,8 +230,13 @@ def test_chat_connect_auth_is_validated(chat: tuple[ModuleType, str]) -> None:
     refused: queue.Queue[Any] = queue.Queue()
     client.on("connect_error", refused.put, namespace="/chat")
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(base, namespaces=["/chat"], auth={"username": "not valid!"},
-                       transports=["websocket"], wait_timeout=5)
+        client.connect(
+            base,
+            namespaces=["/chat"],
+            auth={"username": "not valid!"},
+            transports=["websocket"],
+            wait_timeout=5,
+        )
     data = refused.get(timeout=5)
     assert data["message"] == "validation_error"
     assert data["data"]["detail"][0]["loc"] == ["username"]
@@ -225,8 +251,10 @@ def test_chat_admin_namespace(chat: tuple[ModuleType, str]) -> None:
         carol.call("join", {"room": "ops"}, namespace="/chat", timeout=5)
         stats = admin.call("stats", namespace="/admin", timeout=5)
         assert stats["users"] >= 1 and stats["rooms"]["ops"] == 1
-        assert admin.call("announce", {"text": "maintenance at noon"}, namespace="/admin",
-                          timeout=5) is None
+        assert (
+            admin.call("announce", {"text": "maintenance at noon"}, namespace="/admin", timeout=5)
+            is None
+        )
         event, (announcement,) = carol_events.next()
         assert event == "announcement" and announcement["text"] == "maintenance at noon"
     finally:
@@ -257,8 +285,7 @@ def test_asgi_example() -> None:
             assert client.call("list_notes", "work", timeout=5) == []
             bad = client.call("add_note", {"title": ""}, timeout=5)
             assert bad["error"] == "validation_error"
-            assert client.call("delete_note", {"id": note["id"]}, timeout=5) == {
-                "deleted": True}
+            assert client.call("delete_note", {"id": note["id"]}, timeout=5) == {"deleted": True}
         finally:
             client.disconnect()
         # Starlette still serves its own routes
@@ -276,7 +303,9 @@ def test_plain_wsgi_example() -> None:
         client, events = client_for(base)
         try:
             assert client.call("increment", {"name": "visits", "by": 2}, timeout=5) == {
-                "name": "visits", "value": 2}
+                "name": "visits",
+                "value": 2,
+            }
             assert events.next() == ("counter_changed", ({"name": "visits", "value": 2},))
             assert client.call("get", "visits", timeout=5) == {"name": "visits", "value": 2}
             bad = client.call("increment", {"name": "visits", "by": 0}, timeout=5)

@@ -51,9 +51,15 @@ class Seen:
 
 def build(seen: Seen, **options: Any) -> tuple[flask.Flask, AsyncAPISocketIO]:
     app = flask.Flask(__name__)
-    sio = AsyncAPISocketIO(app, async_mode="threading", title="Compat", version="2.0.0",
-                           server_url="http://localhost:5000", server_name="BACKEND",
-                           **options)
+    sio = AsyncAPISocketIO(
+        app,
+        async_mode="threading",
+        title="Compat",
+        version="2.0.0",
+        server_url="http://localhost:5000",
+        server_name="BACKEND",
+        **options,
+    )
 
     @sio.doc_emit("board", Board)
     @sio.on("hinted", get_from_typehint=True)
@@ -123,13 +129,13 @@ def connect(base: str, namespaces: list[str] | None = None) -> socketio.Client:
     client.on("*", lambda event, *args: received.put((event, args)))
     client.on("*", lambda event, *args: received.put((event, args)), namespace="/game")
     client.received = received  # type: ignore[attr-defined]
-    client.connect(base, transports=["websocket"], namespaces=namespaces or ["/"],
-                   wait_timeout=5)
+    client.connect(base, transports=["websocket"], namespaces=namespaces or ["/"], wait_timeout=5)
     return client
 
 
 def test_typehint_models_reach_the_handler_as_instances_and_acks_as_objects(
-        served: tuple[AsyncAPISocketIO, str], seen: Seen) -> None:
+    served: tuple[AsyncAPISocketIO, str], seen: Seen
+) -> None:
     _, base = served
     client = connect(base)
     try:
@@ -143,19 +149,23 @@ def test_typehint_models_reach_the_handler_as_instances_and_acks_as_objects(
 
 
 def test_explicit_request_and_response_models(
-        served: tuple[AsyncAPISocketIO, str], seen: Seen) -> None:
+    served: tuple[AsyncAPISocketIO, str], seen: Seen
+) -> None:
     _, base = served
     client = connect(base)
     try:
         assert client.call("explicit", {"game_id": 1, "x": 2, "y": 2}, timeout=5) == {
-            "accepted": True, "note": None}
+            "accepted": True,
+            "note": None,
+        }
         assert seen.get() == ("explicit", Move(game_id=1, x=2, y=2))
     finally:
         client.disconnect()
 
 
 def test_without_models_the_handler_is_not_validated(
-        served: tuple[AsyncAPISocketIO, str], seen: Seen) -> None:
+    served: tuple[AsyncAPISocketIO, str], seen: Seen
+) -> None:
     _, base = served
     client = connect(base)
     try:
@@ -166,7 +176,8 @@ def test_without_models_the_handler_is_not_validated(
 
 
 def test_request_errors_reach_on_error_default_in_request_context(
-        served: tuple[AsyncAPISocketIO, str], seen: Seen) -> None:
+    served: tuple[AsyncAPISocketIO, str], seen: Seen
+) -> None:
     _, base = served
     client = connect(base)
     try:
@@ -182,19 +193,22 @@ def test_request_errors_reach_on_error_default_in_request_context(
 
 
 def test_ack_errors_reach_the_error_handler(
-        served: tuple[AsyncAPISocketIO, str], seen: Seen) -> None:
+    served: tuple[AsyncAPISocketIO, str], seen: Seen
+) -> None:
     _, base = served
     client = connect(base)
     try:
         assert client.call("bad_ack", {"game_id": 1, "x": 0, "y": 0}, timeout=5) == {
-            "error": "server bug"}
+            "error": "server bug"
+        }
         assert seen.get()[1] == (ResponseValidationError, client.get_sid("/"))
     finally:
         client.disconnect()
 
 
 def test_namespace_error_handler_gets_request_and_emit_errors(
-        served: tuple[AsyncAPISocketIO, str], seen: Seen) -> None:
+    served: tuple[AsyncAPISocketIO, str], seen: Seen
+) -> None:
     _, base = served
     client = connect(base, ["/game"])
     try:
@@ -223,7 +237,8 @@ def test_without_error_handlers_the_standard_error_payload_is_sent(seen: Seen) -
             assert ack == {
                 "error": "validation_error",
                 "message": "invalid payload for event 'hinted'",
-                "event": "hinted", "namespace": "/",
+                "event": "hinted",
+                "namespace": "/",
                 "detail": [{"loc": ["game_id"], "msg": "Field required", "type": "missing"}],
             }
         finally:
@@ -280,8 +295,11 @@ def test_asyncapi_doc_follows_the_spec(seen: Seen) -> None:
 
 
 def test_import_sio_spec_does_not_import_flask_socketio() -> None:
-    code = ("import sys, sio_spec; "
-            "print(sorted(m for m in ('flask', 'flask_socketio') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60, check=True)
+    code = (
+        "import sys, sio_spec; "
+        "print(sorted(m for m in ('flask', 'flask_socketio') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert out.stdout.strip() == "[]"

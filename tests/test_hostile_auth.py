@@ -82,8 +82,13 @@ def missing(*names: str) -> list[dict[str, Any]]:
     return [{"loc": [n], "msg": "Field required", "type": "missing"} for n in names]
 
 
-MODEL_TYPE = [{"loc": [], "msg": "Input should be a valid dictionary or instance of Auth",
-               "type": "model_type"}]
+MODEL_TYPE = [
+    {
+        "loc": [],
+        "msg": "Input should be a valid dictionary or instance of Auth",
+        "type": "model_type",
+    }
+]
 BAD_AUTHS = [
     pytest.param(None, MODEL_TYPE, id="missing"),
     # the python-socketio client sends no auth at all for an empty dict
@@ -92,23 +97,38 @@ BAD_AUTHS = [
     pytest.param(MARKER, MODEL_TYPE, id="string"),
     pytest.param([MARKER, 1], MODEL_TYPE, id="list"),
     pytest.param(12345, MODEL_TYPE, id="number"),
-    pytest.param({"token": MARKER, "user_id": MARKER}, [
-        {"loc": ["user_id"], "msg": "Input should be a valid integer, unable to parse string "
-         "as an integer", "type": "int_parsing"}], id="wrong-field-type"),
-    pytest.param({"token": "t", "user_id": 1, MARKER: MARKER, "admin": True}, [
-        {"loc": ["*"], "msg": "Extra inputs are not permitted", "type": "extra_forbidden"},
-        {"loc": ["*"], "msg": "Extra inputs are not permitted", "type": "extra_forbidden"}],
-        id="extra-fields"),
-    pytest.param({"token": {MARKER: MARKER}, "user_id": [1]}, [
-        {"loc": ["token"], "msg": "Input should be a valid string", "type": "string_type"},
-        {"loc": ["user_id"], "msg": "Input should be a valid integer", "type": "int_type"}],
-        id="nested-wrong-types"),
+    pytest.param(
+        {"token": MARKER, "user_id": MARKER},
+        [
+            {
+                "loc": ["user_id"],
+                "msg": "Input should be a valid integer, unable to parse string as an integer",
+                "type": "int_parsing",
+            }
+        ],
+        id="wrong-field-type",
+    ),
+    pytest.param(
+        {"token": "t", "user_id": 1, MARKER: MARKER, "admin": True},
+        [
+            {"loc": ["*"], "msg": "Extra inputs are not permitted", "type": "extra_forbidden"},
+            {"loc": ["*"], "msg": "Extra inputs are not permitted", "type": "extra_forbidden"},
+        ],
+        id="extra-fields",
+    ),
+    pytest.param(
+        {"token": {MARKER: MARKER}, "user_id": [1]},
+        [
+            {"loc": ["token"], "msg": "Input should be a valid string", "type": "string_type"},
+            {"loc": ["user_id"], "msg": "Input should be a valid integer", "type": "int_type"},
+        ],
+        id="nested-wrong-types",
+    ),
 ]
 
 
 @pytest.mark.parametrize("kind", ["asgi", "flask"])
-def test_invalid_auth_of_every_shape_is_refused_with_the_validation_error_data(
-        kind: str) -> None:
+def test_invalid_auth_of_every_shape_is_refused_with_the_validation_error_data(kind: str) -> None:
     with serve(kind) as (port, seen):
         for param in BAD_AUTHS:
             auth, detail = param.values
@@ -117,16 +137,19 @@ def test_invalid_auth_of_every_shape_is_refused_with_the_validation_error_data(
             assert MARKER not in json.dumps(data)
         assert seen == []
         good = socketio.Client(reconnection=False)
-        good.connect(url(port), transports=["websocket"], auth={"token": "t", "user_id": 7},
-                     wait_timeout=TIMEOUT)
+        good.connect(
+            url(port),
+            transports=["websocket"],
+            auth={"token": "t", "user_id": 7},
+            wait_timeout=TIMEOUT,
+        )
         good.disconnect()
         assert seen == [Auth(token="t", user_id=7)]
 
 
 @pytest.mark.parametrize("kind", ["asgi", "flask"])
 @pytest.mark.parametrize("answer", [True, {"allow": True}, "ok", 1])
-def test_a_truthy_error_handler_cannot_let_an_invalid_client_in(kind: str,
-                                                                answer: Any) -> None:
+def test_a_truthy_error_handler_cannot_let_an_invalid_client_in(kind: str, answer: Any) -> None:
     called: list[tuple[str, str]] = []
 
     def lenient(error: ValidationError, sid: str) -> Any:
@@ -135,8 +158,7 @@ def test_a_truthy_error_handler_cannot_let_an_invalid_client_in(kind: str,
 
     with serve(kind, error_handler=lenient) as (port, seen):
         data = refusal(port, {"token": MARKER})
-        assert data == {"message": "validation_error",
-                        "data": {"detail": missing("user_id")}}
+        assert data == {"message": "validation_error", "data": {"detail": missing("user_id")}}
         assert seen == []
     assert called == [("connect", "RequestValidationError")]
 
@@ -147,6 +169,5 @@ def test_an_error_handler_may_refuse_with_its_own_message(kind: str) -> None:
         raise socketio.exceptions.ConnectionRefusedError("go away", {"code": 4401})
 
     with serve(kind, error_handler=custom) as (port, seen):
-        assert refusal(port, {"user_id": MARKER}) == {"message": "go away",
-                                                      "data": {"code": 4401}}
+        assert refusal(port, {"user_id": MARKER}) == {"message": "go away", "data": {"code": 4401}}
         assert seen == []

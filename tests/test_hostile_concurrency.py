@@ -52,9 +52,12 @@ def check(ack: Any, expected: Any) -> str | None:
     if isinstance(expected, dict):
         return None if ack == expected else f"{ack!r} != {expected!r}"
     _, loc, kind = expected
-    if not (isinstance(ack, dict) and ack.get("error") == "validation_error"
-            and ack.get("event") == "work"
-            and [(d["loc"], d["type"]) for d in ack["detail"]] == [(loc, kind)]):
+    if not (
+        isinstance(ack, dict)
+        and ack.get("error") == "validation_error"
+        and ack.get("event") == "work"
+        and [(d["loc"], d["type"]) for d in ack["detail"]] == [(loc, kind)]
+    ):
         return f"{ack!r} is not the error for {loc}"
     return None
 
@@ -64,22 +67,26 @@ async def one_client(port: int, index: int) -> list[str]:
     await client.connect(url(port), transports=["websocket"], wait_timeout=CALL_TIMEOUT)
     try:
         plans = [request_for(index, i) for i in range(CALLS)]
-        acks = await asyncio.gather(*(client.call("work", payload, timeout=CALL_TIMEOUT)
-                                      for payload, _ in plans))
+        acks = await asyncio.gather(
+            *(client.call("work", payload, timeout=CALL_TIMEOUT) for payload, _ in plans)
+        )
     finally:
         await client.disconnect()
-    return [problem for (_, expected), ack in zip(plans, acks, strict=True)
-            if (problem := check(ack, expected)) is not None]
+    return [
+        problem
+        for (_, expected), ack in zip(plans, acks, strict=True)
+        if (problem := check(ack, expected)) is not None
+    ]
 
 
 async def load(port: int) -> list[str]:
     results = await asyncio.wait_for(
-        asyncio.gather(*(one_client(port, i) for i in range(CLIENTS))), TOTAL_TIMEOUT)
+        asyncio.gather(*(one_client(port, i) for i in range(CLIENTS))), TOTAL_TIMEOUT
+    )
     return [p for problems in results for p in problems]
 
 
-def test_concurrent_calls_from_many_clients_each_get_their_own_ack(
-        caplog: Any) -> None:
+def test_concurrent_calls_from_many_clients_each_get_their_own_ack(caplog: Any) -> None:
     caplog.set_level(logging.WARNING)
     sio = socketio.AsyncServer(async_mode="asgi")
     SocketIOSpec(sio)

@@ -138,7 +138,8 @@ def build_asgi() -> tuple[Any, Any]:
     async def connect(sid: str, environ: dict[str, Any]) -> None:
         # every asyncio error (a task exception never retrieved included) lands here
         asyncio.get_running_loop().set_exception_handler(
-            lambda loop, context: loop_errors.append(str(context.get("message"))))
+            lambda loop, context: loop_errors.append(str(context.get("message")))
+        )
 
     async def point(sid: str, p: Point) -> Point:
         return p
@@ -252,8 +253,9 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     server, loop_errors = build_asgi() if request.param == "asgi" else build_flask()
     with Trap() as trap, server as port:
         client = socketio.Client(reconnection=False)
-        client.connect(url(port), transports=["websocket"], namespaces=NAMESPACES,
-                       wait_timeout=CALL_TIMEOUT)
+        client.connect(
+            url(port), transports=["websocket"], namespaces=NAMESPACES, wait_timeout=CALL_TIMEOUT
+        )
         try:
             yield Target(request.param, port, client, loop_errors, trap)
         finally:
@@ -264,11 +266,22 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 
 huge = st.integers(1_000, 200_000).map(lambda n: (MARKER * (n // len(MARKER) + 1))[:n])
 strings = st.one_of(st.text(max_size=12), st.just(MARKER), huge)
-keys = st.one_of(st.text(max_size=8), st.just(MARKER), st.sampled_from(
-    ["x", "y", "label", "name", "inner", "items", "key", "value", "point", "counts"]))
+keys = st.one_of(
+    st.text(max_size=8),
+    st.just(MARKER),
+    st.sampled_from(
+        ["x", "y", "label", "name", "inner", "items", "key", "value", "point", "counts"]
+    ),
+)
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.integers(-(2**70), 2**70),
-    st.floats(allow_nan=False, allow_infinity=False), strings, st.binary(max_size=32))
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False, allow_infinity=False),
+    strings,
+    st.binary(max_size=32),
+)
 
 
 def nest(depth: int) -> Any:
@@ -279,16 +292,23 @@ def nest(depth: int) -> Any:
 
 
 json_any = st.one_of(
-    st.recursive(scalars, lambda inner: st.one_of(
-        st.lists(inner, max_size=5), st.dictionaries(keys, inner, max_size=5)), max_leaves=25),
-    st.integers(1, 400).map(nest))
+    st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=5), st.dictionaries(keys, inner, max_size=5)
+        ),
+        max_leaves=25,
+    ),
+    st.integers(1, 400).map(nest),
+)
 
 
 def near(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[str, Any]]:
     """Objects shaped like a model: each field right, wrong or missing, plus extras."""
     return st.tuples(
-        st.fixed_dictionaries({}, optional={k: st.one_of(v, v, json_any)
-                                            for k, v in fields.items()}),
+        st.fixed_dictionaries(
+            {}, optional={k: st.one_of(v, v, json_any) for k, v in fields.items()}
+        ),
         st.dictionaries(keys, json_any, max_size=2),
     ).map(lambda pair: {**pair[1], **pair[0]})
 
@@ -304,15 +324,23 @@ def model_like(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[d
 POINT = {"x": st.integers(), "y": st.integers(), "label": strings}
 point_like = model_like(POINT)
 item_like = model_like({"key": strings, "value": st.floats(allow_nan=False)})
-outer_like = model_like({
-    "name": strings,
-    "inner": model_like({"items": st.lists(item_like, max_size=4),
-                         "point": point_like | st.none()}),
-    "counts": st.dictionaries(keys, st.integers(), max_size=4)
-    | st.dictionaries(keys, st.one_of(st.integers(), json_any), max_size=4),
-})
-shaped = {"point": point_like, "nested": outer_like, "multi": point_like,
-          "blob": st.binary(max_size=256), "value": st.integers()}
+outer_like = model_like(
+    {
+        "name": strings,
+        "inner": model_like(
+            {"items": st.lists(item_like, max_size=4), "point": point_like | st.none()}
+        ),
+        "counts": st.dictionaries(keys, st.integers(), max_size=4)
+        | st.dictionaries(keys, st.one_of(st.integers(), json_any), max_size=4),
+    }
+)
+shaped = {
+    "point": point_like,
+    "nested": outer_like,
+    "multi": point_like,
+    "blob": st.binary(max_size=256),
+    "value": st.integers(),
+}
 
 
 def argument_lists(event: Event) -> st.SearchStrategy[list[Any]]:
@@ -320,9 +348,9 @@ def argument_lists(event: Event) -> st.SearchStrategy[list[Any]]:
     one = st.one_of(shaped[event.name], json_any)
     right = st.lists(one, min_size=len(event.params), max_size=len(event.params))
     if event.name == "multi":  # (point, int, optional bool)
-        right = st.tuples(point_like, st.integers() | json_any,
-                          st.lists(st.booleans() | json_any, max_size=1)).map(
-            lambda t: [t[0], t[1], *t[2]])
+        right = st.tuples(
+            point_like, st.integers() | json_any, st.lists(st.booleans() | json_any, max_size=1)
+        ).map(lambda t: [t[0], t[1], *t[2]])
     return st.one_of(right, right, right, st.lists(one, max_size=5))
 
 
@@ -330,9 +358,15 @@ def argument_lists(event: Event) -> st.SearchStrategy[list[Any]]:
 def actions(draw: st.DrawFn) -> tuple[str, str, list[Any]]:
     """``(event, namespace, arguments)``; events not declared are called ``unknown``."""
     if draw(st.integers(0, 9)) == 0:
-        name = draw(st.text(min_size=1, max_size=20).filter(
-            lambda s: s not in {e.name for e in EVENTS} | {"connect", "disconnect",
-                                                           "connect_error", "message"}))
+        name = draw(
+            st.text(min_size=1, max_size=20).filter(
+                lambda s: (
+                    s
+                    not in {e.name for e in EVENTS}
+                    | {"connect", "disconnect", "connect_error", "message"}
+                )
+            )
+        )
         return name, draw(st.sampled_from(NAMESPACES)), draw(st.lists(json_any, max_size=3))
     event = draw(st.sampled_from(EVENTS))
     return event.name, event.namespace, draw(argument_lists(event))
@@ -397,9 +431,18 @@ KNOWN_ACTIONS: list[tuple[str, str, list[Any]]] = [
 
 
 def run_batch(t: Target, examples: int) -> None:
-    @settings(max_examples=examples, deadline=None, derandomize=False, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                     HealthCheck.filter_too_much, HealthCheck.large_base_example])
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=False,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
+            HealthCheck.large_base_example,
+        ],
+    )
     @given(actions())
     def one_call(action: tuple[str, str, list[Any]]) -> None:
         name, namespace, args = action
@@ -427,7 +470,8 @@ def run_batch(t: Target, examples: int) -> None:
 
 
 def test_fuzzed_calls_get_the_handler_ack_or_the_error_ack_and_nothing_breaks(
-        target: Target) -> None:
+    target: Target,
+) -> None:
     # (sio_spec's INFO line per rejected call is checked in test_hostile_leaks.py; here
     # pytest would keep thousands of them in memory and blur the RSS comparison)
     half = max(EXAMPLES // 2, 1)
@@ -437,10 +481,15 @@ def test_fuzzed_calls_get_the_handler_ack_or_the_error_ack_and_nothing_breaks(
     after = rss()
     assert target.client.connected
     assert send(target.client, "point", "/", [{"x": 1, "y": 2, "label": "ok"}]) == {
-        "x": 1, "y": 2, "label": "ok"}
-    print(f"\n{target.kind}: {sum(target.calls.values())} calls "
-          f"{dict(sorted(target.calls.items()))} RSS {before / 2**20:.1f} -> "
-          f"{after / 2**20:.1f} MiB")
+        "x": 1,
+        "y": 2,
+        "label": "ok",
+    }
+    print(
+        f"\n{target.kind}: {sum(target.calls.values())} calls "
+        f"{dict(sorted(target.calls.items()))} RSS {before / 2**20:.1f} -> "
+        f"{after / 2**20:.1f} MiB"
+    )
     assert target.trap.problems() == []
     assert target.trap.thread_errors == []
     assert target.loop_errors == []
@@ -451,14 +500,16 @@ def test_fuzzed_calls_get_the_handler_ack_or_the_error_ack_and_nothing_breaks(
 
 
 @pytest.mark.parametrize("namespace", ["/nope", "/admin", "/free/x", "/" + MARKER])
-def test_connecting_to_an_unknown_namespace_is_refused_cleanly(target: Target,
-                                                               namespace: str) -> None:
+def test_connecting_to_an_unknown_namespace_is_refused_cleanly(
+    target: Target, namespace: str
+) -> None:
     client = socketio.Client(reconnection=False)
     errors: list[Any] = []
     client.on("connect_error", errors.append, namespace=namespace)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(url(target.port), transports=["websocket"], namespaces=[namespace],
-                       wait_timeout=3)
+        client.connect(
+            url(target.port), transports=["websocket"], namespaces=[namespace], wait_timeout=3
+        )
     client.disconnect()
     assert errors == ["Unable to connect"]
     # the shared connection is unaffected

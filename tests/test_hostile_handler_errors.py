@@ -45,9 +45,15 @@ class Trap(logging.Handler):
 
     def outcome(self) -> list[tuple[str, int, str | None]]:
         with self.guard:
-            return [(r.name, r.levelno,
-                     type(r.exc_info[1]).__name__ if r.exc_info and r.exc_info[1] else None)
-                    for r in self.records if r.levelno >= logging.WARNING]
+            return [
+                (
+                    r.name,
+                    r.levelno,
+                    type(r.exc_info[1]).__name__ if r.exc_info and r.exc_info[1] else None,
+                )
+                for r in self.records
+                if r.levelno >= logging.WARNING
+            ]
 
 
 def run(with_spec: bool, caplog: pytest.LogCaptureFixture) -> dict[str, Any]:
@@ -75,8 +81,9 @@ def run(with_spec: bool, caplog: pytest.LogCaptureFixture) -> dict[str, Any]:
                     client.call("explode", {"x": 1, "y": 2}, timeout=1)
                 wait_for(lambda: trap.outcome(), timeout=TIMEOUT)
                 seen["raised"] = trap.outcome()
-                seen["messages"] = [r.getMessage() for r in trap.records
-                                    if r.levelno >= logging.WARNING]
+                seen["messages"] = [
+                    r.getMessage() for r in trap.records if r.levelno >= logging.WARNING
+                ]
                 if spec is not None:
                     seen["invalid"] = client.call("explode", {"x": "?"}, timeout=TIMEOUT)
                 seen["alive"] = client.connected
@@ -89,8 +96,7 @@ def run(with_spec: bool, caplog: pytest.LogCaptureFixture) -> dict[str, Any]:
     return seen
 
 
-def test_a_raising_handler_behaves_as_without_sio_spec(caplog: pytest.LogCaptureFixture
-                                                       ) -> None:
+def test_a_raising_handler_behaves_as_without_sio_spec(caplog: pytest.LogCaptureFixture) -> None:
     plain = run(False, caplog)
     spec = run(True, caplog)
     # same client-visible outcome: no ack (timeout), connection alive

@@ -61,24 +61,39 @@ class Owner(BaseModel):
 
 # (event, payload sent, loc of every expected problem)
 CASES: list[tuple[str, Any, list[list[str | int]]]] = [
-    ("strict", {"name": MARKER, "count": MARKER, MARKER: MARKER},
-     [["count"], ["*"]]),
-    ("strict", {"name": 1, "count": 2, "nested": {MARKER: [MARKER]}, MARKER * 50: 0},
-     [["name"], ["*"], ["*"]]),
+    ("strict", {"name": MARKER, "count": MARKER, MARKER: MARKER}, [["count"], ["*"]]),
+    (
+        "strict",
+        {"name": 1, "count": 2, "nested": {MARKER: [MARKER]}, MARKER * 50: 0},
+        [["name"], ["*"], ["*"]],
+    ),
     ("strict", [MARKER, {MARKER: MARKER}], [[]]),
     ("strict", MARKER, [[]]),
     ("counts", {"by_name": {MARKER: MARKER, "ok": 1}}, [["by_name", "*"]]),
-    ("counts", {"by_name": {}, "by_id": {MARKER: 1, "2": MARKER}},
-     [["by_id", "*", "[key]"], ["by_id", "*"]]),
+    (
+        "counts",
+        {"by_name": {}, "by_id": {MARKER: 1, "2": MARKER}},
+        [["by_id", "*", "[key]"], ["by_id", "*"]],
+    ),
     ("owner", {"pet": {"kind": MARKER, "lives": 9}}, [["pet"]]),
     ("owner", {"pet": {"kind": "cat", "lives": MARKER}}, [["pet", "cat", "lives"]]),
     ("owner", {"pet": {MARKER: "cat"}}, [["pet"]]),
-    ("owner", {"pet": {"kind": "dog", "good": True}, "other": {"kind": MARKER}},
-     [["other", "Cat", "kind"], ["other", "Cat", "lives"], ["other", "Dog", "kind"],
-      ["other", "Dog", "good"]]),
+    (
+        "owner",
+        {"pet": {"kind": "dog", "good": True}, "other": {"kind": MARKER}},
+        [
+            ["other", "Cat", "kind"],
+            ["other", "Cat", "lives"],
+            ["other", "Dog", "kind"],
+            ["other", "Dog", "good"],
+        ],
+    ),
     ("owner", {"pet": {"kind": "dog", "good": True}, "ref": MARKER}, [["ref"]]),
-    ("owner", {"pet": {"kind": "dog", "good": True}, "ref": "12345678-1234-1234-1234-LEAKMARKER00"},
-     [["ref"]]),
+    (
+        "owner",
+        {"pet": {"kind": "dog", "good": True}, "ref": "12345678-1234-1234-1234-LEAKMARKER00"},
+        [["ref"]],
+    ),
     ("owner", {"pet": {"kind": "dog", "good": True}, "blob": "LEAK$MARKER"}, [["blob"]]),
 ]
 
@@ -128,7 +143,8 @@ def serve(kind: str) -> Iterator[int]:
 
 @pytest.mark.parametrize("kind", ["asgi", "flask"])
 def test_markers_in_values_keys_and_tags_never_reach_acks_or_logs(
-        kind: str, caplog: pytest.LogCaptureFixture) -> None:
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG, logger="sio_spec")
     acks = []
     with serve(kind) as port:
@@ -164,7 +180,7 @@ def test_the_messages_that_pydantic_would_fill_with_input_are_rewritten() -> Non
     by_type = {d["type"]: d["msg"] for d in info.value.details}
     assert by_type == {
         "union_tag_invalid": "Input tag found using 'kind' does not match any of the "
-                             "expected tags: 'cat', 'dog'",
+        "expected tags: 'cat', 'dog'",
         "uuid_parsing": "Input should be a valid UUID",
         "base64_decode": "Base64 decoding error",
     }

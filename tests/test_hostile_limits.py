@@ -111,8 +111,11 @@ def _async_with_sid(fn: Any) -> Any:
     async def handler(sid: str, value: Any) -> Any:
         return fn(value)
 
-    handler.__annotations__ = {"sid": str, "value": next(iter(ann.values())),
-                               "return": ann["return"]}
+    handler.__annotations__ = {
+        "sid": str,
+        "value": next(iter(ann.values())),
+        "return": ann["return"],
+    }
     handler.__name__ = fn.__name__
     return handler
 
@@ -177,7 +180,8 @@ def recursion_limit(limit: int) -> Iterator[None]:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_json_nested_10000_levels_is_dropped_by_the_packet_decoder_and_the_server_stays_up(
-        kind: str) -> None:
+    kind: str,
+) -> None:
     deep = '{"x":' * 10_000 + "1" + "}" * 10_000
     with Trap() as trap, serve(kind) as (port, _, _), client_for(port) as client:
         # the python-socketio client cannot even encode it: send the raw packet
@@ -206,8 +210,9 @@ def test_deep_payloads_that_decode_are_answered_with_bounded_acks(kind: str) -> 
         # 300 levels where an int is expected
         ack = client.call("point", {"x": nested_list, "y": 1}, timeout=TIMEOUT)
         assert ack["error"] == "validation_error"
-        assert ack["detail"] == [{"loc": ["x"], "msg": "Input should be a valid integer",
-                                  "type": "int_type"}]
+        assert ack["detail"] == [
+            {"loc": ["x"], "msg": "Input should be a valid integer", "type": "int_type"}
+        ]
         # a recursive model: pydantic-core's depth guard, not a RecursionError (600 JSON
         # levels: python-socketio's client needs a higher recursion limit to encode it)
         with recursion_limit(3000):
@@ -215,12 +220,16 @@ def test_deep_payloads_that_decode_are_answered_with_bounded_acks(kind: str) -> 
         assert ack["error"] == "validation_error"
         assert [d["type"] for d in ack["detail"]] == ["recursion_depth_exceeded"]
         assert MARKER not in json.dumps(ack)
-        assert client.call("tree", {"name": "leaf", "children": [{"name": "a"}]},
-                           timeout=TIMEOUT) == "leaf"
+        assert (
+            client.call("tree", {"name": "leaf", "children": [{"name": "a"}]}, timeout=TIMEOUT)
+            == "leaf"
+        )
         # accepted as Any, but too deep for pydantic to serialize in the ack
         ack = client.call("echo", {"data": nested_list}, timeout=TIMEOUT)
-        assert ack == {"error": "internal_error",
-                       "message": "the server could not produce a valid ack for event 'echo'"}
+        assert ack == {
+            "error": "internal_error",
+            "message": "the server could not produce a valid ack for event 'echo'",
+        }
         assert client.call("echo", {"data": [[1]]}, timeout=TIMEOUT) == {"data": [[1]]}
         assert client.connected
     bad = trap.at_least(logging.WARNING)
@@ -250,15 +259,17 @@ def test_a_message_above_max_http_buffer_size_closes_that_connection_only(kind: 
 @pytest.mark.parametrize("kind", KINDS)
 def test_huge_arrays_are_validated_and_errors_are_capped(kind: str) -> None:
     with Trap() as trap, serve(kind) as (port, _, _), client_for(port) as client:
-        assert client.call("numbers", {"values": list(range(150_000))},
-                           timeout=TIMEOUT) == 150_000
+        assert client.call("numbers", {"values": list(range(150_000))}, timeout=TIMEOUT) == 150_000
         bad = {"values": [0, *["a"] * 190_000]}  # 760 kB, 190,000 wrong items
         ack = client.call("numbers", bad, timeout=TIMEOUT)
         assert ack["error"] == "validation_error"
         detail = ack["detail"]
         assert len(detail) == MAX_ERRORS + 1
-        assert detail[0] == {"loc": ["values", 1], "msg": "Input should be a valid integer, "
-                             "unable to parse string as an integer", "type": "int_parsing"}
+        assert detail[0] == {
+            "loc": ["values", 1],
+            "msg": "Input should be a valid integer, unable to parse string as an integer",
+            "type": "int_parsing",
+        }
         assert detail[-1]["type"] == "too_many_errors"
         assert len(json.dumps(ack)) < 20_000
         # several arguments add up: still capped
@@ -271,7 +282,8 @@ def test_huge_arrays_are_validated_and_errors_are_capped(kind: str) -> None:
 
 
 def test_a_catch_all_handler_cannot_be_made_to_cache_unbounded_plans(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(sio_spec.registry, "MAX_PLANS", 20)
     sio = socketio.AsyncServer(async_mode="asgi")
     spec = SocketIOSpec(sio)

@@ -75,8 +75,7 @@ class Recorder:
         self._lock = threading.Lock()
         self.client = socketio.Client(reconnection=False)
         self.client.on("notice", self._on_notice)
-        self.client.connect(f"http://{HOST}:{port}", transports=["websocket"],
-                            wait_timeout=TIMEOUT)
+        self.client.connect(f"http://{HOST}:{port}", transports=["websocket"], wait_timeout=TIMEOUT)
 
     def _on_notice(self, data: Any) -> None:
         with self._lock:
@@ -91,8 +90,11 @@ class Recorder:
             return next((n for n in self.notices if n["seq"] == seq), None)
 
     def wait(self, seq: int) -> dict[str, Any]:
-        return wait_for(lambda: self.get(seq), timeout=TIMEOUT,
-                        message=f"{self.name} did not receive notice {seq}")
+        return wait_for(
+            lambda: self.get(seq),
+            timeout=TIMEOUT,
+            message=f"{self.name} did not receive notice {seq}",
+        )
 
     def call(self, event: str, data: Any) -> Any:
         return self.client.call(event, data, timeout=TIMEOUT)
@@ -120,12 +122,19 @@ class Cluster:
 
 def _start(script: str, redis_url: str, tmp: Path) -> tuple[subprocess.Popen[bytes], Path, Path]:
     name = Path(script).stem
-    yaml_path, ready_path, log_path = (tmp / f"{name}.yaml", tmp / f"{name}.port",
-                                       tmp / f"{name}.log")
+    yaml_path, ready_path, log_path = (
+        tmp / f"{name}.yaml",
+        tmp / f"{name}.port",
+        tmp / f"{name}.log",
+    )
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [sys.executable, str(APPS / script), redis_url, str(yaml_path), str(ready_path)],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=APPS)
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=APPS,
+        )
     return proc, ready_path, log_path
 
 
@@ -135,8 +144,10 @@ def _port(proc: subprocess.Popen[bytes], ready: Path, log: Path) -> int:
 
     wait_for(ready_or_dead, timeout=30, message=f"{ready.stem} did not start")
     if not ready.exists():
-        raise RuntimeError(f"{ready.stem} exited with {proc.returncode}:\n"
-                           f"{log.read_text(errors='replace')[-3000:]}")
+        raise RuntimeError(
+            f"{ready.stem} exited with {proc.returncode}:\n"
+            f"{log.read_text(errors='replace')[-3000:]}"
+        )
     return int(ready.read_text())
 
 
@@ -172,8 +183,11 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             # a server subscribes to Redis when its first client connects: wait for both
             r = redis.Redis.from_url(redis_url)
             try:
-                wait_for(lambda: dict(r.pubsub_numsub(CHANNEL)).get(CHANNEL.encode()) == 2,
-                         timeout=TIMEOUT, message="servers did not subscribe to Redis")
+                wait_for(
+                    lambda: dict(r.pubsub_numsub(CHANNEL)).get(CHANNEL.encode()) == 2,
+                    timeout=TIMEOUT,
+                    message="servers did not subscribe to Redis",
+                )
             finally:
                 r.close()
             yield cluster
@@ -219,12 +233,17 @@ def test_server_emits_reach_clients_of_the_other_process(cluster: Cluster) -> No
         assert cluster[sender].call("broadcast", {"text": "hello", "seq": seq}) is True
         for client in cluster.everyone:
             # serialized by the publishing process's spec: the datetime is an ISO string
-            assert client.wait(seq) == {"text": "hello", "seq": seq, "at": WHEN_ISO,
-                                        "origin": origin}
+            assert client.wait(seq) == {
+                "text": "hello",
+                "seq": seq,
+                "at": WHEN_ISO,
+                "origin": origin,
+            }
 
 
 def test_invalid_server_emits_are_refused_and_reach_no_process(
-        cluster: Cluster, emitter: Emitter) -> None:
+    cluster: Cluster, emitter: Emitter
+) -> None:
     seq_a, seq_b = next_seq(), next_seq()
     assert cluster["a1"].call("emit_invalid", seq_a) is True
     assert cluster["b1"].call("emit_invalid", seq_b) is True
@@ -237,22 +256,27 @@ def test_invalid_server_emits_are_refused_and_reach_no_process(
 
 
 def test_worker_emitter_reaches_clients_of_both_processes(
-        cluster: Cluster, emitter: Emitter) -> None:
+    cluster: Cluster, emitter: Emitter
+) -> None:
     seq = next_seq()
     emitter.emit("notice", notice("from the worker", seq, "worker"))
     for client in cluster.everyone:
-        assert client.wait(seq) == {"text": "from the worker", "seq": seq, "at": WHEN_ISO,
-                                    "origin": "worker"}
+        assert client.wait(seq) == {
+            "text": "from the worker",
+            "seq": seq,
+            "at": WHEN_ISO,
+            "origin": "worker",
+        }
     # a dict is validated and normalized like a model
     seq = next_seq()
-    emitter.emit("notice", {"text": "dict", "seq": str(seq), "at": WHEN_ISO,
-                            "origin": "worker"})
+    emitter.emit("notice", {"text": "dict", "seq": str(seq), "at": WHEN_ISO, "origin": "worker"})
     for client in cluster.everyone:
         assert client.wait(seq)["seq"] == seq
 
 
 def test_async_worker_emitter_reaches_clients_of_both_processes(
-        cluster: Cluster, worker_spec: SocketIOSpec) -> None:
+    cluster: Cluster, worker_spec: SocketIOSpec
+) -> None:
     seq, bad = next_seq(), next_seq()
 
     async def work() -> None:
@@ -283,7 +307,8 @@ def decode(data: bytes) -> Any:
 
 
 def test_invalid_worker_emit_raises_and_publishes_nothing(
-        cluster: Cluster, emitter: Emitter) -> None:
+    cluster: Cluster, emitter: Emitter
+) -> None:
     import redis
 
     r = redis.Redis.from_url(cluster.redis_url)
@@ -301,8 +326,12 @@ def test_invalid_worker_emit_raises_and_publishes_nothing(
         assert "not a date" not in str(err)  # the offending value is never echoed
         # a write-only manager cannot take the client's reply: refused, nothing published
         with pytest.raises(RuntimeError):
-            emitter.emit("notice", notice("with callback", bad, "worker"), to="r1",
-                         callback=lambda *args: None)
+            emitter.emit(
+                "notice",
+                notice("with callback", bad, "worker"),
+                to="r1",
+                callback=lambda *args: None,
+            )
 
         time.sleep(QUIET)  # clients of both processes listen; nothing may arrive
         for client in cluster.everyone:
@@ -356,13 +385,19 @@ def test_rooms_span_processes(cluster: Cluster, emitter: Emitter) -> None:
     from_worker = next_seq()
     emitter.emit("notice", notice("room from the worker", from_worker, "worker"), to="r1")
     from_server = next_seq()
-    assert cluster["b2"].call("broadcast", {"text": "room from B", "seq": from_server,
-                                            "room": "r1"}) is True
+    assert (
+        cluster["b2"].call("broadcast", {"text": "room from B", "seq": from_server, "room": "r1"})
+        is True
+    )
     fence(cluster, emitter)
     for name in members:
         assert cluster[name].get(from_worker) is not None, name
-        assert cluster[name].get(from_server) == {"text": "room from B", "seq": from_server,
-                                                  "at": WHEN_ISO, "origin": "flask"}
+        assert cluster[name].get(from_server) == {
+            "text": "room from B",
+            "seq": from_server,
+            "at": WHEN_ISO,
+            "origin": "flask",
+        }
     for name in others:
         seqs = cluster[name].seqs()
         assert from_worker not in seqs and from_server not in seqs, name

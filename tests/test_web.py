@@ -75,8 +75,9 @@ def sync_spec() -> tuple[socketio.Server, SocketIOSpec]:
 
 
 def embedded_document(page: str) -> Any:
-    match = re.search(r'<script type="application/json" id="asyncapi-document">(.*?)</script>',
-                      page, re.S)
+    match = re.search(
+        r'<script type="application/json" id="asyncapi-document">(.*?)</script>', page, re.S
+    )
     assert match is not None, page
     return json.loads(match.group(1))
 
@@ -111,8 +112,7 @@ def check_docs(base: str, spec: SocketIOSpec) -> None:
     assert old.json() == spec.asyncapi("2.6.0")
     old_yaml = requests.get(base + ".yaml", params={"version": "2.6.0"}, timeout=TIMEOUT)
     assert old_yaml.text.startswith("asyncapi: 2.6.0")
-    assert requests.get(base + ".json?version=3.1.0", timeout=TIMEOUT).json()["asyncapi"] \
-        == "3.1.0"
+    assert requests.get(base + ".json?version=3.1.0", timeout=TIMEOUT).json()["asyncapi"] == "3.1.0"
     old_page = requests.get(base + "?version=2.6.0", timeout=TIMEOUT)
     assert embedded_document(old_page.text)["asyncapi"] == "2.6.0"
     assert ".json?version=2.6.0" in old_page.text
@@ -138,8 +138,9 @@ def sync_client_roundtrip(port: int) -> None:
     client = socketio.Client(reconnection=False)
     try:
         client.connect(url(port), transports=["websocket"], wait_timeout=TIMEOUT)
-        assert client.call("make_move", {"game_id": 1, "x": 0, "y": 2},
-                           timeout=TIMEOUT) == {"ok": True}
+        assert client.call("make_move", {"game_id": 1, "x": 0, "y": 2}, timeout=TIMEOUT) == {
+            "ok": True
+        }
         invalid = client.call("make_move", {"game_id": "nope"}, timeout=TIMEOUT)
         assert invalid["error"] == "validation_error"
     finally:
@@ -171,8 +172,12 @@ def test_page_embeds_hostile_text_inertly() -> None:
 
 def test_page_options() -> None:
     document = {"asyncapi": "3.0.0", "info": {"title": "Plain", "version": "2"}}
-    page = docs_html(document, title='My "docs"', bundle_url="/static/a.js?x=1&y=2",
-                     stylesheet_url="/static/a.css")
+    page = docs_html(
+        document,
+        title='My "docs"',
+        bundle_url="/static/a.js?x=1&y=2",
+        stylesheet_url="/static/a.css",
+    )
     assert "<title>My &quot;docs&quot;</title>" in page
     assert 'src="/static/a.js?x=1&amp;y=2"' in page
     assert 'href="/static/a.css"' in page
@@ -189,17 +194,22 @@ def test_default_assets_pin_the_tested_component_version() -> None:
     package = json.loads((pathlib.Path(__file__).parent / "js" / "package.json").read_text())
     pinned = package["dependencies"]["@asyncapi/react-component"]
     assert DEFAULT_BUNDLE_URL.endswith(
-        f"/@asyncapi/react-component@{pinned}/browser/standalone/index.js")
+        f"/@asyncapi/react-component@{pinned}/browser/standalone/index.js"
+    )
     assert DEFAULT_STYLESHEET_URL.endswith(
-        f"/@asyncapi/react-component@{pinned}/styles/default.min.css")
+        f"/@asyncapi/react-component@{pinned}/styles/default.min.css"
+    )
 
 
 def test_importing_web_imports_no_framework() -> None:
-    code = ("import sys, sio_spec, sio_spec.web, sio_spec.cli; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'aiohttp', 'flask', 'starlette', 'uvicorn', 'werkzeug', 'fastapi'}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60, check=True)
+    code = (
+        "import sys, sio_spec, sio_spec.web, sio_spec.cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'aiohttp', 'flask', 'starlette', 'uvicorn', 'werkzeug', 'fastapi'}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -256,11 +266,13 @@ def test_asgi_mounted_in_starlette() -> None:
     async def hello(request: Any) -> PlainTextResponse:
         return PlainTextResponse("hello")
 
-    starlette_app = Starlette(routes=[
-        Route("/hello", hello),
-        Mount("/docs", asgi_docs(spec)),
-        Mount("/root-docs", asgi_docs(spec, path="")),
-    ])
+    starlette_app = Starlette(
+        routes=[
+            Route("/hello", hello),
+            Mount("/docs", asgi_docs(spec)),
+            Mount("/root-docs", asgi_docs(spec, path="")),
+        ]
+    )
     app = socketio.ASGIApp(sio, other_asgi_app=starlette_app)
     with run_asgi(app) as port:
         check_docs(url(port, "/docs/asyncapi"), spec)
@@ -268,8 +280,9 @@ def test_asgi_mounted_in_starlette() -> None:
         root_page = requests.get(url(port, "/root-docs/"), timeout=TIMEOUT)
         assert root_page.status_code == 200
         assert 'href="/root-docs/asyncapi.json"' in root_page.text
-        assert requests.get(url(port, "/root-docs/asyncapi.yaml"),
-                            timeout=TIMEOUT).text.startswith("asyncapi: 3.0.0")
+        assert requests.get(url(port, "/root-docs/asyncapi.yaml"), timeout=TIMEOUT).text.startswith(
+            "asyncapi: 3.0.0"
+        )
         assert requests.get(url(port, "/hello"), timeout=TIMEOUT).text == "hello"
         assert requests.get(url(port, "/docs/nothing"), timeout=TIMEOUT).status_code == 404
         sync_client_roundtrip(port)
@@ -291,8 +304,7 @@ def test_asgi_wrapping_starlette_app_and_root_path() -> None:
         page = requests.get(url(port, "/asyncapi"), timeout=TIMEOUT)
         assert page.status_code == 200
         assert 'href="/api/asyncapi.json"' in page.text
-        assert requests.get(url(port, "/asyncapi.json"), timeout=TIMEOUT).json() \
-            == spec.asyncapi()
+        assert requests.get(url(port, "/asyncapi.json"), timeout=TIMEOUT).json() == spec.asyncapi()
         assert requests.get(url(port, "/hello"), timeout=TIMEOUT).text == "hello"
 
 
@@ -302,8 +314,7 @@ def test_asgi_behind_auth_wrapper() -> None:
     docs = asgi_docs(spec)
 
     async def protected(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and (b"authorization", b"Bearer s3cret") not in scope[
-                "headers"]:
+        if scope["type"] == "http" and (b"authorization", b"Bearer s3cret") not in scope["headers"]:
             await send({"type": "http.response.start", "status": 401, "headers": []})
             await send({"type": "http.response.body", "body": b""})
             return
@@ -311,8 +322,9 @@ def test_asgi_behind_auth_wrapper() -> None:
 
     with run_asgi(protected) as port:
         assert requests.get(url(port, "/asyncapi"), timeout=TIMEOUT).status_code == 401
-        ok = requests.get(url(port, "/asyncapi"), timeout=TIMEOUT,
-                          headers={"Authorization": "Bearer s3cret"})
+        ok = requests.get(
+            url(port, "/asyncapi"), timeout=TIMEOUT, headers={"Authorization": "Bearer s3cret"}
+        )
         assert ok.status_code == 200
 
 
@@ -370,8 +382,10 @@ def test_flask_routes_with_before_request_auth() -> None:
 
     @flask_app.before_request
     def require_token() -> None:
-        if request.path.startswith("/asyncapi") and \
-                request.headers.get("Authorization") != "Bearer s3cret":
+        if (
+            request.path.startswith("/asyncapi")
+            and request.headers.get("Authorization") != "Bearer s3cret"
+        ):
             abort(401)
 
     @flask_app.get("/asyncapi")
@@ -387,8 +401,10 @@ def test_flask_routes_with_before_request_auth() -> None:
         auth = {"Authorization": "Bearer s3cret"}
         page = requests.get(url(port, "/asyncapi"), headers=auth, timeout=TIMEOUT)
         assert embedded_document(page.text) == spec.asyncapi()
-        assert requests.get(url(port, "/asyncapi.json"), headers=auth,
-                            timeout=TIMEOUT).json() == spec.asyncapi()
+        assert (
+            requests.get(url(port, "/asyncapi.json"), headers=auth, timeout=TIMEOUT).json()
+            == spec.asyncapi()
+        )
 
 
 # -- aiohttp -----------------------------------------------------------------------------
@@ -414,8 +430,9 @@ def test_aiohttp_app() -> None:
             client = socketio.AsyncClient(reconnection=False)
             await client.connect(url(port), transports=["websocket"], wait_timeout=TIMEOUT)
             try:
-                return await client.call("make_move", {"game_id": 1, "x": 1, "y": 1},
-                                         timeout=TIMEOUT)
+                return await client.call(
+                    "make_move", {"game_id": 1, "x": 1, "y": 1}, timeout=TIMEOUT
+                )
             finally:
                 await client.disconnect()
 
@@ -426,15 +443,18 @@ def test_aiohttp_app() -> None:
 
 
 def test_plain_document_serves_only_its_own_version() -> None:
-    document = {"asyncapi": "3.0.0", "info": {"title": "Saved", "version": "1.0.0"},
-                "channels": {}}
+    document = {"asyncapi": "3.0.0", "info": {"title": "Saved", "version": "1.0.0"}, "channels": {}}
     with run_wsgi(wsgi_docs(document)) as port:
         page = requests.get(url(port, "/asyncapi"), timeout=TIMEOUT)
         assert embedded_document(page.text) == document
         assert requests.get(url(port, "/asyncapi.json"), timeout=TIMEOUT).json() == document
         as_yaml = requests.get(url(port, "/asyncapi.yaml"), timeout=TIMEOUT)
         assert as_yaml.text.startswith("asyncapi: 3.0.0\ninfo:\n")
-        assert requests.get(url(port, "/asyncapi.json?version=3.0.0"),
-                            timeout=TIMEOUT).status_code == 200
-        assert requests.get(url(port, "/asyncapi.json?version=2.6.0"),
-                            timeout=TIMEOUT).status_code == 400
+        assert (
+            requests.get(url(port, "/asyncapi.json?version=3.0.0"), timeout=TIMEOUT).status_code
+            == 200
+        )
+        assert (
+            requests.get(url(port, "/asyncapi.json?version=2.6.0"), timeout=TIMEOUT).status_code
+            == 400
+        )

@@ -69,8 +69,7 @@ spec.emits("note_added", Note, summary="Sent to every client when a note is adde
 @sio.event
 async def add_note(sid: str, note: NewNote) -> Note:
     """Add a note; every connected client receives ``note_added``."""
-    stored = Note(id=next(note_ids), created_at=datetime.now(timezone.utc),
-                  **note.model_dump())
+    stored = Note(id=next(note_ids), created_at=datetime.now(timezone.utc), **note.model_dump())
     notes[stored.id] = stored
     await sio.emit("note_added", stored)
     return stored
@@ -82,8 +81,7 @@ async def list_notes(sid: str, tag: str | None = None) -> list[Note]:
     return [n for n in notes.values() if tag is None or tag in n.tags]
 
 
-@spec.on("delete_note", request=NoteId, ack=Deleted,
-         summary="Delete a note by id", tags=["notes"])
+@spec.on("delete_note", request=NoteId, ack=Deleted, summary="Delete a note by id", tags=["notes"])
 async def delete_note(sid: str, data: NoteId) -> Deleted:
     return Deleted(deleted=notes.pop(data.id, None) is not None)
 

@@ -126,8 +126,9 @@ class Announcement(BaseModel):
 
 spec.emits("message", Message, namespace="/chat", summary="A message was posted to a room")
 spec.emits("typing", Typing, namespace="/chat", summary="Typing indicator of a room member")
-spec.emits("announcement", Announcement, namespace="/chat",
-           summary="Sent by an administrator to everyone")
+spec.emits(
+    "announcement", Announcement, namespace="/chat", summary="Sent by an administrator to everyone"
+)
 
 
 # -- /chat -------------------------------------------------------------------------------
@@ -159,16 +160,25 @@ class ChatNamespace(socketio.AsyncNamespace):
         session = await self.get_session(sid)
         if data.room not in session["rooms"]:
             return NotInRoom()
-        message = Message(id=next(message_ids), room=data.room, author=session["username"],
-                          text=data.text, sent_at=datetime.now(timezone.utc))
+        message = Message(
+            id=next(message_ids),
+            room=data.room,
+            author=session["username"],
+            text=data.text,
+            sent_at=datetime.now(timezone.utc),
+        )
         await self.emit("message", message, room=data.room)
         return Posted(id=message.id)
 
     async def on_typing(self, sid: str, room: RoomName, active: bool = True) -> None:
         """Tell the others in ``room`` that you are (``active``) or stopped typing."""
         session = await self.get_session(sid)
-        await self.emit("typing", Typing(room=room, username=session["username"],
-                                         active=active), room=room, skip_sid=sid)
+        await self.emit(
+            "typing",
+            Typing(room=room, username=session["username"], active=active),
+            room=room,
+            skip_sid=sid,
+        )
 
     async def on_upload(
         self,
@@ -177,8 +187,9 @@ class ChatNamespace(socketio.AsyncNamespace):
         content: Annotated[bytes, Field(strict=True, max_length=MAX_UPLOAD)],
     ) -> Uploaded:
         """Upload a file: its name, then its bytes (a binary attachment)."""
-        return Uploaded(filename=filename, size=len(content),
-                        sha256=hashlib.sha256(content).hexdigest())
+        return Uploaded(
+            filename=filename, size=len(content), sha256=hashlib.sha256(content).hexdigest()
+        )
 
 
 def _members(room: str, namespace: str = "/chat") -> list[str]:
@@ -212,9 +223,11 @@ async def stats(sid: str) -> Stats:
 
 @spec.on("announce", namespace="/admin", summary="Send an announcement to every chat user")
 async def announce(sid: str, data: Announce) -> None:
-    await sio.emit("announcement", Announcement(text=data.text,
-                                                sent_at=datetime.now(timezone.utc)),
-                   namespace="/chat")
+    await sio.emit(
+        "announcement",
+        Announcement(text=data.text, sent_at=datetime.now(timezone.utc)),
+        namespace="/chat",
+    )
 
 
 # -- the web application -----------------------------------------------------------------

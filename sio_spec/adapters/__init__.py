@@ -35,16 +35,21 @@ def check_server(server: Any) -> None:
     except (ValueError, IndexError):
         major, minor = 0, 0
     if (major, minor) < (5, 11) or major >= 6:
-        raise SpecError(f"sio-spec supports {SUPPORTED}; this process has python-socketio "
-                        f"{version}")
+        raise SpecError(
+            f"sio-spec supports {SUPPORTED}; this process has python-socketio {version}"
+        )
     missing = [name for name in HOOKED if not callable(getattr(server, name, None))]
     # clients have handlers, _trigger_event, emit and call too: require server parts
-    missing += [name for name in ("handlers", "namespace_handlers", "not_handled", "manager")
-                if not hasattr(server, name)]
+    missing += [
+        name
+        for name in ("handlers", "namespace_handlers", "not_handled", "manager")
+        if not hasattr(server, name)
+    ]
     if missing:
         raise SpecError(
             f"{type(server).__name__} does not look like a python-socketio server "
-            f"(missing {', '.join(missing)}); sio-spec supports {SUPPORTED}")
+            f"(missing {', '.join(missing)}); sio-spec supports {SUPPORTED}"
+        )
 
 
 @dataclass

@@ -57,27 +57,51 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
         except ResponseValidationError as err:
             return await _handle(pipeline, err, args[0])
 
-    async def _emit(event: str, data: Any = None, to: Any = None, room: Any = None,
-                    skip_sid: Any = None, namespace: str | None = None,
-                    callback: Callable[..., Any] | None = None, ignore_queue: bool = False,
-                    **kwargs: Any) -> Any:
+    async def _emit(
+        event: str,
+        data: Any = None,
+        to: Any = None,
+        room: Any = None,
+        skip_sid: Any = None,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+        ignore_queue: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         if state.active:
             data, spec = pipeline.emit(event, namespace or "/", data)
             if callback is not None and spec is not None and not in_call.get():
                 callback = pipeline.wrap_callback(spec, callback)
-        return await emit(event, data, to=to, room=room, skip_sid=skip_sid,
-                          namespace=namespace, callback=callback, ignore_queue=ignore_queue,
-                          **kwargs)
+        return await emit(
+            event,
+            data,
+            to=to,
+            room=room,
+            skip_sid=skip_sid,
+            namespace=namespace,
+            callback=callback,
+            ignore_queue=ignore_queue,
+            **kwargs,
+        )
 
-    async def _call(event: str, data: Any = None, to: Any = None, sid: Any = None,
-                    namespace: str | None = None, timeout: float = 60, **kwargs: Any) -> Any:
+    async def _call(
+        event: str,
+        data: Any = None,
+        to: Any = None,
+        sid: Any = None,
+        namespace: str | None = None,
+        timeout: float = 60,
+        **kwargs: Any,
+    ) -> Any:
         if not state.active:
-            return await call(event, data, to=to, sid=sid, namespace=namespace,
-                              timeout=timeout, **kwargs)
+            return await call(
+                event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs
+            )
         token = in_call.set(True)
         try:
-            result = await call(event, data, to=to, sid=sid, namespace=namespace,
-                                timeout=timeout, **kwargs)
+            result = await call(
+                event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs
+            )
         finally:
             in_call.reset(token)
         return pipeline.call_result(registry.emit_spec(event, namespace or "/"), result)

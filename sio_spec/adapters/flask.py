@@ -14,8 +14,10 @@ from ..pipeline import ErrorHandler
 
 def is_flask_socketio(obj: Any) -> bool:
     """True for a ``flask_socketio.SocketIO`` (or subclass) instance."""
-    return any(c.__module__.split(".")[0] == "flask_socketio" and c.__name__ == "SocketIO"
-               for c in type(obj).__mro__)
+    return any(
+        c.__module__.split(".")[0] == "flask_socketio" and c.__name__ == "SocketIO"
+        for c in type(obj).__mro__
+    )
 
 
 def on_init_app(socketio: Any, attach: Callable[[Any], None]) -> Callable[[], None]:
@@ -47,8 +49,10 @@ def error_router(socketio: Any, fallback: ErrorHandler) -> ErrorHandler:
 
     def route(error: ValidationError, sid: str) -> Any:
         namespace = error.namespace
-        if (socketio.exception_handlers.get(namespace) is None
-                and socketio.default_exception_handler is None):
+        if (
+            socketio.exception_handlers.get(namespace) is None
+            and socketio.default_exception_handler is None
+        ):
             return fallback(error, sid)
 
         def raise_error(*_: Any) -> Any:

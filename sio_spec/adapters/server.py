@@ -49,26 +49,49 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
         except ResponseValidationError as err:
             return pipeline.handler_for(namespace)(err, args[0])
 
-    def _emit(event: str, data: Any = None, to: Any = None, room: Any = None,
-              skip_sid: Any = None, namespace: str | None = None,
-              callback: Callable[..., Any] | None = None, ignore_queue: bool = False,
-              **kwargs: Any) -> Any:
+    def _emit(
+        event: str,
+        data: Any = None,
+        to: Any = None,
+        room: Any = None,
+        skip_sid: Any = None,
+        namespace: str | None = None,
+        callback: Callable[..., Any] | None = None,
+        ignore_queue: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         if state.active:
             data, spec = pipeline.emit(event, namespace or "/", data)
             if callback is not None and spec is not None and not in_call.get():
                 callback = pipeline.wrap_callback(spec, callback)
-        return emit(event, data, to=to, room=room, skip_sid=skip_sid, namespace=namespace,
-                    callback=callback, ignore_queue=ignore_queue, **kwargs)
+        return emit(
+            event,
+            data,
+            to=to,
+            room=room,
+            skip_sid=skip_sid,
+            namespace=namespace,
+            callback=callback,
+            ignore_queue=ignore_queue,
+            **kwargs,
+        )
 
-    def _call(event: str, data: Any = None, to: Any = None, sid: Any = None,
-              namespace: str | None = None, timeout: float = 60, **kwargs: Any) -> Any:
+    def _call(
+        event: str,
+        data: Any = None,
+        to: Any = None,
+        sid: Any = None,
+        namespace: str | None = None,
+        timeout: float = 60,
+        **kwargs: Any,
+    ) -> Any:
         if not state.active:
-            return call(event, data, to=to, sid=sid, namespace=namespace, timeout=timeout,
-                        **kwargs)
+            return call(event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs)
         token = in_call.set(True)
         try:
-            result = call(event, data, to=to, sid=sid, namespace=namespace, timeout=timeout,
-                          **kwargs)
+            result = call(
+                event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs
+            )
         finally:
             in_call.reset(token)
         return pipeline.call_result(registry.emit_spec(event, namespace or "/"), result)

@@ -46,7 +46,7 @@ def _error_schema() -> dict[str, Any]:
         "type": "object",
         "title": "Validation error",
         "description": "Sent as the acknowledgement when an event's payload is invalid; "
-                       "the handler was not called. Input values are never echoed.",
+        "the handler was not called. Input values are never echoed.",
         "properties": {
             "error": {"type": "string", "const": "validation_error"},
             "message": {"type": "string"},
@@ -57,10 +57,13 @@ def _error_schema() -> dict[str, Any]:
                 "items": {
                     "type": "object",
                     "properties": {
-                        "loc": {"type": "array", "items": {"type": ["string", "integer"]},
-                                "description": "Path inside the payload; for events with "
-                                               "several arguments it starts with the "
-                                               "argument's 0-based position."},
+                        "loc": {
+                            "type": "array",
+                            "items": {"type": ["string", "integer"]},
+                            "description": "Path inside the payload; for events with "
+                            "several arguments it starts with the "
+                            "argument's 0-based position.",
+                        },
                         "msg": {"type": "string"},
                         "type": {"type": "string"},
                     },
@@ -129,8 +132,9 @@ def _wanted(specs: Iterable[EventSpec]) -> Iterable[tuple[Payload, SchemaMode]]:
 
 
 class _Builder:
-    def __init__(self, info: Info, specs: Sequence[EventSpec], version: str,
-                 validation: bool) -> None:
+    def __init__(
+        self, info: Info, specs: Sequence[EventSpec], version: str, validation: bool
+    ) -> None:
         self.info = info
         self.version = version
         self.validation = validation
@@ -155,8 +159,14 @@ class _Builder:
             body["contentType"] = BINARY
         body["payload"] = schema
 
-    def _examples(self, body: dict[str, Any], spec: EventSpec, what: str,
-                  values: Sequence[Any], schema: dict[str, Any] | None) -> None:
+    def _examples(
+        self,
+        body: dict[str, Any],
+        spec: EventSpec,
+        what: str,
+        values: Sequence[Any],
+        schema: dict[str, Any] | None,
+    ) -> None:
         if not values:
             return
         out = []
@@ -167,7 +177,8 @@ class _Builder:
                 if problem is not None:
                     raise SpecError(
                         f"example {i + 1} of the {what} of event {spec.event!r} "
-                        f"(namespace {spec.namespace!r}) does not match its schema: {problem}")
+                        f"(namespace {spec.namespace!r}) does not match its schema: {problem}"
+                    )
             out.append({"payload": data})
         body["examples"] = out
 
@@ -186,21 +197,24 @@ class _Builder:
         schema = self.schemas.arguments(spec.args, mode)
         self._payload(body, schema)
         explicit = spec.examples is not None
-        values = (list(spec.examples or ()) if explicit
-                  else self.schemas.argument_examples(spec.args, mode))
+        values = (
+            list(spec.examples or ())
+            if explicit
+            else self.schemas.argument_examples(spec.args, mode)
+        )
         self._examples(body, spec, "payload", values, schema)
         return _Message(key, body)
 
-    def _ack(self, spec: EventSpec, key: str, mode: SchemaMode, title: str,
-             summary: str) -> _Message:
+    def _ack(
+        self, spec: EventSpec, key: str, mode: SchemaMode, title: str, summary: str
+    ) -> _Message:
         body: dict[str, Any] = {"title": title, "summary": summary}
         assert spec.ack is not None
         if not spec.ack.params and spec.ack.variadic is None:
             body["description"] = "An empty acknowledgement (no arguments)."
         schema = self.schemas.arguments(spec.ack, mode)
         self._payload(body, schema)
-        self._examples(body, spec, "ack", self.schemas.argument_examples(spec.ack, mode),
-                       schema)
+        self._examples(body, spec, "ack", self.schemas.argument_examples(spec.ack, mode), schema)
         return _Message(key, body)
 
     def _error(self, spec: EventSpec, key: str) -> _Message:
@@ -211,13 +225,14 @@ class _Builder:
             "message": f"invalid payload for event {spec.event!r}",
             "event": spec.event,
             "namespace": spec.namespace,
-            "detail": [{"loc": [] if args.single else [0], "msg": "Field required",
-                        "type": "missing"}],
+            "detail": [
+                {"loc": [] if args.single else [0], "msg": "Field required", "type": "missing"}
+            ],
         }
         body: dict[str, Any] = {
             "title": f"Validation error for {spec.event}",
             "summary": f"The ack sent instead of calling the handler when the payload of "
-                       f"{spec.event!r} is invalid.",
+            f"{spec.event!r} is invalid.",
             "payload": {"$ref": self._error_ref()},
         }
         if not self.error_checked:
@@ -251,10 +266,15 @@ class _Builder:
         if spec.direction == "receive":
             op = _Operation(spec, self._main(spec, names.take(event), "validation"))
             if spec.ack is not None:
-                op.replies.append(self._ack(
-                    spec, names.take(f"{event}.ack"), "serialization",
-                    f"Acknowledgement for {spec.event}",
-                    f"What the server answers to {spec.event!r}."))
+                op.replies.append(
+                    self._ack(
+                        spec,
+                        names.take(f"{event}.ack"),
+                        "serialization",
+                        f"Acknowledgement for {spec.event}",
+                        f"What the server answers to {spec.event!r}.",
+                    )
+                )
             if self.validation and spec.args is not None and spec.args.validated:
                 op.replies.append(self._error(spec, names.take(f"{event}.error")))
             channel.receive.append(op)
@@ -262,11 +282,16 @@ class _Builder:
             key = event if event not in names else f"{event}.send"
             op = _Operation(spec, self._main(spec, names.take(key), "serialization"))
             if spec.ack is not None:
-                op.replies.append(self._ack(
-                    spec, names.take(f"{event}.reply"), "validation",
-                    f"Client reply to {spec.event}",
-                    f"What the client answers when the server emits {spec.event!r} "
-                    "with call() or callback=."))
+                op.replies.append(
+                    self._ack(
+                        spec,
+                        names.take(f"{event}.reply"),
+                        "validation",
+                        f"Client reply to {spec.event}",
+                        f"What the client answers when the server emits {spec.event!r} "
+                        "with call() or callback=.",
+                    )
+                )
             channel.send.append(op)
         channel.messages.append(op.main)
         channel.messages.extend(op.replies)
@@ -274,11 +299,14 @@ class _Builder:
     def _channel_description(self, channel: _Channel) -> str:
         text = f"Socket.IO namespace `{channel.namespace}`."
         if channel.auth is not None:
-            text += (" Clients send an `auth` payload when they connect; its schema is "
-                     "`x-connect-auth`.")
+            text += (
+                " Clients send an `auth` payload when they connect; its schema is `x-connect-auth`."
+            )
             if self.validation:
-                text += (" An invalid `auth` refuses the connection: the client gets "
-                         "`connect_error` with message `validation_error`.")
+                text += (
+                    " An invalid `auth` refuses the connection: the client gets "
+                    "`connect_error` with message `validation_error`."
+                )
         return text
 
     @staticmethod
@@ -296,8 +324,11 @@ class _Builder:
         """``asyncapi``, ``info``, ``defaultContentType`` and ``servers``, in that order,
         and what of the info this version keeps outside ``info``."""
         info, extra = info_object(self.info, self.version)
-        doc: dict[str, Any] = {"asyncapi": self.version, "info": info,
-                               "defaultContentType": CONTENT_TYPE}
+        doc: dict[str, Any] = {
+            "asyncapi": self.version,
+            "info": info,
+            "defaultContentType": CONTENT_TYPE,
+        }
         servers = servers_object(self.info.servers, self.version)
         if servers:
             doc["servers"] = servers
@@ -309,8 +340,11 @@ class _Builder:
         operations: dict[str, Any] = {}
         op_names = Names()
         for ch in self.channels:
-            body: dict[str, Any] = {"address": ch.namespace, "title": f"Namespace {ch.namespace}",
-                                    "description": self._channel_description(ch)}
+            body: dict[str, Any] = {
+                "address": ch.namespace,
+                "title": f"Namespace {ch.namespace}",
+                "description": self._channel_description(ch),
+            }
             if ch.messages:
                 body["messages"] = {m.key: m.body for m in ch.messages}
             if ch.auth is not None:
@@ -340,8 +374,10 @@ class _Builder:
             body["tags"] = tags(spec.tags)
         body["messages"] = [ref(op.main)]
         if op.replies:
-            body["reply"] = {"channel": {"$ref": chan_ref},
-                             "messages": [ref(m) for m in op.replies]}
+            body["reply"] = {
+                "channel": {"$ref": chan_ref},
+                "messages": [ref(m) for m in op.replies],
+            }
         return body
 
     # -- 2.6 ----------------------------------------------------------------------
@@ -352,8 +388,10 @@ class _Builder:
         v2_keys = Names()
         for ch in self.channels:
             body: dict[str, Any] = {"description": self._channel_description(ch)}
-            for kind, ops, what in (("publish", ch.receive, "Events clients send to"),
-                                    ("subscribe", ch.send, "Events the server emits on")):
+            for kind, ops, what in (
+                ("publish", ch.receive, "Events clients send to"),
+                ("subscribe", ch.send, "Events the server emits on"),
+            ):
                 if not ops:
                     continue
                 refs = []
@@ -385,15 +423,15 @@ class _Builder:
         return doc
 
 
-def build(info: Info, specs: list[EventSpec], *, version: str = "3.0.0",
-          validation: bool = True) -> dict[str, Any]:
+def build(
+    info: Info, specs: list[EventSpec], *, version: str = "3.0.0", validation: bool = True
+) -> dict[str, Any]:
     """The AsyncAPI document of ``specs`` as a plain dict (JSON data only).
 
     Raises :class:`~sio_spec.errors.SpecError` for an unknown version, a malformed
     server, or an example that does not match its payload schema.
     """
     if version not in VERSIONS:
-        raise SpecError(f"unknown AsyncAPI version {version!r}; use one of "
-                        f"{', '.join(VERSIONS)}")
+        raise SpecError(f"unknown AsyncAPI version {version!r}; use one of {', '.join(VERSIONS)}")
     builder = _Builder(info, specs, version, validation)
     return builder.v3() if version.startswith("3.") else builder.v2()

@@ -16,7 +16,8 @@ _AMBIGUOUS = re.compile(
     r"(?i)(?:y|n|yes|no|on|off|true|false|null|~|"
     r"[-+]?(?:\.inf|\.nan)|"
     r"[-+]?0[xob][0-9a-f_]+|"
-    r"[-+]?[0-9_]*\.?[0-9_:]*(?:e[-+]?[0-9]+)?)")
+    r"[-+]?[0-9_]*\.?[0-9_:]*(?:e[-+]?[0-9]+)?)"
+)
 
 
 _representer: list[Any] = []

@@ -111,8 +111,7 @@ def _from_object(obj: Mapping[str, Any], version: str) -> dict[str, Any]:
         if "host" in server and "url" not in server:
             protocol = str(server.get("protocol") or "ws")
             server.setdefault("protocol", protocol)
-            server["url"] = (f"{protocol}://{server['host']}"
-                             f"{server.get('pathname') or DEFAULT_PATH}")
+            server["url"] = f"{protocol}://{server['host']}{server.get('pathname') or DEFAULT_PATH}"
         for key in _V3_ONLY:
             server.pop(key, None)
     if "protocol" not in server:

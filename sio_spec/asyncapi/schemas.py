@@ -34,12 +34,24 @@ from .names import Names, escape_pointer, sanitize
 REF_PREFIX = "#/components/schemas/"
 
 # Keywords whose value is one schema, a list of schemas, or a map name -> schema.
-_ONE = frozenset({"items", "additionalItems", "additionalProperties", "not", "if", "then",
-                  "else", "contains", "propertyNames", "unevaluatedItems",
-                  "unevaluatedProperties", "contentSchema"})
+_ONE = frozenset(
+    {
+        "items",
+        "additionalItems",
+        "additionalProperties",
+        "not",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "contentSchema",
+    }
+)
 _MANY = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions",
-                  "dependentSchemas"})
+_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 RefMap = Callable[[str], str]
 
@@ -62,8 +74,11 @@ def fix_schema(node: Any, ref: RefMap = _keep) -> Any:
             if isinstance(name, str):
                 out[key] = name
         elif key in _ONE:
-            out[key] = (fix_schema(value, ref) if not isinstance(value, list)
-                        else [fix_schema(v, ref) for v in value])
+            out[key] = (
+                fix_schema(value, ref)
+                if not isinstance(value, list)
+                else [fix_schema(v, ref) for v in value]
+            )
         elif key in _MANY and isinstance(value, list):
             out[key] = [fix_schema(v, ref) for v in value]
         elif key in _MAP and isinstance(value, dict):
@@ -131,13 +146,17 @@ class SchemaSet:
             inputs.append((index, key[1], payload.adapter))
         try:
             rendered, defs = pydantic.TypeAdapter.json_schemas(
-                inputs, ref_template=REF_PREFIX + "{model}")
+                inputs, ref_template=REF_PREFIX + "{model}"
+            )
         except Exception:
             # A type without a JSON Schema (arbitrary classes, callables) must not
             # hide the others: render the rest, document that one as ``{}``.
             usable = [i for i in inputs if _renders(i[2], i[1])]
-            rendered, defs = (pydantic.TypeAdapter.json_schemas(
-                usable, ref_template=REF_PREFIX + "{model}") if usable else ({}, {}))
+            rendered, defs = (
+                pydantic.TypeAdapter.json_schemas(usable, ref_template=REF_PREFIX + "{model}")
+                if usable
+                else ({}, {})
+            )
         for name, schema in (defs.get("$defs") or {}).items():
             self._names.take(name)
             self.components[name] = fix_schema(schema)
@@ -161,7 +180,7 @@ class SchemaSet:
                 return value
             for prefix, target in lifted.items():
                 if value == prefix or value.startswith(prefix + "/"):
-                    return REF_PREFIX + escape_pointer(target) + value[len(prefix):]
+                    return REF_PREFIX + escape_pointer(target) + value[len(prefix) :]
             # a pointer into the schema itself: the schema becomes a component
             if not root_name:
                 title = root.get("title")
@@ -176,8 +195,11 @@ class SchemaSet:
             if not isinstance(defs, dict):
                 continue
             for name, sub in defs.items():
-                body = ({k: v for k, v in sub.items() if k not in ("$schema", "$id")}
-                        if isinstance(sub, dict) else sub)
+                body = (
+                    {k: v for k, v in sub.items() if k not in ("$schema", "$id")}
+                    if isinstance(sub, dict)
+                    else sub
+                )
                 pending.append((f"#/{section}/{escape_pointer(name)}", body))
                 lifted[f"#/{section}/{escape_pointer(name)}"] = self._raw_name(name, body)
         for pointer, body in pending:
@@ -239,7 +261,8 @@ class SchemaSet:
             return {"type": "array", "items": self.payload(variadic.payload, mode)}
         out: dict[str, Any] = {
             "type": "array",
-            "description": "Positional arguments: " + ", ".join(_label(p) for p in params)
+            "description": "Positional arguments: "
+            + ", ".join(_label(p) for p in params)
             + (f", *{variadic.name}" if variadic is not None else ""),
             "items": [self.payload(p.payload, mode) for p in params],
             "minItems": sum(1 for p in params if p.required),
@@ -259,8 +282,9 @@ class SchemaSet:
             if not ref.startswith(REF_PREFIX) or ref in seen:
                 break
             seen.add(ref)
-            target = self.components.get(ref[len(REF_PREFIX):].replace("~1", "/")
-                                         .replace("~0", "~"))
+            target = self.components.get(
+                ref[len(REF_PREFIX) :].replace("~1", "/").replace("~0", "~")
+            )
             if target is None:
                 break
             schema = target
@@ -314,8 +338,11 @@ class SchemaSet:
             return self.examples_of(self.payload(args.params[0].payload, mode))
         values: list[Any] = []
         for param in args.params:
-            found = (self.examples_of(self.payload(param.payload, mode))
-                     if param.payload is not None else [])
+            found = (
+                self.examples_of(self.payload(param.payload, mode))
+                if param.payload is not None
+                else []
+            )
             if not found:
                 if param.required:
                     return []
@@ -347,5 +374,8 @@ def _renders(adapter: pydantic.TypeAdapter[Any], mode: SchemaMode) -> bool:
 
 def is_binary(schema: Any) -> bool:
     """The whole payload is one binary blob (``bytes``)."""
-    return (isinstance(schema, dict) and schema.get("type") == "string"
-            and schema.get("format") == "binary")
+    return (
+        isinstance(schema, dict)
+        and schema.get("type") == "string"
+        and schema.get("format") == "binary"
+    )

@@ -10,8 +10,9 @@ if TYPE_CHECKING:
     from aiohttp import web
 
 
-def aiohttp_docs(spec: SpecOrDocument, app: web.Application, *, path: str = "/asyncapi",
-                 **page_options: Any) -> None:
+def aiohttp_docs(
+    spec: SpecOrDocument, app: web.Application, *, path: str = "/asyncapi", **page_options: Any
+) -> None:
     """Add the docs routes of ``spec`` to an aiohttp application.
 
     ``GET``/``HEAD <path>`` is the HTML page, ``<path>.json`` and ``<path>.yaml``
@@ -24,14 +25,17 @@ def aiohttp_docs(spec: SpecOrDocument, app: web.Application, *, path: str = "/as
 
     def handler(kind: Kind, route: str) -> Any:
         async def handle(request: web.Request) -> web.StreamResponse:
-            prefix = request.path[: len(request.path) - len(route)] \
-                if request.path.endswith(route) else ""
+            prefix = (
+                request.path[: len(request.path) - len(route)]
+                if request.path.endswith(route)
+                else ""
+            )
             response = routes.respond(kind, request.method, request.query_string, prefix)
             if request.method == "HEAD":
-                return web.Response(status=response.status,
-                                    headers=dict(response.header_list()))
-            return web.Response(status=response.status, body=response.body,
-                                headers=dict(response.header_list()))
+                return web.Response(status=response.status, headers=dict(response.header_list()))
+            return web.Response(
+                status=response.status, body=response.body, headers=dict(response.header_list())
+            )
 
         return handle
 

@@ -19,7 +19,7 @@ def _route_path(scope: Scope) -> str:
     path: str = scope["path"]
     root: str = scope.get("root_path", "") or ""
     if root and path.startswith(root) and (len(path) == len(root) or path[len(root)] == "/"):
-        return path[len(root):]
+        return path[len(root) :]
     return path
 
 
@@ -35,8 +35,9 @@ class DocsASGIApp:
             kind = self.routes.match(_route_path(scope))
             if kind is not None:
                 query = scope.get("query_string", b"").decode("latin-1")
-                response = self.routes.respond(kind, scope["method"], query,
-                                               scope.get("root_path", "") or "")
+                response = self.routes.respond(
+                    kind, scope["method"], query, scope.get("root_path", "") or ""
+                )
                 await _send(send, response, scope["method"])
                 return
         if self.app is not None:
@@ -50,14 +51,17 @@ class DocsASGIApp:
 
 
 async def _send(send: Send, response: Response, method: str) -> None:
-    await send({
-        "type": "http.response.start",
-        "status": response.status,
-        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1"))
-                    for k, v in response.header_list()],
-    })
-    await send({"type": "http.response.body",
-                "body": b"" if method == "HEAD" else response.body})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": response.status,
+            "headers": [
+                (k.lower().encode("latin-1"), v.encode("latin-1"))
+                for k, v in response.header_list()
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else response.body})
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
@@ -70,8 +74,13 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-def asgi_docs(spec: SpecOrDocument, app: ASGIApp | None = None, *, path: str = "/asyncapi",
-              **page_options: Any) -> ASGIApp:
+def asgi_docs(
+    spec: SpecOrDocument,
+    app: ASGIApp | None = None,
+    *,
+    path: str = "/asyncapi",
+    **page_options: Any,
+) -> ASGIApp:
     """An ASGI app serving the docs of ``spec``.
 
     ``GET <path>`` is the HTML page, ``<path>.json`` and ``<path>.yaml`` the

@@ -32,13 +32,15 @@ JSON_TYPE = "application/json"
 YAML_TYPE = "application/yaml"
 TEXT_TYPE = "text/plain; charset=utf-8"
 
-_JSON_ESCAPES = str.maketrans({
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-})
+_JSON_ESCAPES = str.maketrans(
+    {
+        "<": "\\u003c",
+        ">": "\\u003e",
+        "&": "\\u0026",
+        "\u2028": "\\u2028",
+        "\u2029": "\\u2029",
+    }
+)
 
 
 class UnknownVersion(ValueError):
@@ -68,8 +70,10 @@ class DocumentSource:
             self.spec = None
             self.fixed = spec_or_document
         else:
-            raise TypeError("expected a SocketIOSpec or an AsyncAPI document (a mapping), "
-                            f"got {type(spec_or_document).__name__}")
+            raise TypeError(
+                "expected a SocketIOSpec or an AsyncAPI document (a mapping), "
+                f"got {type(spec_or_document).__name__}"
+            )
 
     @property
     def versions(self) -> tuple[str, ...]:
@@ -124,12 +128,25 @@ def docs_html(
     ``version`` picks the AsyncAPI version (default: the spec's).
     """
     document = DocumentSource(spec_or_document).document(version)
-    return _render(document, title=title, bundle_url=bundle_url,
-                   stylesheet_url=stylesheet_url, json_url=json_url, yaml_url=yaml_url)
+    return _render(
+        document,
+        title=title,
+        bundle_url=bundle_url,
+        stylesheet_url=stylesheet_url,
+        json_url=json_url,
+        yaml_url=yaml_url,
+    )
 
 
-def _render(document: Mapping[str, Any], *, title: str | None, bundle_url: str,
-            stylesheet_url: str, json_url: str, yaml_url: str) -> str:
+def _render(
+    document: Mapping[str, Any],
+    *,
+    title: str | None,
+    bundle_url: str,
+    stylesheet_url: str,
+    json_url: str,
+    yaml_url: str,
+) -> str:
     if title is None:
         info = document.get("info")
         title = str(info.get("title", "AsyncAPI")) if isinstance(info, Mapping) else "AsyncAPI"
@@ -208,13 +225,20 @@ class Response:
 
     def header_list(self) -> list[tuple[str, str]]:
         """Every header, ``Content-Type`` and ``Content-Length`` included."""
-        return [("Content-Type", self.content_type),
-                ("Content-Length", str(len(self.body))),
-                *self.headers]
+        return [
+            ("Content-Type", self.content_type),
+            ("Content-Length", str(len(self.body))),
+            *self.headers,
+        ]
 
 
-REASONS = {200: "OK", 301: "Moved Permanently", 400: "Bad Request", 404: "Not Found",
-           405: "Method Not Allowed"}
+REASONS = {
+    200: "OK",
+    301: "Moved Permanently",
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+}
 _NO_CACHE = (("Cache-Control", "no-cache"), ("X-Content-Type-Options", "nosniff"))
 
 
@@ -230,8 +254,9 @@ class DocsRoutes:
     the document. With ``path=""`` (mounted under a prefix) the page is at ``/``
     and the documents at ``/asyncapi.json`` / ``/asyncapi.yaml``."""
 
-    def __init__(self, spec_or_document: SpecOrDocument, path: str = "/asyncapi",
-                 **page_options: Any) -> None:
+    def __init__(
+        self, spec_or_document: SpecOrDocument, path: str = "/asyncapi", **page_options: Any
+    ) -> None:
         self.source = DocumentSource(spec_or_document)
         self.path = _normalize_path(path)
         self.page_options = page_options
@@ -256,22 +281,24 @@ class DocsRoutes:
         """Answer a request for ``kind``; ``prefix`` is where the mount lives
         (ASGI ``root_path``, WSGI ``SCRIPT_NAME``), used for the page's links."""
         if method not in ("GET", "HEAD"):
-            return Response(405, TEXT_TYPE, b"Method Not Allowed\n",
-                            (("Allow", "GET, HEAD"),))
+            return Response(405, TEXT_TYPE, b"Method Not Allowed\n", (("Allow", "GET, HEAD"),))
         values = parse_qs(query_string, keep_blank_values=True).get("version")
         version = values[-1] if values else None
         try:
             if kind == "html":
                 response = self._page(version, prefix)
             elif kind == "json":
-                response = Response(200, JSON_TYPE,
-                                    _text(self.source.json(version)).encode(), _NO_CACHE)
+                response = Response(
+                    200, JSON_TYPE, _text(self.source.json(version)).encode(), _NO_CACHE
+                )
             else:
-                response = Response(200, YAML_TYPE,
-                                    _text(self.source.yaml(version)).encode(), _NO_CACHE)
+                response = Response(
+                    200, YAML_TYPE, _text(self.source.yaml(version)).encode(), _NO_CACHE
+                )
         except UnknownVersion:
-            message = ("unknown AsyncAPI version; available: "
-                       + ", ".join(self.source.versions) + "\n")
+            message = (
+                "unknown AsyncAPI version; available: " + ", ".join(self.source.versions) + "\n"
+            )
             response = Response(400, TEXT_TYPE, message.encode())
         return response
 
@@ -279,11 +306,14 @@ class DocsRoutes:
         query = "" if version is None else "?version=" + quote(version, safe="")
         base = prefix.rstrip("/") + self.document_base
         options = dict(self.page_options)
-        page = _render(self.source.document(version),
-                       title=options.pop("title", None),
-                       bundle_url=options.pop("bundle_url", DEFAULT_BUNDLE_URL),
-                       stylesheet_url=options.pop("stylesheet_url", DEFAULT_STYLESHEET_URL),
-                       json_url=base + ".json" + query, yaml_url=base + ".yaml" + query)
+        page = _render(
+            self.source.document(version),
+            title=options.pop("title", None),
+            bundle_url=options.pop("bundle_url", DEFAULT_BUNDLE_URL),
+            stylesheet_url=options.pop("stylesheet_url", DEFAULT_STYLESHEET_URL),
+            json_url=base + ".json" + query,
+            yaml_url=base + ".yaml" + query,
+        )
         return Response(200, HTML_TYPE, page.encode(), _NO_CACHE)
 
 

@@ -27,16 +27,24 @@ class DocsWSGIApp:
                 return self.app(environ, start_response)
             response = not_found()
         else:
-            response = self.routes.respond(kind, environ.get("REQUEST_METHOD", "GET"),
-                                           environ.get("QUERY_STRING", ""),
-                                           environ.get("SCRIPT_NAME", ""))
+            response = self.routes.respond(
+                kind,
+                environ.get("REQUEST_METHOD", "GET"),
+                environ.get("QUERY_STRING", ""),
+                environ.get("SCRIPT_NAME", ""),
+            )
         status = f"{response.status} {REASONS.get(response.status, '')}".rstrip()
         start_response(status, response.header_list())
         return [b"" if environ.get("REQUEST_METHOD") == "HEAD" else response.body]
 
 
-def wsgi_docs(spec: SpecOrDocument, app: WSGIApp | None = None, *, path: str = "/asyncapi",
-              **page_options: Any) -> WSGIApp:
+def wsgi_docs(
+    spec: SpecOrDocument,
+    app: WSGIApp | None = None,
+    *,
+    path: str = "/asyncapi",
+    **page_options: Any,
+) -> WSGIApp:
     """A WSGI app serving the docs of ``spec``.
 
     Same routes as :func:`~sio_spec.web.asgi_docs`; every other request goes to

@@ -25,8 +25,9 @@ ORIGIN = "asgi"
 
 
 def build(redis_url: str) -> tuple[socketio.AsyncServer, SocketIOSpec]:
-    sio = socketio.AsyncServer(async_mode="asgi",
-                               client_manager=socketio.AsyncRedisManager(redis_url))
+    sio = socketio.AsyncServer(
+        async_mode="asgi", client_manager=socketio.AsyncRedisManager(redis_url)
+    )
     spec = SocketIOSpec(sio, title=TITLE, version=VERSION)
     declare(spec)
 
