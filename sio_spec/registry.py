@@ -169,12 +169,19 @@ class Registry:
 
     def incoming(self, event: str, namespace: str) -> EventSpec | None:
         """The spec of an incoming event, or ``None`` to pass it through untouched."""
-        ns_handlers = self.server.handlers.get(namespace)
+        handlers = self.server.handlers
+        ns_handlers = handlers.get(namespace)
         if ns_handlers is not None:
             fn = ns_handlers.get(event)
             if fn is not None:  # the common case: a direct handler already seen
                 hit = self._plans.get((namespace, event))
                 if hit is not None and hit[0] is fn:
+                    return hit[1]
+        elif "*" not in handlers:  # no function handler can match: a class namespace
+            ns_obj = self.server.namespace_handlers.get(namespace)
+            if ns_obj is not None:
+                hit = self._plans.get((namespace, event))
+                if hit is not None and hit[0] is ns_obj:
                     return hit[1]
         target = self._resolve(event, namespace)
         if target is None:
