@@ -13,7 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 from .pipeline import Pipeline, serialize_any
-from .registry import EventSpec
 
 
 def _prepare(
@@ -24,16 +23,11 @@ def _prepare(
     data: Any,
     callback: Callable[..., Any] | None,
 ) -> tuple[Any, Callable[..., Any] | None]:
-    """Validate and serialize ``data`` (raises ``EmitValidationError``) and wrap a
-    ``callback`` so it only sees a valid client reply, as the server hook does."""
-    spec: EventSpec | None
-    if validate:
-        data, spec = pipeline.emit(event, namespace, data)
-    else:
-        data, spec = serialize_any(data), None
-    if callback is not None and spec is not None:
-        callback = pipeline.wrap_callback(spec, callback)
-    return data, callback
+    """What the server hook does to an emit; with validation off, models are still
+    serialized (a message queue needs JSON-compatible data)."""
+    if not validate:
+        return serialize_any(data), callback
+    return pipeline.outgoing(event, namespace, data, callback)
 
 
 class Emitter:

@@ -157,6 +157,16 @@ class Pipeline:
         except PayloadInvalid as exc:
             raise ClientAckValidationError(spec.event, spec.namespace, exc.details) from None
 
+    def outgoing(
+        self, event: str, namespace: str, data: Any, callback: Callable[..., Any] | None
+    ) -> tuple[Any, Callable[..., Any] | None]:
+        """An emit about to leave: ``data`` validated and serialized (raises
+        ``EmitValidationError``), ``callback`` wrapped to see only a valid reply."""
+        data, spec = self.emit(event, namespace, data)
+        if callback is not None and spec is not None:
+            callback = self.wrap_callback(spec, callback)
+        return data, callback
+
     def wrap_callback(self, spec: EventSpec, callback: Callable[..., Any]) -> Callable[..., Any]:
         """A ``callback=`` that only sees a valid client reply; an invalid one is
         logged and the callback is not called."""

@@ -69,9 +69,13 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
         **kwargs: Any,
     ) -> Any:
         if state.active:
-            data, spec = pipeline.emit(event, namespace or "/", data)
-            if callback is not None and spec is not None and not in_call.get():
-                callback = pipeline.wrap_callback(spec, callback)
+            # inside call() the reply is checked by the call hook, which can raise
+            own_reply = callback is not None and not in_call.get()
+            data, checked = pipeline.outgoing(
+                event, namespace or "/", data, callback if own_reply else None
+            )
+            if own_reply:
+                callback = checked
         return await emit(
             event,
             data,
