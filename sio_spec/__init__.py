@@ -15,8 +15,8 @@ from .errors import (
     SpecError,
     ValidationError,
 )
-from .registry import EventSpec
-from .spec import Info, SocketIOSpec
+from .model import EventSpec, Info
+from .spec import SocketIOSpec
 
 __version__ = "0.1.0"
 

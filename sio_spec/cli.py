@@ -23,7 +23,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import __version__
-from .spec import VERSIONS, SocketIOSpec
+from .model import VERSIONS
+from .spec import SocketIOSpec
 
 PROG = "sio-spec"
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")

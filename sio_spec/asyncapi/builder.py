@@ -19,23 +19,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pydantic_core
 
 from ..errors import SpecError
+from ..model import VERSIONS, EventSpec, Info
 from ..payload import Payload, SchemaMode
-from ..registry import EventSpec
 from ..signature import Arguments
 from .examples import ExampleChecker
 from .info import info_object, servers_object, tags
 from .names import Names, channel_key, escape_pointer, sanitize
 from .schemas import REF_PREFIX, SchemaSet, is_binary
 
-if TYPE_CHECKING:
-    from ..spec import Info
-
-VERSIONS = ("3.0.0", "3.1.0", "2.6.0")
 CONTENT_TYPE = "application/json"
 BINARY = "application/octet-stream"
 ERROR_SCHEMA = "SioSpecValidationError"
