@@ -12,6 +12,7 @@ from .errors import (
     EmitValidationError,
     RequestValidationError,
     ResponseValidationError,
+    SioSpecError,
     SpecError,
     ValidationError,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "Info",
     "RequestValidationError",
     "ResponseValidationError",
+    "SioSpecError",
     "SocketIOSpec",
     "SpecError",
     "ValidationError",
