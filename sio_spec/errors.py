@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 ErrorDetail = dict[str, Any]
@@ -18,6 +19,13 @@ class ValidationError(Exception):
 
     kind = "payload"
 
+    #: Read by error handlers written for sio-asyncapi. With pydantic 2 its errors had
+    #: no ``model`` or ``raw_errors`` (both ``None``), and ``parent`` held pydantic's
+    #: own error, which quotes the client's input: none of them is kept here.
+    model: Any = None
+    raw_errors: Any = None
+    parent: Any = None
+
     def __init__(self, event: str, namespace: str, errors: list[ErrorDetail]) -> None:
         self.event = event
         self.namespace = namespace
@@ -27,6 +35,14 @@ class ValidationError(Exception):
     def errors(self) -> list[ErrorDetail]:
         """The list of problems, each a dict with ``loc``, ``msg`` and ``type``."""
         return [dict(e, loc=list(e["loc"])) for e in self._errors]
+
+    def error_count(self) -> int:
+        """How many problems :meth:`errors` lists."""
+        return len(self._errors)
+
+    def json(self, *, indent: int | None = None) -> str:
+        """:meth:`errors` as JSON text (without the input, unlike pydantic's)."""
+        return json.dumps(self.errors(), indent=indent)
 
     @property
     def title(self) -> str:

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from .errors import ErrorDetail, SpecError
 from .payload import Payload, PayloadInvalid
+from .pydantic_v1 import refuse_pydantic_v1
 
 _payload_cache: dict[Any, Payload] = {}
 
@@ -29,6 +30,7 @@ def payload_for(annotation: Any) -> Payload:
     except TypeError:  # unhashable, e.g. a JSON Schema dict
         return Payload(annotation)
     if hit is None:
+        refuse_pydantic_v1(annotation)
         hit = _payload_cache[annotation] = Payload(annotation)
     return hit
 
