@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from flask_socketio import SocketIO
 
-from .agent import agent_schema, agent_schema_json
+from .agent import agent_schema_json
 from .errors import EmitValidationError, RequestValidationError, ResponseValidationError
 from .pipeline import serialize_any
 from .pydantic_v1 import refuse_pydantic_v1
@@ -285,7 +285,9 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
             pipeline = self.spec.pipeline
             if spec.args is not None:
                 args, kwargs = _bind(handler, args, kwargs)
-                args = pipeline.request(spec, (None, *args))[1:]
+                skip = 1 if event == "*" else 0  # a catch-all gets the event name first
+                payload = pipeline.request(spec, (None, *args[skip:]))[1:]
+                args = (*args[:skip], *payload)
             return pipeline.ack(spec, handler(*args, **kwargs))
 
         validated._sio_spec_handler = handler  # type: ignore[attr-defined]
@@ -309,7 +311,7 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
     def get_agent_schema(self) -> dict[str, Any]:
         """The compact event catalog for agents, as sio-asyncapi 1.0's
         ``get_agent_schema()`` (same keys; built by ``spec.agent_schema()``)."""
-        return agent_schema(self.spec.asyncapi())
+        return self.spec.agent_schema()
 
     def get_agent_schema_json(self) -> str:
         """:meth:`get_agent_schema` as JSON text (indented, keys sorted)."""

@@ -254,6 +254,9 @@ def test_the_drop_in_publishes_asyncapi_3_1_0_by_default_and_the_core_3_0_0(
     assert SocketIOSpec(socketio.Server()).asyncapi()["asyncapi"] == "3.0.0"
     chosen = AsyncAPISocketIO(flask.Flask(__name__), asyncapi_version="3.0.0")
     assert chosen.asyncapi_doc.get_dict()["asyncapi"] == "3.0.0"
+    old = AsyncAPISocketIO(flask.Flask(__name__), asyncapi_version="2.6.0")
+    assert old.asyncapi_doc.get_dict()["asyncapi"] == "2.6.0"
+    assert old.get_agent_schema()["asyncapi_version"] == "3.0.0"  # read from 3.x
 
 
 # -- 2. the agent schema ----------------------------------------------------------------------
@@ -447,6 +450,28 @@ def test_a_handler_called_directly_validates_like_the_original_wrapper() -> None
         download_file({"url": "https://example.com/d", "location": "/bad-ack"})
     assert bad_ack.value.errors()[0]["loc"] == ["data", "is_accepted"]
     seen.get()
+
+
+def test_direct_calls_of_catch_all_and_several_argument_handlers() -> None:
+    sio = AsyncAPISocketIO(flask.Flask(__name__), async_mode="threading")
+
+    @sio.on("*", get_from_typehint=True)
+    def any_event(event: str, node: TreeNode) -> None:
+        assert isinstance(node, TreeNode)
+
+    @sio.on("pair", request_model=[TreeNode, Answer])
+    def pair(node: Any, answer: Any) -> tuple[str, bool]:
+        return node.name, answer.ok
+
+    assert any_event("whatever", {"name": "n"}) is None
+    with pytest.raises(RequestValidationError) as invalid:
+        any_event("whatever", {"children": []})
+    assert invalid.value.errors()[0]["loc"] == ["name"]
+    assert pair({"name": "a"}, {"ok": "true"}) == ("a", True)
+    assert pair({"name": "a"}, answer={"ok": False}) == ("a", False)
+    with pytest.raises(RequestValidationError) as second:
+        pair({"name": "a"}, {"ok": "perhaps"})
+    assert second.value.errors()[0]["loc"] == [1, "ok"]  # the 0-based argument first
 
 
 def test_direct_calls_without_validation_pass_values_through(seen: Recorder) -> None:
