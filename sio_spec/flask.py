@@ -28,7 +28,7 @@ from flask_socketio import SocketIO
 from .agent import agent_schema_json
 from .errors import EmitValidationError, RequestValidationError, ResponseValidationError
 from .pipeline import serialize_any
-from .pydantic_v1 import refuse_pydantic_v1
+from .pydantic_v1 import refuse_nested_pydantic_v1
 from .registry import UNSET, Declaration, EventSpec, _Target
 from .signature import Arguments, Param, ack_from_annotation, positional_params
 from .spec import SocketIOSpec
@@ -248,7 +248,7 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
             for model in _declared_models(
                 handler, request_model, response_model, get_from_typehint
             ):
-                refuse_pydantic_v1(model)
+                refuse_nested_pydantic_v1(model)
             ack: Any = response_model
             if ack is None and get_from_typehint:
                 ack = _return_hint(handler)

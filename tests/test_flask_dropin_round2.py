@@ -38,7 +38,7 @@ from sio_spec.agent import agent_schema
 from sio_spec.flask import AsyncAPISocketIO
 
 with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
+    warnings.simplefilter("ignore")  # pydantic.v1 warns on Python versions it does not support
     from pydantic.v1 import BaseModel as BaseModelV1
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -543,49 +543,154 @@ def test_error_handlers_read_errors_json_and_the_original_attributes(
 # -- 5. pydantic.v1 models ----------------------------------------------------------------------
 
 
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from pydantic.v1 import AnyUrl as AnyUrlV1
+    from pydantic.v1 import Field as FieldV1
+
+
+class OldPart(BaseModelV1):
+    size: int = FieldV1(..., example=3)
+
+
 class OldRequest(BaseModelV1):
-    x: int
+    """A request written for sio-asyncapi with pydantic.v1"""
+
+    url: AnyUrlV1 = FieldV1(..., description="URL to download", example="https://e.com/x")
+    part: OldPart
+    parts: list[OldPart] = []
 
 
-def test_pydantic_v1_models_are_refused_at_registration() -> None:
+class OldAck(BaseModelV1):
+    accepted: bool = FieldV1(..., example=True)
+
+
+@pytest.fixture(scope="module")
+def old_models() -> Iterator[tuple[AsyncAPISocketIO, str, Recorder]]:
+    app = flask.Flask(__name__)
+    sio = AsyncAPISocketIO(app, async_mode="threading", title="Old models")
+    got = Recorder()
+
+    @sio.doc_emit("part_seen", OldPart)
+    @sio.on("old", get_from_typehint=True)
+    def old(request: OldRequest) -> OldAck:
+        """Take a request made of pydantic.v1 models."""
+        got.put("old", request)
+        sio.emit("part_seen", OldPart(size=request.part.size))  # works outside a request too
+        return OldAck(accepted=request.part.size > 0)
+
+    @sio.on("old_explicit", request_model=OldRequest, response_model=OldAck)
+    def old_explicit(request: Any) -> Any:
+        got.put("old_explicit", request)
+        return {"accepted": "maybe"}
+
+    sio.direct = {"old": old, "old_explicit": old_explicit}  # type: ignore[attr-defined]
+    sio.got = got  # type: ignore[attr-defined]
+    with run_flask_socketio(app, sio) as port:
+        yield sio, url(port), got
+
+
+def test_pydantic_v1_models_are_validated_on_a_real_server(
+    old_models: tuple[AsyncAPISocketIO, str, Recorder],
+) -> None:
+    _, base, got = old_models
+    client = socketio.Client(reconnection=False)
+    received: queue.Queue[tuple[str, Any]] = queue.Queue()
+    client.on("*", lambda event, *args: received.put((event, args)))
+    client.connect(base, transports=["websocket"], wait_timeout=5)
+    try:
+        payload = {"url": "https://e.com/a", "part": {"size": "4"}}
+        assert client.call("old", payload, timeout=5) == {"accepted": True}
+        what, request = got.get()
+        assert what == "old" and isinstance(request, OldRequest)
+        assert request.part == OldPart(size=4)  # the v1 model reached the handler, coerced
+        assert received.get(timeout=5) == ("part_seen", ({"size": 4},))
+
+        bad = client.call("old", {"url": SECRET, "part": {"size": "x"}, SECRET: 1}, timeout=5)
+        assert bad["error"] == "validation_error"
+        assert sorted(tuple(d["loc"]) for d in bad["detail"]) == [("part", "size"), ("url",)]
+        assert SECRET not in json.dumps(bad)
+        assert got.items.empty()  # the handler did not run
+
+        wrong_ack = client.call("old_explicit", payload, timeout=5)
+        assert wrong_ack["error"] == "internal_error"  # an invalid v1 ack is not sent
+        assert isinstance(got.get()[1], OldRequest)
+    finally:
+        client.disconnect()
+
+
+def test_pydantic_v1_models_are_documented_and_validated_in_direct_calls(
+    old_models: tuple[AsyncAPISocketIO, str, Recorder],
+) -> None:
+    sio, _, _ = old_models
+    doc = sio.spec.asyncapi()
+    schemas = doc["components"]["schemas"]
+    messages = doc["channels"]["root"]["messages"]
+    assert messages["old"]["payload"] == {"$ref": "#/components/schemas/OldRequest"}
+    assert messages["old.ack"]["payload"] == {"$ref": "#/components/schemas/OldAck"}
+    assert schemas["OldRequest"]["properties"]["part"] == {"$ref": "#/components/schemas/OldPart"}
+    assert schemas["OldRequest"]["properties"]["url"]["description"] == "URL to download"
+    assert messages["old"]["examples"]  # built from the v1 Field(example=...) values
+    result = asyncapi_validate(doc)
+    assert (result.errors, result.warnings) == (0, 0), result.messages("error")
+
+    by_name = {e["name"]: e for e in sio.get_agent_schema()["events"]}
+    assert by_name["old"]["input_schema_component"] == "OldRequest"
+    assert by_name["old"]["input_schema"]["properties"]["part"]["title"] == "OldPart"
+    assert by_name["old"]["ack_schema_component"] == "OldAck"
+    assert not has_ref(by_name["old"])
+
+    old = sio.direct["old"]  # type: ignore[attr-defined]
+    assert old({"url": "https://e.com/b", "part": {"size": 2}}) == {"accepted": True}
+    got = sio.got  # type: ignore[attr-defined]
+    assert isinstance(got.get()[1], OldRequest)
+    with pytest.raises(RequestValidationError) as invalid:
+        old({"url": SECRET, "part": {"size": 1}})
+    assert invalid.value.errors()[0]["loc"] == ["url"] and SECRET not in str(invalid.value)
+    with pytest.raises(ResponseValidationError):
+        sio.direct["old_explicit"]({"url": "https://e.com/c", "part": {"size": 1}})  # type: ignore[attr-defined]
+    got.get()
+
+
+def test_pydantic_v1_models_inside_other_types_are_refused_at_registration() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pydantic warns about the mix itself
 
         class NewWithOld(BaseModel):
-            inner: list[OldRequest]
+            inner: list[OldPart]
 
     sio = AsyncAPISocketIO(flask.Flask(__name__), async_mode="threading")
 
-    def handler(data: OldRequest) -> None:
+    def handler(data: list[OldPart]) -> None:
         return None
 
     cases: list[Any] = [
-        lambda: sio.on("a", request_model=OldRequest)(handler),
-        lambda: sio.on("b", response_model=OldRequest)(lambda: None),
+        lambda: sio.on("a", request_model=list[OldPart])(handler),
+        lambda: sio.on("b", response_model=Optional[OldPart])(lambda: None),  # noqa: UP045
         lambda: sio.on("c", get_from_typehint=True)(handler),
-        lambda: sio.on("d", request_model=Optional[OldRequest])(handler),  # noqa: UP045
-        lambda: sio.on("e", request_model=NewWithOld)(handler),
-        lambda: sio.doc_emit("f", OldRequest),
+        lambda: sio.on("d", request_model=NewWithOld)(handler),
+        lambda: sio.on("e", request_model=[OldPart, list[OldPart]])(handler),
+        lambda: sio.doc_emit("f", list[OldPart]),
     ]
     for case in cases:
         with pytest.raises(SpecError) as refused:
             case()
         message = str(refused.value)
-        assert "OldRequest" in message and "pydantic.v1" in message
+        assert "OldPart is a pydantic.v1 model" in message and "on its own" in message
         assert "from pydantic import BaseModel" in message
     assert [event for event, _, _ in sio.handlers] == []  # nothing was registered
     assert sio.spec.asyncapi()["operations"] == {}
 
 
-def test_pydantic_v1_models_in_the_core_fail_the_document_with_the_same_message() -> None:
+def test_pydantic_v1_models_inside_other_types_fail_the_core_document() -> None:
     sio = socketio.Server()
     spec = SocketIOSpec(sio)
 
     @sio.event
-    def legacy(sid: str, data: OldRequest) -> None:
+    def legacy(sid: str, data: list[OldPart]) -> None:
         return None
 
-    with pytest.raises(SpecError, match=r"OldRequest is a pydantic\.v1 model"):
+    with pytest.raises(SpecError, match=r"OldPart is a pydantic\.v1 model"):
         spec.asyncapi()
 
 
