@@ -19,9 +19,10 @@ class ValidationError(Exception):
 
     kind = "payload"
 
-    #: Read by error handlers written for sio-asyncapi. With pydantic 2 its errors had
-    #: no ``model`` or ``raw_errors`` (both ``None``), and ``parent`` held pydantic's
-    #: own error, which quotes the client's input: none of them is kept here.
+    #: Read by error handlers written for sio-asyncapi. ``model`` is the declared model
+    #: where the drop-in ``sio_spec.flask.AsyncAPISocketIO`` knows it (one argument),
+    #: else ``None``. ``raw_errors`` and ``parent`` held pydantic's own error objects,
+    #: which quote the client's input: they are always ``None``.
     model: Any = None
     raw_errors: Any = None
     parent: Any = None

@@ -26,7 +26,13 @@ from typing import Any, TypeVar
 from flask_socketio import SocketIO
 
 from .agent import agent_schema_json
-from .errors import EmitValidationError, RequestValidationError, ResponseValidationError
+from .errors import (
+    EmitValidationError,
+    RequestValidationError,
+    ResponseValidationError,
+    SpecError,
+    ValidationError,
+)
 from .pipeline import serialize_any
 from .pydantic_v1 import refuse_nested_pydantic_v1
 from .registry import UNSET, Declaration, EventSpec, _Target
@@ -132,6 +138,14 @@ def _declared_models(
     return models
 
 
+def _single_model(args: Arguments | None) -> Any:
+    """The declared type of a message of exactly one argument, else ``None``."""
+    if args is None or len(args.params) != 1 or args.variadic is not None:
+        return None
+    payload = args.params[0].payload
+    return None if payload is None else payload.annotation
+
+
 def _original(handler: Callable[..., Any]) -> Callable[..., Any]:
     """The user's function behind a function returned by :meth:`AsyncAPISocketIO.on`."""
     found: Callable[..., Any] = getattr(handler, "_sio_spec_handler", handler)
@@ -211,6 +225,13 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
             asyncapi_version=asyncapi_version,
         )
         self.asyncapi_doc = AsyncAPIDoc(self.spec)
+        route = self.spec.pipeline.fallback
+
+        def with_model(error: ValidationError, sid: str) -> Any:
+            self._fill_model(error)
+            return route(error, sid)
+
+        self.spec.pipeline.fallback = with_model
         self._doc_emits: set[tuple[str, str]] = set()
         self._direct: dict[tuple[Callable[..., Any], str, str], tuple[int, EventSpec]] = {}
 
@@ -286,9 +307,18 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
             if spec.args is not None:
                 args, kwargs = _bind(handler, args, kwargs)
                 skip = 1 if event == "*" else 0  # a catch-all gets the event name first
-                payload = pipeline.request(spec, (None, *args[skip:]))[1:]
+                try:
+                    payload = pipeline.request(spec, (None, *args[skip:]))[1:]
+                except RequestValidationError as error:
+                    error.model = _single_model(spec.args)
+                    raise
                 args = (*args[:skip], *payload)
-            return pipeline.ack(spec, handler(*args, **kwargs))
+            result = handler(*args, **kwargs)
+            try:
+                return pipeline.ack(spec, result)
+            except ResponseValidationError as error:
+                error.model = _single_model(spec.ack)
+                raise
 
         validated._sio_spec_handler = handler  # type: ignore[attr-defined]
         return validated
@@ -307,6 +337,34 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
                 registry._build_checked(namespace, event, target),
             )
         return hit[1]
+
+    def emit(self, event: str, *args: Any, **kwargs: Any) -> Any:
+        """``flask_socketio.SocketIO.emit``; an ``EmitValidationError`` names its model."""
+        try:
+            return super().emit(event, *args, **kwargs)
+        except EmitValidationError as error:
+            self._fill_model(error)
+            raise
+
+    def _fill_model(self, error: ValidationError) -> None:
+        """Set ``error.model`` to the declared model, as sio-asyncapi's errors had it
+        (``None`` when the message has several arguments or is not declared)."""
+        if error.model is not None:
+            return
+        registry = self.spec.registry
+        args: Arguments | None = None
+        try:
+            if isinstance(error, EmitValidationError):
+                declared = registry.emits.get((error.namespace, error.event))
+                args = None if declared is None else declared.args
+            elif registry.server is not None:
+                spec = registry.incoming(error.event, error.namespace)
+                if spec is not None:
+                    ack = isinstance(error, ResponseValidationError)
+                    args = spec.ack if ack else spec.args
+        except SpecError:
+            return
+        error.model = _single_model(args)
 
     def get_agent_schema(self) -> dict[str, Any]:
         """The compact event catalog for agents, as sio-asyncapi 1.0's

@@ -189,7 +189,7 @@ def served(built: tuple[flask.Flask, AsyncAPISocketIO], seen: Recorder) -> Itera
                 "errors": e.errors(),
                 "json": json.loads(e.json()),
                 "count": e.error_count(),
-                "model": e.model,
+                "model": getattr(e.model, "__name__", e.model),
                 "parent": e.parent,
                 "raw_errors": e.raw_errors,
             }
@@ -444,11 +444,13 @@ def test_a_handler_called_directly_validates_like_the_original_wrapper() -> None
     assert invalid.value.event == "download_file" and invalid.value.namespace == "/"
     assert [e["loc"] for e in invalid.value.errors()] == [["url"]]
     assert SECRET not in str(invalid.value) and SECRET not in invalid.value.json()
+    assert invalid.value.model is DownloadFileRequest
     assert seen.items.empty()  # the handler did not run
 
     with pytest.raises(ResponseValidationError) as bad_ack:
         download_file({"url": "https://example.com/d", "location": "/bad-ack"})
     assert bad_ack.value.errors()[0]["loc"] == ["data", "is_accepted"]
+    assert bad_ack.value.model is DownloadAccepted
     seen.get()
 
 
@@ -472,6 +474,7 @@ def test_direct_calls_of_catch_all_and_several_argument_handlers() -> None:
     with pytest.raises(RequestValidationError) as second:
         pair({"name": "a"}, {"ok": "perhaps"})
     assert second.value.errors()[0]["loc"] == [1, "ok"]  # the 0-based argument first
+    assert second.value.model is None  # several arguments: no one model
 
 
 def test_direct_calls_without_validation_pass_values_through(seen: Recorder) -> None:
@@ -524,19 +527,21 @@ def test_error_handlers_read_errors_json_and_the_original_attributes(
     assert ack["errors"] == ack["json"]
     assert ack["count"] == len(ack["errors"]) == 1
     assert ack["errors"][0]["loc"] == ["url"]
-    # with pydantic 2, sio-asyncapi's errors had model/raw_errors None too; parent
-    # (pydantic's own error, which quotes the input) is not kept
-    assert (ack["model"], ack["parent"], ack["raw_errors"]) == (None, None, None)
+    assert ack["model"] == "DownloadFileRequest"
+    # parent and raw_errors were pydantic's own errors, which quote the input: not kept
+    assert (ack["parent"], ack["raw_errors"]) == (None, None)
     assert SECRET not in json.dumps(ack)
 
     bad = client.call("download_file", {"url": "https://e.com/", "location": "/bad-ack"}, timeout=5)
     seen.get()
     assert bad["kind"] == "ResponseValidationError"
     assert bad["errors"][0]["loc"] == ["data", "is_accepted"]
+    assert bad["model"] == "DownloadAccepted"
 
     emitted = client.call("emit_bad", timeout=5)
     assert emitted["kind"] == "EmitValidationError"
     assert emitted["count"] == 1 and SECRET not in json.dumps(emitted)
+    assert emitted["model"] == "QueueModel"
     assert client.received.empty()  # nothing invalid was sent
 
 
