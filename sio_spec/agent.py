@@ -9,7 +9,8 @@ read this one too::
      "events": [{"name", "namespace", "direction", "operation_id",
                  "message_component", "description",
                  "input_schema" | "output_schema", "input_schema_component" | ...,
-                 "ack_schema", "ack_schema_component"}, ...]}
+                 "ack_schema", "ack_schema_component"}, ...],
+     "connect_auth": {namespace: schema}}   # only when a namespace declares auth
 
 Every schema is inlined: no ``$ref`` is left. A schema that came from
 ``components/schemas`` keeps where it came from as ``x-component-ref``. A recursive
@@ -53,7 +54,7 @@ def agent_schema(document: Mapping[str, Any]) -> dict[str, Any]:
         for op_id in sorted(operations)
         if isinstance(operations[op_id], Mapping)
     ]
-    return {
+    catalog = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "asyncapi_version": version,
@@ -61,6 +62,22 @@ def agent_schema(document: Mapping[str, Any]) -> dict[str, Any]:
         "servers": inliner.inline(document.get("servers") or {}),
         "events": events,
     }
+    auth = _connect_auth(inliner, document.get("channels") or {})
+    if auth:
+        catalog["connect_auth"] = auth
+    return catalog
+
+
+def _connect_auth(inliner: _Inliner, channels: Mapping[str, Any]) -> dict[str, Any]:
+    """The schema of the ``auth`` payload clients send when they connect, per
+    namespace (the channels' ``x-connect-auth``)."""
+    out: dict[str, Any] = {}
+    for key in sorted(channels):
+        channel = inliner.target(channels[key]) or {}
+        if "x-connect-auth" in channel:
+            namespace = channel.get("address") or "/"
+            out[namespace] = inliner.inline(channel["x-connect-auth"])
+    return out
 
 
 def agent_schema_json(schema: Mapping[str, Any]) -> str:

@@ -272,6 +272,7 @@ def test_agent_schema_has_sio_asyncapi_keys_and_inlines_every_schema(
     assert catalog["asyncapi_version"] == "3.1.0"
     assert catalog["info"]["title"] == "Downloader API"
     assert list(catalog["servers"]) == ["DOWNLOADER_BACKEND"]
+    assert "connect_auth" not in catalog  # no namespace declares auth
     assert not has_ref(catalog)
     by_name = {event["name"]: event for event in catalog["events"]}
 
@@ -346,8 +347,14 @@ def test_agent_schema_of_the_core_with_mutual_recursion_and_server_calls() -> No
     def open_folder(sid: str, folder: Folder) -> File:
         return File(name="x")
 
+    @sio.on("connect", namespace="/fs")
+    def connect(sid: str, environ: dict[str, Any], auth: Answer) -> None:
+        return None
+
     spec.emits("confirm", File, namespace="/fs", ack=Answer)
     catalog = spec.agent_schema()
+    assert catalog["connect_auth"]["/fs"]["title"] == "Answer"  # connect is no event
+    assert "connect" not in {event["name"] for event in catalog["events"]}
     assert catalog["asyncapi_version"] == "3.0.0"
     assert catalog["info"]["title"] == "Core"
     assert not has_ref(catalog)
