@@ -47,6 +47,8 @@ def agent_schema(document: Mapping[str, Any]) -> dict[str, Any]:
         raise SpecError(
             f"the agent schema is read from an AsyncAPI 3.x document; got version {version!r}"
         )
+    if not isinstance(document, dict):
+        document = _copy(document)
     inliner = _Inliner(document)
     operations = document.get("operations") or {}
     events = [
@@ -152,7 +154,7 @@ class _Inliner:
         node: Any = self.document
         for raw in ref[2:].split("/"):
             part = raw.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, Mapping) and part in node:
+            if isinstance(node, dict) and part in node:
                 node = node[part]
             elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                 node = node[int(part)]
@@ -163,20 +165,20 @@ class _Inliner:
     def target(self, node: Any) -> Mapping[str, Any] | None:
         """Follow a chain of ``$ref`` objects to the object they point at."""
         seen: set[str] = set()
-        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
             if ref in seen:
                 return None
             seen.add(ref)
             node = self.lookup(ref)
-        return node if isinstance(node, Mapping) else None
+        return node if isinstance(node, dict) else None
 
     def inline(self, node: Any, open_refs: tuple[str, ...] = (), names: bool = False) -> Any:
         """A copy of ``node`` with every ``$ref`` replaced by what it points at
         (``names``: ``node`` maps names to schemas, as ``properties`` does)."""
         if isinstance(node, list):
             return [self.inline(item, open_refs) for item in node]
-        if not isinstance(node, Mapping):
+        if not isinstance(node, dict):
             return node
         if names:
             return {key: self.inline(value, open_refs) for key, value in node.items()}
@@ -209,5 +211,9 @@ class _Inliner:
 
 
 def _copy(value: Any) -> Any:
-    result: Any = json.loads(json.dumps(value))
-    return result
+    """A deep copy of JSON data, every mapping a plain dict."""
+    if isinstance(value, (dict, Mapping)):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy(v) for v in value]
+    return value

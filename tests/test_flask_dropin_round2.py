@@ -15,6 +15,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Optional
 
 import flask
@@ -371,6 +372,9 @@ def test_agent_schema_of_the_core_with_mutual_recursion_and_server_calls() -> No
     assert spec.agent_schema("3.1.0")["asyncapi_version"] == "3.1.0"
     with pytest.raises(SpecError, match=r"3\.x"):
         agent_schema(spec.asyncapi("2.6.0"))
+    document = spec.asyncapi()
+    assert agent_schema(MappingProxyType(document)) == catalog  # any mapping will do
+    assert spec.asyncapi() == document  # the document is not changed
 
 
 def test_cli_exports_the_agent_schema(tmp_path: Path) -> None:
