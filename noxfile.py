@@ -90,6 +90,13 @@ def example(session: nox.Session) -> None:
 
 
 @nox.session
+def tictactoe(session: nox.Session) -> None:
+    """Run the sio-asyncapi blog's tic-tac-toe server headless, docs at /asyncapi."""
+    session.install("-e", ".[all]", "-r", "examples/requirements.txt")
+    session.run("python", "examples/tictactoe/serve.py", *session.posargs)
+
+
+@nox.session
 def export(session: nox.Session) -> None:
     """Regenerate the committed example AsyncAPI documents (EXAMPLE_SPECS)."""
     if not EXAMPLE_SPECS:

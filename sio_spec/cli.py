@@ -42,6 +42,10 @@ def _format_for(path: str | None, explicit: str | None) -> str:
 
 def render(spec: SocketIOSpec, fmt: str, version: str | None) -> str:
     """Exactly what ``export`` writes: the document with one final newline."""
+    if fmt == "agent":  # the compact event catalog for agents, as JSON
+        from .agent import agent_schema_json
+
+        return agent_schema_json(spec.agent_schema(version)) + "\n"
     text = spec.to_json(version) if fmt == "json" else spec.to_yaml(version)
     return text if text.endswith("\n") else text + "\n"
 
@@ -168,8 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     export.add_argument(
         "--format",
-        choices=("yaml", "json"),
-        help="output format (default: from FILE's extension, else yaml)",
+        choices=("yaml", "json", "agent"),
+        help="output format (default: from FILE's extension, else yaml); agent: the "
+        "compact event catalog for agents (JSON, every schema inlined)",
     )
     export.add_argument("--asyncapi-version", choices=VERSIONS, metavar="V", help=version_help)
     export.set_defaults(func=cmd_export)

@@ -8,6 +8,7 @@ receives as an error ack is defined in :mod:`sio_spec.error_acks`.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 ErrorDetail = dict[str, Any]
@@ -28,6 +29,14 @@ class ValidationError(SioSpecError):
 
     kind = "payload"
 
+    #: Read by error handlers written for sio-asyncapi. ``model`` is the declared model
+    #: where the drop-in ``sio_spec.flask.AsyncAPISocketIO`` knows it (one argument),
+    #: else ``None``. ``raw_errors`` and ``parent`` held pydantic's own error objects,
+    #: which quote the client's input: they are always ``None``.
+    model: Any = None
+    raw_errors: Any = None
+    parent: Any = None
+
     def __init__(self, event: str, namespace: str, errors: list[ErrorDetail]) -> None:
         self.event = event
         self.namespace = namespace
@@ -37,6 +46,14 @@ class ValidationError(SioSpecError):
     def errors(self) -> list[ErrorDetail]:
         """The list of problems, each a dict with ``loc``, ``msg`` and ``type``."""
         return [dict(e, loc=list(e["loc"])) for e in self._errors]
+
+    def error_count(self) -> int:
+        """How many problems :meth:`errors` lists."""
+        return len(self._errors)
+
+    def json(self, *, indent: int | None = None) -> str:
+        """:meth:`errors` as JSON text (without the input, unlike pydantic's)."""
+        return json.dumps(self.errors(), indent=indent)
 
     @property
     def title(self) -> str:

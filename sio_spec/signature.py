@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from .errors import ErrorDetail, SpecError
 from .payload import Payload, PayloadInvalid
+from .pydantic_v1 import pydantic_v1_payload
 
 _payload_cache: dict[Any, Payload] = {}
 
@@ -29,7 +30,7 @@ def payload_for(annotation: Any) -> Payload:
     except TypeError:  # unhashable, e.g. a JSON Schema dict
         return Payload(annotation)
     if hit is None:
-        hit = _payload_cache[annotation] = Payload(annotation)
+        hit = _payload_cache[annotation] = pydantic_v1_payload(annotation) or Payload(annotation)
     return hit
 
 

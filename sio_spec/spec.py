@@ -331,3 +331,12 @@ class SocketIOSpec:
         text = self.to_json(version) if target.suffix == ".json" else self.to_yaml(version)
         target.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
         return target
+
+    def agent_schema(self, version: str | None = None) -> dict[str, Any]:
+        """A compact, self-contained event catalog for agents (see :mod:`sio_spec.agent`),
+        read from the AsyncAPI 3.x document (the spec's version, else 3.0.0)."""
+        from .agent import agent_schema
+
+        if version is None and self.asyncapi_version.startswith("3."):
+            version = self.asyncapi_version
+        return agent_schema(self.asyncapi(version or "3.0.0"))

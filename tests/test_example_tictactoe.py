@@ -135,7 +135,7 @@ def test_invalid_moves_get_the_error_ack_of_the_servers_own_handler(client: Any)
 
 def test_the_document_passes_the_official_parser(tictactoe: ModuleType) -> None:
     text = tictactoe.socketio.asyncapi_doc.get_yaml()
-    assert text.startswith("asyncapi: 3.0.0")
+    assert text.startswith("asyncapi: 3.1.0")
     doc = tictactoe.socketio.spec.asyncapi()
     assert doc["info"]["title"] == "Tic-Tac-Toe API"
     assert list(doc["servers"]) == ["TIC_TAC_TOE_BACKEND"]

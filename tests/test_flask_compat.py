@@ -274,7 +274,7 @@ def test_constructor_arguments_shape_the_spec(seen: Seen) -> None:
     assert (info.title, info.version) == ("Compat", "2.0.0")
     assert info.servers == {"BACKEND": "http://localhost:5000"}
     assert sio.spec.validate is True
-    assert sio.spec.asyncapi_version == "3.0.0"
+    assert sio.spec.asyncapi_version == "3.1.0"  # as sio-asyncapi 1.0
     events = {(s.namespace, s.event, s.direction): s for s in sio.spec.specs()}
     assert events[("/", "plain", "receive")].args is None  # documented, no payload
     assert events[("/", "hinted", "receive")].args is not None
@@ -289,7 +289,7 @@ def test_asyncapi_doc_follows_the_spec(seen: Seen) -> None:
     _, sio = build(seen)
     doc = json.loads(sio.asyncapi_doc.get_json())
     assert doc == sio.spec.asyncapi()
-    assert doc["asyncapi"] == "3.0.0"
+    assert doc["asyncapi"] == "3.1.0"
     assert sio.asyncapi_doc.get_yaml() == sio.spec.to_yaml()
     assert sio.asyncapi_doc.get_yaml("2.6.0").startswith("asyncapi: 2.6.0")
 
