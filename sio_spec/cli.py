@@ -23,6 +23,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from . import __version__
+from .contract import Contract, ContractError, contract_of, read_contract
+from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
 from .spec import VERSIONS, SocketIOSpec
 
 PROG = "sio-spec"
@@ -166,22 +168,10 @@ def load_document_file(path_text: str) -> dict[str, Any]:
     path = pathlib.Path(path_text)
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CLIError(f"cannot read {path_text}: {exc.strerror or exc}") from exc
-    try:
-        if path.suffix == ".json":
-            data = json.loads(text)
-        else:
-            from ruamel.yaml import YAML
-
-            data = YAML(typ="safe").load(text)
-    except Exception as exc:
-        raise CLIError(
-            f"{path_text} is not valid {path.suffix[1:].upper()}: {type(exc).__name__}"
-        ) from exc
-    if not isinstance(data, dict) or "asyncapi" not in data:
-        raise CLIError(f"{path_text} is not an AsyncAPI document (no 'asyncapi' field)")
-    return data
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise CLIError(f"cannot read {path_text}: {reason}") from exc
+    return _parse_document(text, path_text)
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -216,6 +206,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if (args.file is None) == (args.against is None):
+        raise CLIError("check needs either FILE or --against FILE (not both)")
+    if args.against is not None:
+        return _check_against(args)
     spec = load_target(args.target)
     expected = render(spec, _format_for(args.file, None), args.asyncapi_version)
     fix = [PROG, "export", args.target, "-o", args.file]
@@ -243,6 +237,87 @@ def cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.write(line if line.endswith("\n") else line + "\n")
     sys.stdout.flush()
     print(f"{PROG}: {args.file} is out of date; update it with: {command}", file=sys.stderr)
+    return 1
+
+
+def _parse_document(text: str, name: str) -> dict[str, Any]:
+    """An AsyncAPI document parsed from ``text`` (JSON when ``name`` ends in ``.json``)."""
+    try:
+        if name.endswith(".json"):
+            data = json.loads(text)
+        else:
+            from ruamel.yaml import YAML
+
+            data = YAML(typ="safe").load(text)
+    except Exception as exc:
+        kind = "JSON" if name.endswith(".json") else "YAML"
+        raise CLIError(f"{name} is not valid {kind}: {type(exc).__name__}") from exc
+    if not isinstance(data, dict) or "asyncapi" not in data:
+        raise CLIError(f"{name} is not an AsyncAPI document (no 'asyncapi' field)")
+    return data
+
+
+def _git_document(source: str) -> dict[str, Any]:
+    """``git:REF:PATH``: the document at PATH in commit REF of the current repository."""
+    ref, sep, path = source[len("git:") :].partition(":")
+    if not sep or not ref or not path:
+        raise CLIError(f"invalid source {source!r}: expected git:REF:PATH")
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "show", f"{ref}:{path}"], capture_output=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise CLIError(f"cannot run git to read {source!r}: {type(exc).__name__}") from exc
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        first = reason[0] if reason else f"git exited with status {done.returncode}"
+        raise CLIError(f"cannot read {path!r} at git ref {ref!r}: {first}")
+    try:
+        text = done.stdout.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CLIError(f"{path} at {ref} is not UTF-8 text") from exc
+    return _parse_document(text, path)
+
+
+def load_contract(source: str) -> Contract:
+    """The contract named by a document file, ``git:REF:PATH`` or a TARGET."""
+    if source.startswith("git:"):
+        document = _git_document(source)
+    elif pathlib.Path(source).suffix in DOCUMENT_SUFFIXES and ":" not in pathlib.Path(source).name:
+        document = load_document_file(source)
+    else:
+        return contract_of(load_target(source))
+    try:
+        return read_contract(document)
+    except ContractError as exc:
+        raise CLIError(f"{source} is not a valid AsyncAPI document: {exc}") from exc
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    old = load_contract(args.old)
+    new = load_contract(args.new)
+    changes = diff_contracts(old, new)
+    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
+    sys.stdout.write(renderers[args.format](changes))
+    sys.stdout.flush()
+    return 1 if any(reaches(c, args.fail_on) for c in changes) else 0
+
+
+def _check_against(args: argparse.Namespace) -> int:
+    code = contract_of(load_target(args.target))
+    contract = load_contract(args.against)
+    found = disagreements(contract, code)
+    if not found:
+        print(f"{args.target} keeps the contract {args.against}", file=sys.stderr)
+        return 0
+    sys.stdout.write(render_text(found))
+    sys.stdout.flush()
+    print(
+        f"{PROG}: {args.target} disagrees with {args.against} in {len(found)} place(s)",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -340,9 +415,39 @@ def build_parser() -> argparse.ArgumentParser:
         description="Exit 0 when FILE matches what export would write, 1 with a diff if not.",
     )
     check.add_argument("target", metavar="TARGET", help=target_help)
-    check.add_argument("file", metavar="FILE", help="the saved document (.json, .yaml)")
+    check.add_argument("file", metavar="FILE", nargs="?", help="the saved document (.json, .yaml)")
+    check.add_argument(
+        "--against",
+        metavar="CONTRACT",
+        help=(
+            "instead of FILE: exit 1 naming each place where the code disagrees with "
+            "this contract (a document file or git:REF:PATH)"
+        ),
+    )
     check.add_argument("--asyncapi-version", choices=VERSIONS, metavar="V", help=version_help)
     check.set_defaults(func=cmd_check)
+
+    diff = commands.add_parser(
+        "diff",
+        help="list the changes between two contracts, by what clients experience",
+        description=(
+            "Compare two AsyncAPI contracts. OLD and NEW are each a document file "
+            "(.yaml/.yml/.json; AsyncAPI 2.6, 3.0 or 3.1), git:REF:PATH, or a TARGET. "
+            "Exit 1 when a change reaches --fail-on, 0 otherwise, 2 on usage errors."
+        ),
+    )
+    diff.add_argument("old", metavar="OLD", help="the contract clients use today")
+    diff.add_argument("new", metavar="NEW", help="the changed contract")
+    diff.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="default: text"
+    )
+    diff.add_argument(
+        "--fail-on",
+        choices=("breaking", "warning", "none"),
+        default="breaking",
+        help="exit 1 when a change is at least this severe (default: breaking)",
+    )
+    diff.set_defaults(func=cmd_diff)
 
     serve = commands.add_parser(
         "serve",
