@@ -206,8 +206,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    if (args.file is None) == (args.against is None):
-        raise CLIError("check needs either FILE or --against FILE (not both)")
     if args.against is not None:
         return _check_against(args)
     spec = load_target(args.target)
@@ -467,6 +465,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``sio-spec``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "check" and (args.file is None) == (args.against is None):
+        parser.error("check needs FILE or --against CONTRACT (one of them)")
     try:
         return int(args.func(args))
     except CLIError as exc:

@@ -12,7 +12,7 @@ and annotations (titles, descriptions, examples) are ignored.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -135,7 +135,7 @@ def reaches(change: Change, fail_on: str) -> bool:
     """Whether ``change`` is at least as serious as ``fail_on`` (``none`` never)."""
     if fail_on == "none":
         return False
-    return SEVERITIES.index(change.severity) >= SEVERITIES.index(fail_on)  # type: ignore[arg-type]
+    return SEVERITIES.index(change.severity) >= SEVERITIES.index(fail_on)
 
 
 def diff_contracts(old: Contract, new: Contract) -> list[Change]:
@@ -338,7 +338,7 @@ _JSON_TYPES = ("array", "boolean", "integer", "null", "number", "object", "strin
 
 
 def _ref_name(schema: Any) -> str | None:
-    if isinstance(schema, Mapping):
+    if isinstance(schema, dict):
         ref = schema.get("$ref")
         if isinstance(ref, str) and ref.startswith(REF_PREFIX):
             return ref[len(REF_PREFIX) :]
@@ -411,13 +411,9 @@ class _SchemaDiff:
             if old == new:
                 return []
             return [_Found("schema-changed", path, "the schema changed", sender)]
-        old, new = _unwrap(old), _unwrap(new)
-        if (
-            _canonical(_strip(old)) == _canonical(_strip(new))
-            and not _has_ref(old)
-            and not _has_ref(new)
-        ):
+        if old == new and not _has_ref(old):
             return []
+        old, new = _unwrap(old), _unwrap(new)
         old_members, new_members = _members(old), _members(new)
         if len(old_members) > 1 or len(new_members) > 1:
             return self._union(old_members, new_members, path, sender)
@@ -439,24 +435,22 @@ class _SchemaDiff:
         for a, b in pairs:
             found.extend(self.compare(a, b, path, sender))
         for m in removed:
-            found.append(
-                _Found(
-                    "union-member-removed",
-                    path,
-                    f"union member {self._label(m, self.old)} was removed",
-                    sender,
-                )
-            )
+            found.append(self._member_change(m, self.old, "removed", path, sender))
         for m in added:
-            found.append(
-                _Found(
-                    "union-member-added",
-                    path,
-                    f"union member {self._label(m, self.new)} was added",
-                    sender,
-                )
-            )
+            found.append(self._member_change(m, self.new, "added", path, sender))
         return found
+
+    def _member_change(
+        self, member: Any, contract: Contract, what: str, path: str, sender: Sender
+    ) -> _Found:
+        """A union member without a partner; a bare JSON type reads as a type change."""
+        plain = _strip(self._deref(member, contract))
+        if isinstance(plain, Mapping) and set(plain) == {"type"} and isinstance(plain["type"], str):
+            kind = "type-narrowed" if what == "removed" else "type-widened"
+            verb = "no longer" if what == "removed" else "now"
+            return _Found(kind, path, f"{plain['type']} {verb} allowed", sender)
+        label = self._label(member, contract)
+        return _Found(f"union-member-{what}", path, f"union member {label} was {what}", sender)
 
     def _match(
         self, old: list[Any], new: list[Any]
@@ -465,7 +459,7 @@ class _SchemaDiff:
         then the same single JSON type."""
         pairs: list[tuple[Any, Any]] = []
         old_left, new_left = list(old), list(new)
-        keys = (
+        keys: tuple[Callable[[Any, Contract], str | None], ...] = (
             lambda m, c: _ref_name(m),
             lambda m, c: self._tag(m, c),
             lambda m, c: _canonical(_strip(self._deref(m, c))),
@@ -494,7 +488,7 @@ class _SchemaDiff:
         """``prop=value`` for an object member with a single ``const`` property (a
         discriminated union's tag)."""
         schema = _unwrap(self._deref(member, contract))
-        props = schema.get("properties") if isinstance(schema, Mapping) else None
+        props = schema.get("properties") if isinstance(schema, dict) else None
         if not isinstance(props, Mapping):
             return None
         tags = []
@@ -596,11 +590,8 @@ class _SchemaDiff:
                 before, after = old.get(key), new.get(key)
                 if before == after:
                     continue
-                if (
-                    (not _is_number(before)
-                    and before is not None)
-                    or (not _is_number(after)
-                    and after is not None)
+                if (not _is_number(before) and before is not None) or (
+                    not _is_number(after) and after is not None
                 ):
                     add("constraint-changed", f"{key} changed")
                 elif before is None:
@@ -635,7 +626,7 @@ class _SchemaDiff:
         new_req = set(new.get("required") or ())
         closed = new.get("additionalProperties") is False
         for name in sorted(old_props.keys() | new_props.keys()):
-            where = f"{path}.{name}" if path else name
+            where = f"{path}.{name}"
             if name not in new_props:
                 kind = (
                     "property-removed-closed"
@@ -661,7 +652,7 @@ class _SchemaDiff:
                     )
                 found.extend(self.compare(old_props[name], new_props[name], where, sender))
         before, after = old.get("additionalProperties"), new.get("additionalProperties")
-        where = f"{path}.*" if path else "*"
+        where = f"{path}.*"
         if before is False and after is not False:
             found.append(
                 _Found(
@@ -741,13 +732,13 @@ def _members(schema: Mapping[str, Any]) -> list[Any]:
 
 
 def _is_null(schema: Any) -> bool:
-    if not isinstance(schema, Mapping):
+    if not isinstance(schema, dict):
         return False
     return schema.get("type") == "null" or ("const" in schema and schema["const"] is None)
 
 
 def _strip(value: Any) -> Any:
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return {k: _strip(v) for k, v in value.items() if k not in _ANNOTATIONS}
     if isinstance(value, list):
         return [_strip(v) for v in value]
@@ -755,7 +746,7 @@ def _strip(value: Any) -> Any:
 
 
 def _has_ref(value: Any) -> bool:
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return "$ref" in value or any(_has_ref(v) for v in value.values())
     if isinstance(value, list):
         return any(_has_ref(v) for v in value)

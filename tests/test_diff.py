@@ -18,9 +18,9 @@ from typing import Any, Literal
 import pytest
 import socketio
 from pydantic import BaseModel, ConfigDict, Field
-from sio_spec.contract import read_contract
 
 from sio_spec import SocketIOSpec
+from sio_spec.contract import read_contract
 from sio_spec.diff import RULES, Change, diff_contracts, render_json, render_markdown
 
 Build = Callable[[socketio.AsyncServer, SocketIOSpec], None]
@@ -303,15 +303,24 @@ def test_server_event_arguments() -> None:
     assert ("argument-removed", "breaking") in kinds(changes(emit_args(A, AB), emit_args(A)))
 
 
+def both(*builds: Build) -> Build:
+    def build(sio: socketio.AsyncServer, spec: SocketIOSpec) -> None:
+        for b in builds:
+            b(sio, spec)
+
+    return build
+
+
 def test_events_and_namespaces_added_and_removed() -> None:
-    nothing: Build = lambda sio, spec: None  # noqa: E731
-    assert kinds(changes(handler("a:int"), nothing)) == {("event-removed", "breaking")}
-    assert kinds(changes(nothing, handler("a:int"))) == {("event-added", "non-breaking")}
-    assert kinds(changes(sends(A), nothing)) == {("event-removed", "warning")}
-    assert kinds(changes(nothing, sends(A))) == {("event-added", "non-breaking")}
-    other = handler("a:int", namespace="/other")
-    assert ("namespace-removed", "breaking") in kinds(changes(other, nothing))
-    assert ("namespace-added", "non-breaking") in kinds(changes(nothing, other))
+    keep = handler("a:int", event="kept")
+    one = both(keep, handler("a:int"))
+    assert kinds(changes(one, keep)) == {("event-removed", "breaking")}
+    assert kinds(changes(keep, one)) == {("event-added", "non-breaking")}
+    assert kinds(changes(both(keep, sends(A)), keep)) == {("event-removed", "warning")}
+    assert kinds(changes(keep, both(keep, sends(A)))) == {("event-added", "non-breaking")}
+    other = both(keep, handler("a:int", namespace="/other"))
+    assert kinds(changes(other, keep)) == {("namespace-removed", "breaking")}
+    assert kinds(changes(keep, other)) == {("namespace-added", "non-breaking")}
 
 
 def test_deprecation_is_a_warning() -> None:
@@ -357,13 +366,17 @@ def test_connect_auth_added_removed_changed() -> None:
 
 
 def test_handler_acks() -> None:
-    assert ("ack-added", "non-breaking") in kinds(
-        changes(handler("a:int"), handler("a:int", ack=A))
-    )
-    assert ("ack-removed", "breaking") in kinds(changes(handler("a:int", ack=A), handler("a:int")))
+    # every handler answers an ack when asked; a return annotation declares it
+    assert kinds(changes(handler("a:int"), handler("a:int", ack=A))) == {
+        ("arguments-declared", "non-breaking")
+    }
+    assert kinds(changes(handler("a:int", ack=A), handler("a:int"))) == {
+        ("arguments-undeclared", "warning")
+    }
     found = changes(handler("a:int", ack=AB), handler("a:int", ack=A))
-    assert ("property-removed", "breaking") in kinds(found)
-    assert {c.path for c in found if c.kind == "property-removed"} == {"ack.b"}
+    assert [(c.kind, c.severity, c.path) for c in found] == [
+        ("property-removed", "breaking", "ack.b")
+    ]
 
 
 def test_client_replies_to_server_calls() -> None:
@@ -507,3 +520,81 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
         assert done.returncode == 2, (args, done.stdout)
         assert done.stderr.startswith("sio-spec: error: ") and done.stderr.count("\n") == 1
         assert "Traceback" not in done.stderr
+
+
+# -- check --against -----------------------------------------------------------------------------
+
+APP = """
+import socketio
+from pydantic import BaseModel
+from sio_spec import SocketIOSpec
+
+sio = socketio.AsyncServer()
+spec = SocketIOSpec(sio)
+
+class M(BaseModel):
+    a: int
+
+class Ack(BaseModel):
+    ok: bool
+
+@sio.on("e")
+async def e(sid, m: M) -> Ack:
+    return Ack(ok=True)
+
+spec.emits("news", M)
+"""
+
+
+def test_check_against_agreeing_and_disagreeing(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(APP)
+
+    def contract_with(*builds: Build) -> Build:
+        def build(sio: socketio.AsyncServer, spec: SocketIOSpec) -> None:
+            class M(BaseModel):
+                a: int
+
+            class Ack(BaseModel):
+                ok: bool
+
+            async def e(sid: str, m: Any) -> Any:
+                return None
+
+            e.__annotations__.update(m=M, **{"return": Ack})
+            sio.on("e", e)
+            spec.emits("news", M)
+            for b in builds:
+                b(sio, spec)
+
+        return build
+
+    _save(contract_with(), tmp_path / "same.yaml", "2.6.0")
+    ok = _run("check", "app.py:spec", "--against", "same.yaml", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+    # the contract documents a client event the code does not handle
+    _save(contract_with(handler("x:int", event="missing")), tmp_path / "more.yaml")
+    more = _run("check", "app.py:spec", "--against", "more.yaml", cwd=tmp_path)
+    assert more.returncode == 1
+    assert "event missing (client-to-server)" in more.stdout and "event-removed" in more.stdout
+
+    # the contract lacks an event the code handles
+    (tmp_path / "app2.py").write_text(
+        APP + "\n@sio.on('extra')\nasync def extra(sid, n: int):\n    pass\n"
+    )
+    extra = _run("check", "app2.py:spec", "--against", "same.yaml", cwd=tmp_path)
+    assert extra.returncode == 1 and "event-added" in extra.stdout
+
+    # the code sends more than the contract allows (the contract's news has a narrower field)
+    class Narrow(BaseModel):
+        a: int = Field(ge=0)
+
+    def narrow(sio: socketio.AsyncServer, spec: SocketIOSpec) -> None:
+        spec.emits("news", Narrow)
+
+    _save(contract_with(narrow), tmp_path / "narrow.yaml")
+    sends_more = _run("check", "app.py:spec", "--against", "narrow.yaml", cwd=tmp_path)
+    assert sends_more.returncode == 1 and "constraint-loosened" in sends_more.stdout
+
+    both_given = _run("check", "app.py:spec", "same.yaml", "--against", "same.yaml", cwd=tmp_path)
+    assert both_given.returncode == 2
