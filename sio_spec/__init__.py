@@ -16,11 +16,12 @@ from .errors import (
     RemoteValidationError,
     RequestValidationError,
     ResponseValidationError,
+    SioSpecError,
     SpecError,
     ValidationError,
 )
-from .registry import EventSpec
-from .spec import Info, SocketIOSpec
+from .model import EventSpec, Info
+from .spec import SocketIOSpec
 
 __version__ = "0.1.0"
 
@@ -37,6 +38,7 @@ __all__ = [
     "RemoteValidationError",
     "RequestValidationError",
     "ResponseValidationError",
+    "SioSpecError",
     "SocketIOSpec",
     "SpecError",
     "ValidationError",

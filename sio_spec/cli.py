@@ -11,167 +11,26 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import importlib
-import importlib.util
-import json
-import os
 import pathlib
 import shlex
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
-from .contract import Contract, ContractError, contract_of, read_contract
+from .contract import contract_of
 from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
-from .spec import VERSIONS, SocketIOSpec
+from .errors import SioSpecError
+from .model import VERSIONS
+from .spec import SocketIOSpec
+from .targets import TargetError, describe_exception, load_contract, load_source, load_target
 
 PROG = "sio-spec"
-DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
 
 
-class CLIError(Exception):
+class CLIError(SioSpecError):
     """A problem the user can fix; reported as one line, exit status 2."""
-
-
-# -- finding the spec ------------------------------------------------------------------------
-
-
-def load_target(target: str) -> SocketIOSpec:
-    """The :class:`SocketIOSpec` named by ``module:attr`` or ``file.py:attr``."""
-    module_part, sep, attr = target.rpartition(":")
-    if not sep or not module_part or not attr:
-        raise CLIError(
-            f"invalid TARGET {target!r}: expected 'module:attribute' or 'path/to/file.py:attribute'"
-        )
-    if _looks_like_path(module_part):
-        module = _import_file(module_part)
-    else:
-        module = _import_module(module_part)
-    obj: Any = module
-    for name in attr.split("."):
-        if not name.isidentifier():
-            raise CLIError(f"invalid attribute {attr!r} in TARGET {target!r}")
-        try:
-            obj = getattr(obj, name)
-        except AttributeError:
-            raise CLIError(f"{module_part!r} has no attribute {attr!r}") from None
-    spec = find_spec(obj)
-    if spec is None:
-        raise CLIError(
-            f"{target!r} is a {type(obj).__module__}.{type(obj).__qualname__}: "
-            "expected a SocketIOSpec, or a server or app with a SocketIOSpec "
-            "attached (none found)"
-        )
-    return spec
-
-
-def _looks_like_path(text: str) -> bool:
-    return text.endswith(".py") or "/" in text or os.sep in text
-
-
-def _import_file(path_text: str) -> Any:
-    path = pathlib.Path(path_text).resolve()
-    if not path.is_file():
-        raise CLIError(f"file not found: {path_text}")
-    directory = str(path.parent)
-    if directory not in sys.path:
-        sys.path.insert(0, directory)
-    name = path.stem if path.stem.isidentifier() else "_sio_spec_target"
-    existing = sys.modules.get(name)
-    if existing is not None:
-        if pathlib.Path(getattr(existing, "__file__", "") or "").resolve() == path:
-            return existing
-        name = f"_sio_spec_target_{name}"
-    module_spec = importlib.util.spec_from_file_location(name, path)
-    if module_spec is None or module_spec.loader is None:
-        raise CLIError(f"cannot import {path_text}: not a Python file")
-    module = importlib.util.module_from_spec(module_spec)
-    sys.modules[name] = module
-    try:
-        module_spec.loader.exec_module(module)
-    except BaseException as exc:
-        sys.modules.pop(name, None)
-        _import_failed(path_text, exc)
-    return module
-
-
-def _import_module(name: str) -> Any:
-    cwd = os.getcwd()
-    if cwd not in sys.path:
-        sys.path.insert(0, cwd)  # like ``python -m``: modules of the current directory
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name is not None and (name == exc.name or name.startswith(exc.name + ".")):
-            raise CLIError(f"module not found: {name!r}") from exc
-        _import_failed(name, exc)
-    except BaseException as exc:
-        _import_failed(name, exc)
-
-
-def _describe(exc: BaseException) -> str:
-    """``Type: first line of the message`` (errors are reported on one line)."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    if not lines:
-        return type(exc).__name__
-    return f"{type(exc).__name__}: {lines[0]}" + (" ..." if len(lines) > 1 else "")
-
-
-def _import_failed(what: str, exc: BaseException) -> Any:
-    if isinstance(exc, KeyboardInterrupt):
-        raise exc
-    detail = _describe(exc)
-    raise CLIError(f"error while importing {what!r}: {detail}") from exc
-
-
-def find_spec(obj: Any, _depth: int = 0) -> SocketIOSpec | None:
-    """The spec behind ``obj``: itself, the one attached to a server, or the one of
-    the server an app wraps (``socketio.ASGIApp``/``WSGIApp``, Flask's
-    ``extensions['socketio']``, middleware ``.app`` / ``.wsgi_app``)."""
-    if isinstance(obj, SocketIOSpec):
-        return obj
-    if _depth > 6 or obj is None or isinstance(obj, (str, bytes, int, float, Mapping)):
-        return None
-    attached = getattr(obj, "__dict__", {}).get("_sio_spec")
-    if isinstance(attached, SocketIOSpec):
-        return attached
-    source = getattr(getattr(obj, "routes", None), "source", None)  # the docs apps
-    served = getattr(source, "spec", None)
-    if isinstance(served, SocketIOSpec):
-        return served
-    extensions = getattr(obj, "extensions", None)
-    candidates: list[Any] = []
-    if isinstance(extensions, Mapping):
-        candidates.append(extensions.get("socketio"))
-    for name in (
-        "engineio_server",
-        "engineio_app",
-        "server",
-        "other_asgi_app",
-        "other_wsgi_app",
-        "wsgi_app",
-        "app",
-    ):
-        candidates.append(getattr(obj, "__dict__", {}).get(name))
-    for candidate in candidates:
-        if candidate is not None and candidate is not obj:
-            found = find_spec(candidate, _depth + 1)
-            if found is not None:
-                return found
-    return None
-
-
-def load_document_file(path_text: str) -> dict[str, Any]:
-    """An AsyncAPI document read from a ``.json`` / ``.yaml`` file."""
-    path = pathlib.Path(path_text)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise CLIError(f"cannot read {path_text}: {reason}") from exc
-    return _parse_document(text, path_text)
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -238,71 +97,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1
 
 
-def _parse_document(text: str, name: str) -> dict[str, Any]:
-    """An AsyncAPI document parsed from ``text`` (JSON when ``name`` ends in ``.json``)."""
-    try:
-        if name.endswith(".json"):
-            data = json.loads(text)
-        else:
-            from ruamel.yaml import YAML
-
-            data = YAML(typ="safe").load(text)
-    except Exception as exc:
-        kind = "JSON" if name.endswith(".json") else "YAML"
-        raise CLIError(f"{name} is not valid {kind}: {type(exc).__name__}") from exc
-    if not isinstance(data, dict) or "asyncapi" not in data:
-        raise CLIError(f"{name} is not an AsyncAPI document (no 'asyncapi' field)")
-    return data
-
-
-def _git_document(source: str) -> dict[str, Any]:
-    """``git:REF:PATH``: the document at PATH in commit REF of the current repository."""
-    ref, sep, path = source[len("git:") :].partition(":")
-    if not sep or not ref or not path:
-        raise CLIError(f"invalid source {source!r}: expected git:REF:PATH")
-    import subprocess
-
-    try:
-        done = subprocess.run(
-            ["git", "show", f"{ref}:{path}"], capture_output=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise CLIError(f"cannot run git to read {source!r}: {type(exc).__name__}") from exc
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        first = reason[0] if reason else f"git exited with status {done.returncode}"
-        raise CLIError(f"cannot read {path!r} at git ref {ref!r}: {first}")
-    try:
-        text = done.stdout.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CLIError(f"{path} at {ref} is not UTF-8 text") from exc
-    return _parse_document(text, path)
-
-
-def load_contract(source: str) -> Contract:
-    """The contract named by a document file, ``git:REF:PATH`` or a TARGET."""
-    if source.startswith("git:"):
-        document = _git_document(source)
-    elif pathlib.Path(source).suffix in DOCUMENT_SUFFIXES and ":" not in pathlib.Path(source).name:
-        document = load_document_file(source)
-    else:
-        return contract_of(load_target(source))
-    try:
-        return read_contract(document)
-    except ContractError as exc:
-        raise CLIError(f"{source} is not a valid AsyncAPI document: {exc}") from exc
-
-
-def cmd_diff(args: argparse.Namespace) -> int:
-    old = load_contract(args.old)
-    new = load_contract(args.new)
-    changes = diff_contracts(old, new)
-    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
-    sys.stdout.write(renderers[args.format](changes))
-    sys.stdout.flush()
-    return 1 if any(reaches(c, args.fail_on) for c in changes) else 0
-
-
 def _check_against(args: argparse.Namespace) -> int:
     code = contract_of(load_target(args.target))
     contract = load_contract(args.against)
@@ -319,15 +113,16 @@ def _check_against(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    changes = diff_contracts(load_contract(args.old), load_contract(args.new))
+    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
+    sys.stdout.write(renderers[args.format](changes))
+    sys.stdout.flush()
+    return 1 if any(reaches(c, args.fail_on) for c in changes) else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    source: SocketIOSpec | dict[str, Any]
-    if (
-        pathlib.Path(args.target).suffix in DOCUMENT_SUFFIXES
-        and ":" not in pathlib.Path(args.target).name
-    ):
-        source = load_document_file(args.target)
-    else:
-        source = load_target(args.target)
+    source = load_source(args.target)
     import asyncio
 
     try:
@@ -469,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("check needs FILE or --against CONTRACT (one of them)")
     try:
         return int(args.func(args))
-    except CLIError as exc:
+    except (CLIError, TargetError) as exc:
         if args.debug:
             traceback.print_exc()
         print(f"{PROG}: error: {' '.join(str(exc).split())}", file=sys.stderr)
@@ -479,5 +274,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"{PROG}: error: {_describe(exc)}", file=sys.stderr)
+        print(f"{PROG}: error: {describe_exception(exc)}", file=sys.stderr)
         return 2

@@ -1,4 +1,10 @@
-"""Exceptions raised and reported by sio_spec."""
+"""Exceptions raised and reported by sio_spec.
+
+Every exception sio-spec raises is a :class:`SioSpecError`: a
+:class:`ValidationError` (a value crossing the server did not match its model) or
+a :class:`SpecError` (the spec itself is misused or misconfigured). What a client
+receives as an error ack is defined in :mod:`sio_spec.error_acks`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,11 @@ ErrorDetail = dict[str, Any]
 """One validation problem: ``{"loc": [...], "msg": "...", "type": "..."}``."""
 
 
-class ValidationError(Exception):
+class SioSpecError(Exception):
+    """Base of every exception sio-spec raises; ``except SioSpecError`` catches them all."""
+
+
+class ValidationError(SioSpecError):
     """A value crossing the server did not match its declared model.
 
     ``event`` and ``namespace`` name where it happened; :meth:`errors` lists
@@ -68,8 +78,18 @@ class ClientAckValidationError(ValidationError):
     kind = "client ack"
 
 
-class SpecError(Exception):
-    """The spec itself is misused or misconfigured (raised at declaration time)."""
+class SpecError(SioSpecError):
+    """The spec itself is misused or misconfigured.
+
+    Raised when declaring (a model that cannot be used, an unknown AsyncAPI
+    version), when attaching (an object that is not a supported server, a server
+    that already has a spec), when building the document (an example that does not
+    match its schema, a malformed server or tag, a handler whose models cannot be
+    read) and at dispatch, when a handler's models cannot be read the first time it
+    is needed. At dispatch it does not reach the caller: it is logged at ERROR with
+    the handler's name and the client gets the ``internal_error`` ack (a connect is
+    refused).
+    """
 
 
 class RemoteValidationError(ValidationError):
@@ -89,7 +109,7 @@ class AckValidationError(ValidationError):
     kind = "ack from the server"
 
 
-class RemoteInternalError(Exception):
+class RemoteInternalError(SioSpecError):
     """The server answered ``internal_error``: it failed to handle the event (its
     handler's ack was invalid, or the handler could not be used). ``message`` is the
     server's own one-line text."""

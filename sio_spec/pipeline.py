@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from .error_acks import internal_error_ack, validation_error_ack
 from .errors import (
     ClientAckValidationError,
     EmitValidationError,
@@ -37,19 +38,13 @@ UNSERIALIZABLE: ErrorDetail = {
 
 def error_payload(error: ValidationError) -> dict[str, Any]:
     """What a client receives as ack when its payload was rejected (or, for an
-    invalid handler ack, a generic internal error without details)."""
+    invalid handler ack, a generic internal error without details): the dumped
+    :mod:`sio_spec.error_acks` model."""
     if isinstance(error, ResponseValidationError):
-        return {
-            "error": "internal_error",
-            "message": f"the server could not produce a valid ack for event {error.event!r}",
-        }
-    return {
-        "error": "validation_error",
-        "message": error.title,
-        "event": error.event,
-        "namespace": error.namespace,
-        "detail": error.errors(),
-    }
+        return internal_error_ack(
+            f"the server could not produce a valid ack for event {error.event!r}"
+        )
+    return validation_error_ack(error.title, error.event, error.namespace, error.errors())
 
 
 def default_error_handler(error: ValidationError, sid: str) -> Any:
@@ -65,7 +60,7 @@ def unusable_handler(error: SpecError, sid: str) -> dict[str, Any]:
     """The answer when a handler's models cannot be built (a server bug): logged at
     ERROR with the cause, and the client gets ``internal_error`` without details."""
     logger.error("%s (client %s)", error, sid, exc_info=error)
-    return {"error": "internal_error", "message": "the server cannot handle this event"}
+    return internal_error_ack("the server cannot handle this event")
 
 
 class Pipeline:

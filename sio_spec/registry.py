@@ -12,9 +12,11 @@ import dataclasses
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from .errors import SpecError
+from .model import Direction as Direction
+from .model import EventSpec as EventSpec
 from .signature import (
     Arguments,
     ack_from_annotation,
@@ -23,35 +25,10 @@ from .signature import (
     docstring_parts,
 )
 
-Direction = Literal["receive", "send"]
 RESERVED = frozenset({"connect", "disconnect"})
 UNSET: Any = object()
 #: Bound of the per-event plan cache (clients choose event names for catch-alls).
 MAX_PLANS = 4096
-
-
-@dataclass(frozen=True)
-class EventSpec:
-    """One event in one direction, as validated and documented.
-
-    ``direction`` is from the server's point of view: ``receive`` for events
-    clients send (handlers, and ``connect`` whose ``args`` is the auth payload),
-    ``send`` for events the server emits. ``args`` is the payload (``None``: not
-    validated), ``ack`` the acknowledgement (for ``receive`` the handler's
-    return value, for ``send`` the client's reply; ``None``: not declared).
-    """
-
-    namespace: str
-    event: str
-    direction: Direction
-    args: Arguments | None
-    ack: Arguments | None = None
-    summary: str | None = None
-    description: str | None = None
-    tags: tuple[str, ...] = ()
-    examples: tuple[Any, ...] | None = None
-    deprecated: bool = False
-    handler_name: str | None = None
 
 
 @dataclass

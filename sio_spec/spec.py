@@ -7,34 +7,21 @@ import gc
 import inspect
 import pathlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
 from . import adapters
 from .adapters import flask as flask_adapter
+from .asyncapi import build, dump_json, dump_yaml
 from .emitter import AsyncEmitter, Emitter
 from .errors import SpecError
+from .model import VERSIONS as VERSIONS
+from .model import EventSpec
+from .model import Info as Info
 from .pipeline import ErrorHandler, Pipeline, default_error_handler
-from .registry import UNSET, Declaration, EventSpec, Registry
+from .registry import UNSET, Declaration, Registry
 from .signature import Arguments, ack_from_annotation
 
 F = TypeVar("F", bound=Callable[..., Any])
-VERSIONS = ("3.0.0", "3.1.0", "2.6.0")
-
-
-@dataclass(frozen=True)
-class Info:
-    """Document-level information: ``info`` and ``servers`` of the AsyncAPI document."""
-
-    title: str
-    version: str
-    description: str | None = None
-    servers: Any = None
-    contact: Mapping[str, Any] | None = None
-    license: Mapping[str, Any] | None = None
-    tags: tuple[Any, ...] = ()
-    external_docs: Mapping[str, Any] | None = None
-    terms_of_service: str | None = None
 
 
 @contextlib.contextmanager
@@ -371,8 +358,6 @@ class SocketIOSpec:
         key = self.registry.fingerprint()
         hit = self._cache.get(version)
         if hit is None or hit[0] != key:
-            from .asyncapi import build
-
             with _collector_paused():
                 doc = build(self.info, self.specs(), version=version, validation=self.validate)
             hit = self._cache[version] = (key, doc)
@@ -380,14 +365,10 @@ class SocketIOSpec:
 
     def to_yaml(self, version: str | None = None) -> str:
         """The document as YAML (cached like :meth:`asyncapi`)."""
-        from .asyncapi import dump_yaml
-
         return self._text(version, "yaml", dump_yaml)
 
     def to_json(self, version: str | None = None, indent: int | None = 2) -> str:
         """The document as JSON (cached like :meth:`asyncapi`)."""
-        from .asyncapi import dump_json
-
         return self._text(version, f"json{indent}", lambda doc: dump_json(doc, indent=indent))
 
     def _text(self, version: str | None, form: str, render: Callable[[dict[str, Any]], str]) -> str:

@@ -5,7 +5,8 @@
 :func:`dump_json` serialize it deterministically, keeping the dict's key order.
 """
 
-from .builder import VERSIONS, build
+from ..model import VERSIONS
+from .builder import build
 from .dump import dump_json, dump_yaml
 
 __all__ = ["VERSIONS", "build", "dump_json", "dump_yaml"]

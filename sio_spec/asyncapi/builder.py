@@ -19,60 +19,24 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pydantic_core
 
+from ..error_acks import error_ack_schema, validation_error_ack
 from ..errors import SpecError
+from ..model import VERSIONS, EventSpec, Info
 from ..payload import Payload, SchemaMode
-from ..registry import EventSpec
 from ..signature import Arguments
 from .examples import ExampleChecker
 from .info import info_object, servers_object, tags
 from .names import Names, channel_key, escape_pointer, sanitize
-from .schemas import REF_PREFIX, SchemaSet, is_binary
+from .schemas import REF_PREFIX, SchemaSet, fix_schema, is_binary
 
-if TYPE_CHECKING:
-    from ..spec import Info
-
-VERSIONS = ("3.0.0", "3.1.0", "2.6.0")
 CONTENT_TYPE = "application/json"
 BINARY = "application/octet-stream"
-ERROR_SCHEMA = "SioSpecValidationError"
-
-
-def _error_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "title": "Validation error",
-        "description": "Sent as the acknowledgement when an event's payload is invalid; "
-        "the handler was not called. Input values are never echoed.",
-        "properties": {
-            "error": {"type": "string", "const": "validation_error"},
-            "message": {"type": "string"},
-            "event": {"type": "string"},
-            "namespace": {"type": "string"},
-            "detail": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "loc": {
-                            "type": "array",
-                            "items": {"type": ["string", "integer"]},
-                            "description": "Path inside the payload; for events with "
-                            "several arguments it starts with the "
-                            "argument's 0-based position.",
-                        },
-                        "msg": {"type": "string"},
-                        "type": {"type": "string"},
-                    },
-                    "required": ["loc", "msg", "type"],
-                },
-            },
-        },
-        "required": ["error", "message", "event", "namespace", "detail"],
-    }
+#: Component name of the validation error ack (a model of :mod:`sio_spec.error_acks`).
+VALIDATION_ERROR = "SioSpecValidationError"
 
 
 @dataclass
@@ -140,17 +104,28 @@ class _Builder:
         self.validation = validation
         self.specs = sorted(specs, key=lambda s: (s.namespace, s.event, s.direction))
         self.schemas = SchemaSet.collect(_wanted(self.specs))
-        self.error_ref: str | None = None
+        self.own_refs: dict[str, str] = {}
         self.error_checked = False
         self.checker = ExampleChecker(self.schemas.components)
         self.channels = self._channels()
 
     # -- messages -----------------------------------------------------------------
-    def _error_ref(self) -> str:
-        if self.error_ref is None:
-            name = self.schemas.reserve(ERROR_SCHEMA, _error_schema())
-            self.error_ref = REF_PREFIX + escape_pointer(name)
-        return self.error_ref
+    def _own_ref(self, name: str) -> str:
+        """The ``$ref`` of one of sio-spec's own component schemas (an error ack of
+        :mod:`sio_spec.error_acks`, by model name), added with the schemas it refers
+        to when first used. A name a user's model already took gets a suffix."""
+        ref = self.own_refs.get(name)
+        if ref is None:
+
+            def own(target: str) -> str:
+                if target.startswith(REF_PREFIX):
+                    return self._own_ref(target[len(REF_PREFIX) :])
+                return target
+
+            schema = fix_schema(error_ack_schema(name), own)
+            key = self.schemas.reserve(name, schema)
+            ref = self.own_refs[name] = REF_PREFIX + escape_pointer(key)
+        return ref
 
     def _payload(self, body: dict[str, Any], schema: dict[str, Any] | None) -> None:
         if schema is None:
@@ -220,20 +195,17 @@ class _Builder:
     def _error(self, spec: EventSpec, key: str) -> _Message:
         args = spec.args
         assert args is not None
-        example = {
-            "error": "validation_error",
-            "message": f"invalid payload for event {spec.event!r}",
-            "event": spec.event,
-            "namespace": spec.namespace,
-            "detail": [
-                {"loc": [] if args.single else [0], "msg": "Field required", "type": "missing"}
-            ],
-        }
+        example = validation_error_ack(
+            f"invalid payload for event {spec.event!r}",
+            spec.event,
+            spec.namespace,
+            [{"loc": [] if args.single else [0], "msg": "Field required", "type": "missing"}],
+        )
         body: dict[str, Any] = {
             "title": f"Validation error for {spec.event}",
             "summary": f"The ack sent instead of calling the handler when the payload of "
             f"{spec.event!r} is invalid.",
-            "payload": {"$ref": self._error_ref()},
+            "payload": {"$ref": self._own_ref(VALIDATION_ERROR)},
         }
         if not self.error_checked:
             # the same template for every event: checked once per document

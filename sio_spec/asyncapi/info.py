@@ -16,15 +16,13 @@ Names: the dict key; otherwise ``production`` for a single server, and
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import SpecError
+from ..model import Info
 from .names import Names, sanitize_server
 from .schemas import copy_json
-
-if TYPE_CHECKING:
-    from ..spec import Info
 
 DEFAULT_PATH = "/socket.io"
 _V2_ONLY = frozenset({"url"})

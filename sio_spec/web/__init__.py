@@ -9,6 +9,7 @@ from .page import (
     DEFAULT_BUNDLE_URL,
     DEFAULT_STYLESHEET_URL,
     REACT_COMPONENT_VERSION,
+    DocumentProvider,
     docs_html,
 )
 from .wsgi import wsgi_docs
@@ -17,6 +18,7 @@ __all__ = [
     "DEFAULT_BUNDLE_URL",
     "DEFAULT_STYLESHEET_URL",
     "REACT_COMPONENT_VERSION",
+    "DocumentProvider",
     "aiohttp_docs",
     "asgi_docs",
     "docs_html",

@@ -11,10 +11,11 @@ import html
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import parse_qs, quote
 
-from ..spec import VERSIONS, SocketIOSpec
+from ..asyncapi import dump_yaml
+from ..model import VERSIONS
 
 #: Version of ``@asyncapi/react-component`` the default asset URLs point at.
 REACT_COMPONENT_VERSION = "3.2.1"
@@ -25,7 +26,31 @@ DEFAULT_BUNDLE_URL = f"{_CDN}/browser/standalone/index.js"
 DEFAULT_STYLESHEET_URL = f"{_CDN}/styles/default.min.css"
 
 Kind = Literal["html", "json", "yaml"]
-SpecOrDocument = SocketIOSpec | Mapping[str, Any]
+
+
+@runtime_checkable
+class DocumentProvider(Protocol):
+    """Anything that can give its AsyncAPI document, such as a :class:`~sio_spec.SocketIOSpec`.
+
+    Each method takes one of :data:`sio_spec.model.VERSIONS` (``None``: the
+    provider's default) and is called per request, so the pages always show the
+    current document; cache inside the provider when building it is costly.
+    """
+
+    def asyncapi(self, version: str | None = None) -> Mapping[str, Any]:
+        """The document as a dict."""
+        ...
+
+    def to_json(self, version: str | None = None, indent: int | None = 2) -> str:
+        """The document as JSON."""
+        ...
+
+    def to_yaml(self, version: str | None = None) -> str:
+        """The document as YAML."""
+        ...
+
+
+SpecOrDocument = DocumentProvider | Mapping[str, Any]
 
 HTML_TYPE = "text/html; charset=utf-8"
 JSON_TYPE = "application/json"
@@ -59,16 +84,16 @@ def script_json(document: Mapping[str, Any]) -> str:
 
 
 class DocumentSource:
-    """The document behind the pages: a live :class:`SocketIOSpec` (built per
-    request from its cache, so always current) or a fixed document dict."""
+    """The document behind the pages: a live :class:`DocumentProvider` such as a
+    ``SocketIOSpec`` (asked per request, so always current) or a fixed document dict."""
 
     def __init__(self, spec_or_document: SpecOrDocument) -> None:
-        if isinstance(spec_or_document, SocketIOSpec):
-            self.spec: SocketIOSpec | None = spec_or_document
-            self.fixed: Mapping[str, Any] | None = None
-        elif isinstance(spec_or_document, Mapping):
-            self.spec = None
-            self.fixed = spec_or_document
+        if isinstance(spec_or_document, Mapping):
+            self.spec: DocumentProvider | None = None
+            self.fixed: Mapping[str, Any] | None = spec_or_document
+        elif isinstance(spec_or_document, DocumentProvider):
+            self.spec = spec_or_document
+            self.fixed = None
         else:
             raise TypeError(
                 "expected a SocketIOSpec or an AsyncAPI document (a mapping), "
@@ -103,8 +128,6 @@ class DocumentSource:
         self._check(version)
         if self.spec is not None:
             return self.spec.to_yaml(version)
-        from ..asyncapi import dump_yaml
-
         return dump_yaml(dict(self.document(version)))
 
 

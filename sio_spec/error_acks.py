@@ -1,0 +1,132 @@
+"""The error acks: what a client gets back instead of a handler's answer.
+
+Each shape is one pydantic model. The pipeline builds its answers from these models
+and the AsyncAPI document's component schemas are their JSON schemas, so what goes on
+the wire and what the document says cannot drift apart. The component names
+(``SioSpecValidationError``, ``SioSpecInternalError``, ``SioSpecErrorDetail``) are the
+models' names and their schemas' titles.
+
+The models are data, not exceptions: the exceptions sio-spec raises are in
+:mod:`sio_spec.errors`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from pydantic.json_schema import models_json_schema
+
+#: Where the schemas' references point: ``#/components/schemas/<model name>``.
+REF_PREFIX = "#/components/schemas/"
+
+
+class SioSpecErrorDetail(BaseModel):
+    """One problem found in a payload."""
+
+    loc: list[str | int] = Field(
+        description="Path inside the payload; for events with several arguments it "
+        "starts with the argument's 0-based position."
+    )
+    msg: str
+    type: str
+
+
+class SioSpecValidationError(BaseModel):
+    """Sent as the acknowledgement when an event's payload is invalid; the handler
+    was not called. Input values are never echoed."""
+
+    error: Literal["validation_error"]
+    message: str
+    event: str
+    namespace: str
+    detail: list[SioSpecErrorDetail]
+
+
+class SioSpecInternalError(BaseModel):
+    """Sent as the acknowledgement when the server cannot answer (its handler's
+    answer is invalid, or the handler's models cannot be read). Details are only
+    logged on the server."""
+
+    error: Literal["internal_error"]
+    message: str
+
+
+ERROR_ACK_MODELS: tuple[type[BaseModel], ...] = (
+    SioSpecErrorDetail,
+    SioSpecValidationError,
+    SioSpecInternalError,
+)
+
+
+def validation_error_ack(
+    message: str, event: str, namespace: str, detail: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """The ``validation_error`` ack as sent: a :class:`SioSpecValidationError` dumped
+    to plain data (keys ``error``, ``message``, ``event``, ``namespace``, ``detail``)."""
+    return SioSpecValidationError.model_validate(
+        {
+            "error": "validation_error",
+            "message": message,
+            "event": event,
+            "namespace": namespace,
+            "detail": list(detail),
+        }
+    ).model_dump()
+
+
+def internal_error_ack(message: str) -> dict[str, Any]:
+    """The ``internal_error`` ack as sent: a :class:`SioSpecInternalError` dumped to
+    plain data (keys ``error``, ``message``)."""
+    return SioSpecInternalError(error="internal_error", message=message).model_dump()
+
+
+def _tidy(schema: dict[str, Any]) -> dict[str, Any]:
+    """Descriptions on one line, and no property titles (pydantic titles every
+    property after its name; the document does without)."""
+    for holder in (schema, *(schema.get("properties") or {}).values()):
+        text = holder.get("description") if isinstance(holder, dict) else None
+        if isinstance(text, str):
+            holder["description"] = " ".join(text.split())
+    properties = schema.get("properties")
+    if isinstance(properties, dict):
+        for prop in properties.values():
+            if isinstance(prop, dict):
+                prop.pop("title", None)
+    return schema
+
+
+@functools.cache
+def _schemas() -> dict[str, dict[str, Any]]:
+    _, top = models_json_schema(
+        [(model, "serialization") for model in ERROR_ACK_MODELS],
+        ref_template=REF_PREFIX + "{model}",
+    )
+    defs: dict[str, dict[str, Any]] = top["$defs"]
+    return {name: _tidy(schema) for name, schema in defs.items()}
+
+
+def error_ack_schema(name: str) -> dict[str, Any]:
+    """The JSON schema of one error-ack model by component name (``SioSpecErrorDetail``,
+    ``SioSpecValidationError`` or ``SioSpecInternalError``): a fresh copy, whose
+    references point at ``#/components/schemas/<name>`` of the other models.
+
+    Raises ``KeyError`` for any other name.
+    """
+    schema: dict[str, Any] = _copy(_schemas()[name])
+    return schema
+
+
+def error_ack_schemas() -> dict[str, dict[str, Any]]:
+    """Every error-ack schema by component name (fresh copies)."""
+    return {name: error_ack_schema(name) for name in _schemas()}
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value

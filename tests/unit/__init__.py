@@ -1,0 +1,1 @@
+"""Fast tests without sockets: handler reading, the document builder, TARGET loading."""
