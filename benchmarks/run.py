@@ -16,12 +16,14 @@ FULL = [
     ["bench_packet.py", "--rounds", "21", "--n", "3000"],
     ["bench_loopback.py", "--rounds", "9", "--calls", "3000"],
     ["bench_document.py"],
+    ["bench_diff.py"],
     ["bench_memory.py", "--events", "1000000"],
 ]
 QUICK = [
     ["bench_packet.py", "--rounds", "3", "--n", "300"],
     ["bench_loopback.py", "--rounds", "2", "--calls", "200"],
     ["bench_document.py"],
+    ["bench_diff.py", "--events", "200", "--rounds", "2"],
     ["bench_memory.py", "--events", "20000"],
 ]
 

@@ -6,10 +6,14 @@ hints are validated on the way in and on the way out, and the AsyncAPI document
 is generated from the code.
 """
 
+from .client import ClientSpec
 from .emitter import AsyncEmitter, Emitter
 from .errors import (
+    AckValidationError,
     ClientAckValidationError,
     EmitValidationError,
+    RemoteInternalError,
+    RemoteValidationError,
     RequestValidationError,
     ResponseValidationError,
     SioSpecError,
@@ -22,12 +26,16 @@ from .spec import SocketIOSpec
 __version__ = "0.1.0"
 
 __all__ = [
+    "AckValidationError",
     "AsyncEmitter",
     "ClientAckValidationError",
+    "ClientSpec",
     "EmitValidationError",
     "Emitter",
     "EventSpec",
     "Info",
+    "RemoteInternalError",
+    "RemoteValidationError",
     "RequestValidationError",
     "ResponseValidationError",
     "SioSpecError",

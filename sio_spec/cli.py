@@ -19,10 +19,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
+from .contract import contract_of
+from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
 from .errors import SioSpecError
 from .model import VERSIONS
 from .spec import SocketIOSpec
-from .targets import TargetError, describe_exception, load_source, load_target
+from .targets import TargetError, describe_exception, load_contract, load_source, load_target
 
 PROG = "sio-spec"
 
@@ -67,6 +69,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.against is not None:
+        return _check_against(args)
     spec = load_target(args.target)
     expected = render(spec, _format_for(args.file, None), args.asyncapi_version)
     fix = [PROG, "export", args.target, "-o", args.file]
@@ -95,6 +99,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     print(f"{PROG}: {args.file} is out of date; update it with: {command}", file=sys.stderr)
     return 1
+
+
+def _check_against(args: argparse.Namespace) -> int:
+    code = contract_of(load_target(args.target))
+    contract = load_contract(args.against)
+    found = disagreements(contract, code)
+    if not found:
+        print(f"{args.target} keeps the contract {args.against}", file=sys.stderr)
+        return 0
+    sys.stdout.write(render_text(found))
+    sys.stdout.flush()
+    print(
+        f"{PROG}: {args.target} disagrees with {args.against} in {len(found)} place(s)",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    changes = diff_contracts(load_contract(args.old), load_contract(args.new))
+    renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
+    sys.stdout.write(renderers[args.format](changes))
+    sys.stdout.flush()
+    return 1 if any(reaches(c, args.fail_on) for c in changes) else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -185,9 +213,39 @@ def build_parser() -> argparse.ArgumentParser:
         description="Exit 0 when FILE matches what export would write, 1 with a diff if not.",
     )
     check.add_argument("target", metavar="TARGET", help=target_help)
-    check.add_argument("file", metavar="FILE", help="the saved document (.json, .yaml)")
+    check.add_argument("file", metavar="FILE", nargs="?", help="the saved document (.json, .yaml)")
+    check.add_argument(
+        "--against",
+        metavar="CONTRACT",
+        help=(
+            "instead of FILE: exit 1 naming each place where the code disagrees with "
+            "this contract (a document file or git:REF:PATH)"
+        ),
+    )
     check.add_argument("--asyncapi-version", choices=VERSIONS, metavar="V", help=version_help)
     check.set_defaults(func=cmd_check)
+
+    diff = commands.add_parser(
+        "diff",
+        help="list the changes between two contracts, by what clients experience",
+        description=(
+            "Compare two AsyncAPI contracts. OLD and NEW are each a document file "
+            "(.yaml/.yml/.json; AsyncAPI 2.6, 3.0 or 3.1), git:REF:PATH, or a TARGET. "
+            "Exit 1 when a change reaches --fail-on, 0 otherwise, 2 on usage errors."
+        ),
+    )
+    diff.add_argument("old", metavar="OLD", help="the contract clients use today")
+    diff.add_argument("new", metavar="NEW", help="the changed contract")
+    diff.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="default: text"
+    )
+    diff.add_argument(
+        "--fail-on",
+        choices=("breaking", "warning", "none"),
+        default="breaking",
+        help="exit 1 when a change is at least this severe (default: breaking)",
+    )
+    diff.set_defaults(func=cmd_diff)
 
     serve = commands.add_parser(
         "serve",
@@ -207,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``sio-spec``; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "check" and (args.file is None) == (args.against is None):
+        parser.error("check needs FILE or --against CONTRACT (one of them)")
     try:
         return int(args.func(args))
     except (CLIError, TargetError) as exc:

@@ -107,3 +107,32 @@ class SpecError(SioSpecError):
     the handler's name and the client gets the ``internal_error`` ack (a connect is
     refused).
     """
+
+
+class RemoteValidationError(ValidationError):
+    """The server rejected what a client sent: its ``validation_error`` ack, raised by
+    :class:`~sio_spec.ClientSpec` in the client. :meth:`errors` are the server's details."""
+
+    kind = "payload"
+
+    @property
+    def title(self) -> str:
+        return f"the server rejected the payload of event {self.event!r}"
+
+
+class AckValidationError(ValidationError):
+    """What the server answered (an ack) does not match the contract the client holds."""
+
+    kind = "ack from the server"
+
+
+class RemoteInternalError(SioSpecError):
+    """The server answered ``internal_error``: it failed to handle the event (its
+    handler's ack was invalid, or the handler could not be used). ``message`` is the
+    server's own one-line text."""
+
+    def __init__(self, event: str, namespace: str, message: str) -> None:
+        self.event = event
+        self.namespace = namespace
+        self.message = message
+        super().__init__(f"the server failed to handle event {event!r}: {message}")

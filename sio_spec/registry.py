@@ -87,6 +87,9 @@ class Registry:
     _templates: dict[tuple[Any, ...], EventSpec] = field(default_factory=dict)
     _broken: dict[tuple[str, str], tuple[object, SpecError]] = field(default_factory=dict)
     revision: int = 0
+    fixed: dict[tuple[str, str], EventSpec] = field(default_factory=dict)
+    """Incoming specs given by a contract (``SocketIOSpec.from_document``): they win
+    over what handlers declare."""
 
     # -- declarations ---------------------------------------------------------------
     def declare(self, func: Callable[..., Any], declaration: Declaration) -> None:
@@ -146,6 +149,10 @@ class Registry:
 
     def incoming(self, event: str, namespace: str) -> EventSpec | None:
         """The spec of an incoming event, or ``None`` to pass it through untouched."""
+        if self.fixed:
+            contract = self.fixed.get((namespace, event))
+            if contract is not None:
+                return contract
         handlers = self.server.handlers
         ns_handlers = handlers.get(namespace)
         if ns_handlers is not None:
@@ -278,6 +285,8 @@ class Registry:
             if "*" in (namespace, event) or event == "disconnect":
                 continue
             spec = self.incoming_for_docs(event, namespace)
+            out[(namespace, event, "receive")] = spec
+        for (namespace, event), spec in self.fixed.items():
             out[(namespace, event, "receive")] = spec
         for (namespace, event), spec in self.emits.items():
             out[(namespace, event, "send")] = spec

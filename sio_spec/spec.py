@@ -89,8 +89,57 @@ class SocketIOSpec:
         self._queued: list[tuple[str, str, Callable[..., Any]]] = []
         self._cache: dict[str, tuple[Any, dict[str, Any]]] = {}
         self._texts: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        self._document: dict[str, Any] | None = None
         if server is not None:
             self.attach(server)
+
+    @classmethod
+    def from_document(
+        cls,
+        server: Any,
+        source: Any,
+        *,
+        validate: bool = True,
+        strict_emits: bool = False,
+    ) -> SocketIOSpec:
+        """A spec that holds ``server`` to a given AsyncAPI document (2.6, 3.0 or 3.1;
+        a dict, a path or the document's text) instead of its type hints.
+
+        Every event the document describes is validated as documented, in both
+        directions: client events and connect ``auth`` (handlers receive the validated
+        JSON values), acks (from ``reply`` in 3.x, ``x-ack`` in 2.x), server emits and
+        clients' replies. Events the document lacks are handled as without it.
+        :meth:`asyncapi` returns the document itself.
+        """
+        from .contract import load_document, read_contract
+        from .plans import auth_spec, event_spec
+
+        document = load_document(source)
+        contract = read_contract(document)
+        version = document["asyncapi"] if document["asyncapi"] in VERSIONS else "3.0.0"
+        spec = cls(
+            title=contract.title,
+            version=contract.version,
+            description=contract.description,
+            validate=validate,
+            asyncapi_version=version,
+            strict_emits=strict_emits,
+        )
+        spec._document = document
+        for event in contract.events():
+            planned = event_spec(contract, event)
+            if planned.direction == "send":
+                spec.registry.emits[(event.namespace, event.name)] = planned
+            else:
+                spec.registry.fixed[(event.namespace, event.name)] = planned
+        for ns in contract.namespaces:
+            auth = auth_spec(contract, ns.path)
+            if auth is not None:
+                spec.registry.fixed[(ns.path, "connect")] = auth
+        spec.registry.revision += 1
+        if server is not None:
+            spec.attach(server)
+        return spec
 
     # -- attaching --------------------------------------------------------------------
     @property
@@ -299,6 +348,13 @@ class SocketIOSpec:
             raise SpecError(
                 f"unknown AsyncAPI version {version!r}; use one of {', '.join(VERSIONS)}"
             )
+        if self._document is not None:
+            if version != self._document["asyncapi"] and version != self.asyncapi_version:
+                raise SpecError(
+                    f"this spec publishes the document it was given (AsyncAPI "
+                    f"{self._document['asyncapi']}); it cannot be turned into {version}"
+                )
+            return self._document
         key = self.registry.fingerprint()
         hit = self._cache.get(version)
         if hit is None or hit[0] != key:

@@ -22,6 +22,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from .contract import Contract, ContractError, contract_of, read_contract
 from .errors import SioSpecError
 from .spec import SocketIOSpec
 
@@ -157,27 +158,73 @@ def find_spec(obj: Any, _depth: int = 0) -> SocketIOSpec | None:
     return None
 
 
-def load_document_file(path_text: str) -> dict[str, Any]:
-    """An AsyncAPI document read from a ``.json`` / ``.yaml`` file."""
-    path = pathlib.Path(path_text)
+def parse_document(text: str, name: str) -> dict[str, Any]:
+    """An AsyncAPI document parsed from ``text``: JSON when ``name`` ends in ``.json``,
+    YAML otherwise."""
+    suffix = pathlib.Path(name).suffix
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise TargetError(f"cannot read {path_text}: {exc.strerror or exc}") from exc
-    try:
-        if path.suffix == ".json":
+        if suffix == ".json":
             data = json.loads(text)
         else:
             from ruamel.yaml import YAML
 
             data = YAML(typ="safe").load(text)
     except Exception as exc:
-        raise TargetError(
-            f"{path_text} is not valid {path.suffix[1:].upper()}: {type(exc).__name__}"
-        ) from exc
+        kind = suffix[1:].upper() or "YAML"
+        raise TargetError(f"{name} is not valid {kind}: {type(exc).__name__}") from exc
     if not isinstance(data, dict) or "asyncapi" not in data:
-        raise TargetError(f"{path_text} is not an AsyncAPI document (no 'asyncapi' field)")
+        raise TargetError(f"{name} is not an AsyncAPI document (no 'asyncapi' field)")
     return data
+
+
+def load_document_file(path_text: str) -> dict[str, Any]:
+    """An AsyncAPI document read from a ``.json`` / ``.yaml`` file."""
+    path = pathlib.Path(path_text)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise TargetError(f"cannot read {path_text}: {reason}") from exc
+    return parse_document(text, path_text)
+
+
+def load_git_document(source: str) -> dict[str, Any]:
+    """``git:REF:PATH``: the document at PATH in commit REF of the current repository,
+    read with ``git show``."""
+    ref, sep, path = source[len("git:") :].partition(":")
+    if not sep or not ref or not path:
+        raise TargetError(f"invalid source {source!r}: expected git:REF:PATH")
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "show", f"{ref}:{path}"], capture_output=True, check=False, timeout=60
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise TargetError(f"cannot run git to read {source!r}: {type(exc).__name__}") from exc
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        first = reason[0] if reason else f"git exited with status {done.returncode}"
+        raise TargetError(f"cannot read {path!r} at git ref {ref!r}: {first}")
+    try:
+        text = done.stdout.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TargetError(f"{path} at {ref} is not UTF-8 text") from exc
+    return parse_document(text, path)
+
+
+def load_contract(source: str) -> Contract:
+    """The contract named by a document file, ``git:REF:PATH`` or a TARGET."""
+    if source.startswith("git:"):
+        document = load_git_document(source)
+    elif is_document_file(source):
+        document = load_document_file(source)
+    else:
+        return contract_of(load_target(source))
+    try:
+        return read_contract(document)
+    except ContractError as exc:
+        raise TargetError(f"{source} is not a valid AsyncAPI document: {exc}") from exc
 
 
 def is_document_file(text: str) -> bool:

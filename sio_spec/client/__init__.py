@@ -1,0 +1,169 @@
+"""A python-socketio client held to the server's contract.
+
+``ClientSpec(client, source)`` attaches to a ``socketio.Client``, ``AsyncClient``,
+``SimpleClient`` or ``AsyncSimpleClient``. ``source`` is the server's
+:class:`~sio_spec.SocketIOSpec` (shared models: handlers get model instances) or an
+AsyncAPI document (a dict, a path, document text, or :meth:`ClientSpec.from_url`),
+whose schemas become validators compiled once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..adapters import Hooks
+from ..contract import Contract, ContractError, contract_of, load_document, read_contract
+from ..errors import SpecError
+from .hooks import (
+    async_client_hooks,
+    async_simple_client_hooks,
+    client_hooks,
+    simple_client_hooks,
+)
+from .steps import Plans, Steps
+
+if TYPE_CHECKING:
+    from ..spec import SocketIOSpec
+
+__all__ = ["ClientSpec"]
+
+#: How long :meth:`ClientSpec.from_url` waits for the document, in seconds.
+FETCH_TIMEOUT = 10.0
+
+
+def _kind(client: Any) -> str:
+    import socketio
+
+    for cls, kind in (
+        (socketio.AsyncSimpleClient, "async_simple"),
+        (socketio.SimpleClient, "simple"),
+        (socketio.AsyncClient, "async"),
+        (socketio.Client, "sync"),
+    ):
+        if isinstance(client, cls):
+            return kind
+    raise SpecError(
+        f"ClientSpec attaches to a socketio.Client, AsyncClient, SimpleClient or "
+        f"AsyncSimpleClient, not a {type(client).__module__}.{type(client).__qualname__}"
+    )
+
+
+_HOOKS = {
+    "sync": client_hooks,
+    "async": async_client_hooks,
+    "simple": simple_client_hooks,
+    "async_simple": async_simple_client_hooks,
+}
+
+
+class ClientSpec:
+    """Validation of what a python-socketio client sends and receives.
+
+    Before sending, ``emit`` / ``call`` payloads and connect ``auth`` are checked
+    against what the server accepts and serialized (:class:`~sio_spec.EmitValidationError`,
+    nothing sent). Server events are checked before the client's handlers run (an
+    invalid one is logged at WARNING and the handler is not called); handler type
+    hints give models. ``call()`` returns the validated ack, raises
+    :class:`~sio_spec.RemoteValidationError` for the server's validation-error ack,
+    :class:`~sio_spec.RemoteInternalError` for its internal error, and
+    :class:`~sio_spec.AckValidationError` for an ack the contract does not allow.
+    Replies to server ``call()``\\ s are checked like server acks.
+    """
+
+    def __init__(self, client: Any, source: Any) -> None:
+        kind = _kind(client)
+        existing = client.__dict__.get("_sio_spec_client")
+        if existing is not None:
+            raise SpecError("this client already has a ClientSpec attached; detach() it first")
+        self.client = client
+        self._spec: SocketIOSpec | None = None
+        self._contract: Contract | None = None
+        from ..spec import SocketIOSpec
+
+        if isinstance(source, SocketIOSpec):
+            self._spec = source
+            steps = Steps(Plans(), source)
+            steps.plans()  # read the server's handlers now: a broken one fails here
+        else:
+            self._contract = _read(source)
+            steps = Steps(Plans.of_contract(self._contract))
+        self._hooks: Hooks | None = _HOOKS[kind](client, steps)
+        self._hooks.install()
+        client._sio_spec_client = self
+
+    @classmethod
+    def from_url(cls, client: Any, url: str, *, timeout: float = FETCH_TIMEOUT) -> ClientSpec:
+        """Attach with the document a running server publishes (its ``.json`` or
+        ``.yaml`` URL), fetched once."""
+        return cls(client, fetch_document(url, timeout=timeout))
+
+    @property
+    def contract(self) -> Contract:
+        """The contract the client is held to."""
+        if self._contract is not None:
+            return self._contract
+        assert self._spec is not None
+        return contract_of(self._spec)
+
+    def detach(self) -> None:
+        """Remove the hooks: the client behaves exactly as before."""
+        if self._hooks is not None:
+            self._hooks.uninstall()
+            self._hooks = None
+            self.client.__dict__.pop("_sio_spec_client", None)
+
+
+def _read(source: Any) -> Contract:
+    if isinstance(source, Contract):
+        return source
+    if not isinstance(source, (Mapping, str, os.PathLike)):
+        raise SpecError(
+            "ClientSpec's source is a SocketIOSpec, an AsyncAPI document (dict), "
+            f"its path or text; got a {type(source).__name__}"
+        )
+    return read_contract(load_document(source))
+
+
+def fetch_document(url: str, *, timeout: float = FETCH_TIMEOUT) -> dict[str, Any]:
+    """An AsyncAPI document fetched over HTTP(S) (JSON, or YAML for ``.yaml``/``.yml``
+    URLs and YAML content types). Raises :class:`~sio_spec.contract.ContractError`
+    with one line when it cannot be fetched or read."""
+    if not url.startswith(("http://", "https://")):
+        raise ContractError(f"not an http(s) URL: {url[:200]!r}")
+    text, content_type = _get(url, timeout)
+    path = url.split("?", 1)[0].lower()
+    if "yaml" in content_type or path.endswith((".yaml", ".yml")):
+        return load_document(text if "\n" in text else text + "\n")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ContractError(f"{url[:200]} did not answer with a JSON document") from None
+    if not isinstance(data, dict):
+        raise ContractError(f"{url[:200]} did not answer with an AsyncAPI document")
+    return data
+
+
+def _get(url: str, timeout: float) -> tuple[str, str]:
+    """GET ``url`` with ``requests`` (python-socketio's client extra), or the standard
+    library when it is not installed."""
+    try:
+        import requests
+    except ImportError:
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                body = response.read().decode("utf-8")
+                return body, response.headers.get("Content-Type", "")
+        except (urllib.error.URLError, OSError, UnicodeDecodeError) as exc:
+            raise ContractError(f"cannot fetch {url[:200]}: {type(exc).__name__}") from None
+    try:
+        response = requests.get(url, timeout=timeout)
+        response.raise_for_status()
+    except requests.RequestException as exc:
+        raise ContractError(f"cannot fetch {url[:200]}: {type(exc).__name__}") from None
+    return response.text, response.headers.get("Content-Type", "")
