@@ -422,6 +422,9 @@ async def _flush_async(step: _Step) -> None:
 class _ServerSocket(Socket):  # type: ignore[misc]
     """A server-side engine.io socket whose transport is a :class:`_Link`."""
 
+    closed: bool
+    closing: bool
+
     def __init__(self, server: Any, link: _Link) -> None:
         super().__init__(server, link.eio_sid)
         self.link = link
@@ -469,6 +472,9 @@ class _ServerSocket(Socket):  # type: ignore[misc]
 
 class _AsyncServerSocket(AsyncSocket):  # type: ignore[misc]
     """The asyncio twin of :class:`_ServerSocket`."""
+
+    closed: bool
+    closing: bool
 
     def __init__(self, server: Any, link: _Link) -> None:
         super().__init__(server, link.eio_sid)
@@ -757,10 +763,13 @@ def _environ(
     if target.flask is not None:
         from flask.testing import EnvironBuilder
 
+        # Flask's test environ (server name "localhost" unless the URL names a
+        # host), so cookies of a Flask test client match
+        base_url = None if url in (None, DEFAULT_URL) else f"{scheme}://{parts.netloc}"
         environ: dict[str, Any] = EnvironBuilder(
             target.flask_app,
             path=path,
-            base_url=f"{scheme}://{host}:{port}",
+            base_url=base_url,
             query_string=query,
             headers=header_items,
         ).get_environ()
@@ -995,7 +1004,7 @@ class TestClient(_Common, socketio.Client):  # type: ignore[misc]
         if hub is not None:
             hub.settle(self._settle_timeout)
 
-    def connect(  # type: ignore[override]
+    def connect(
         self,
         url: Any = DEFAULT_URL,
         headers: Mapping[str, str] | None = None,
@@ -1141,7 +1150,7 @@ class AsyncTestClient(_Common, socketio.AsyncClient):  # type: ignore[misc]
         if hub is not None:
             await hub.settle_async(self._settle_timeout)
 
-    async def connect(  # type: ignore[override]
+    async def connect(
         self,
         url: Any = DEFAULT_URL,
         headers: Mapping[str, str] | None = None,
