@@ -279,12 +279,17 @@ class _Hub:
     async def settle_async(self, timeout: float) -> None:
         if _in_step():
             return
+        # a handler task usually finishes within a few loop iterations
+        for _ in range(4):
+            if not any(not task.done() for task in self.tasks):
+                return
+            await asyncio.sleep(0)
         deadline = time.monotonic() + timeout
-        while self.tasks:
+        while pending := {task for task in self.tasks if not task.done()}:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
-            await asyncio.wait(set(self.tasks), timeout=remaining)
+            await asyncio.wait(pending, timeout=remaining)
 
 
 def _connection_packet(server: Any, pkt: eio_packet.Packet) -> bool:
