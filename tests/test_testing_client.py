@@ -542,3 +542,111 @@ def test_import_pulls_no_web_framework() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- the README's pytest examples, run as written ------------------------------------------------
+
+CHAT_ASGI = """
+import socketio
+from pydantic import BaseModel
+from sio_spec import SocketIOSpec
+
+
+class Auth(BaseModel):
+    token: str
+
+
+class Joined(BaseModel):
+    room: str
+    members: int
+
+
+class Say(BaseModel):
+    room: str
+    text: str
+
+
+sio = socketio.AsyncServer(async_mode="asgi")
+spec = SocketIOSpec(sio, title="chat")
+spec.emits("said", Say)
+app = socketio.ASGIApp(sio)
+
+
+@sio.event
+async def connect(sid: str, environ: dict, auth: Auth) -> None:
+    if auth.token != "secret":
+        raise socketio.exceptions.ConnectionRefusedError("bad token")
+
+
+@sio.event
+async def join(sid: str, room: str) -> Joined:
+    await sio.enter_room(sid, room)
+    return Joined(room=room, members=len(sio.manager.rooms["/"][room]))
+
+
+@sio.event
+async def say(sid: str, message: Say) -> None:
+    await sio.emit("said", message, to=message.room, skip_sid=sid)
+"""
+
+CHAT_FLASK = """
+from flask import Flask, request
+from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room, leave_room
+
+app = Flask(__name__)
+socketio = SocketIO(app, async_mode="threading")
+
+
+@socketio.on("connect")
+def connect(auth):
+    if (auth or {}).get("token") != "secret":
+        raise ConnectionRefusedError("bad token")
+
+
+@socketio.on("join")
+def join(room):
+    join_room(room)
+    return {"room": room, "members": len(socketio.server.manager.rooms["/"][room])}
+
+
+@socketio.on("leave")
+def leave(room):
+    answer = socketio.call("confirm", f"leave {room}?", to=request.sid)
+    leave_room(room)
+    emit("left", room)
+    return {"left": room, "confirmed": answer}
+"""
+
+
+def readme_block(first_line: str) -> str:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.rst").read_text(encoding="utf-8")
+    start = text.index("    " + first_line + "\n")
+    lines = []
+    for line in text[start:].splitlines():
+        if line and not line.startswith("    "):
+            break
+        lines.append(line[4:])
+    return "\n".join(lines).strip() + "\n"
+
+
+def test_readme_pytest_examples(tmp_path: Any) -> None:
+    import os
+
+    (tmp_path / "chat.py").write_text(CHAT_ASGI)
+    (tmp_path / "chat_flask.py").write_text(CHAT_FLASK)
+    (tmp_path / "test_chat.py").write_text(readme_block("# test_chat.py"))
+    (tmp_path / "test_chat_flask.py").write_text(readme_block("# test_chat_flask.py"))
+    root = str(__import__("pathlib").Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), root]))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "."],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 passed" in result.stdout, result.stdout
