@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import inspect
 import io
 import logging
 import threading
@@ -60,7 +61,24 @@ logger = logging.getLogger("sio_spec.testing")
 #: Default URL of a test client: only its path, query and host reach the environ.
 DEFAULT_URL = "http://testserver"
 _HUB_ATTR = "_sio_spec_testing"
-_CLOSE_REASON = engineio.Client.reason
+
+
+class _Reasons:
+    """engine.io's disconnect reasons (``engineio.Client.reason`` in recent releases)."""
+
+    CLIENT_DISCONNECT = "client disconnect"
+    SERVER_DISCONNECT = "server disconnect"
+
+
+_CLOSE_REASON: Any = getattr(engineio.Client, "reason", _Reasons)
+
+
+def _takes_reason(handler: Callable[..., Any]) -> bool:
+    """Whether an engine.io disconnect handler takes the reason (python-socketio 5.12+)."""
+    try:
+        return bool(inspect.signature(handler).parameters)
+    except (TypeError, ValueError):
+        return True
 
 
 class Received(NamedTuple):
@@ -466,7 +484,7 @@ class _ServerSocket(Socket):  # type: ignore[misc]
             return
         self.closing = True
         self.server._trigger_event(
-            "disconnect", self.sid, reason or self.server.reason.SERVER_DISCONNECT, run_async=False
+            "disconnect", self.sid, reason or _CLOSE_REASON.SERVER_DISCONNECT, run_async=False
         )
         if not abort:
             self.link.send_sync(eio_packet.Packet(eio_packet.CLOSE))
@@ -517,7 +535,7 @@ class _AsyncServerSocket(AsyncSocket):  # type: ignore[misc]
             return
         self.closing = True
         await self.server._trigger_event(
-            "disconnect", self.sid, reason or self.server.reason.SERVER_DISCONNECT, run_async=False
+            "disconnect", self.sid, reason or _CLOSE_REASON.SERVER_DISCONNECT, run_async=False
         )
         if not abort:
             await self.link.send_async(eio_packet.Packet(eio_packet.CLOSE))
@@ -607,7 +625,11 @@ class _EngineIOClient:
         if self.state == "connected":
             self._to_server(eio_packet.Packet(eio_packet.CLOSE))
             self.state = "disconnecting"
-            self.handlers["disconnect"](reason or self.reason.CLIENT_DISCONNECT)
+            handler = self.handlers["disconnect"]
+            if _takes_reason(handler):
+                handler(reason or self.reason.CLIENT_DISCONNECT)
+            else:
+                handler()
             self.state = "disconnected"
         self._detach()
 
@@ -714,7 +736,11 @@ class _AsyncEngineIOClient:
         if self.state == "connected":
             await self._to_server(eio_packet.Packet(eio_packet.CLOSE))
             self.state = "disconnecting"
-            await self.handlers["disconnect"](reason or self.reason.CLIENT_DISCONNECT)
+            handler = self.handlers["disconnect"]
+            if _takes_reason(handler):
+                await handler(reason or self.reason.CLIENT_DISCONNECT)
+            else:
+                await handler()
             self.state = "disconnected"
         link, self.link = self.link, None
         if link is not None:

@@ -650,3 +650,44 @@ def test_readme_pytest_examples(tmp_path: Any) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "5 passed" in result.stdout, result.stdout
+
+
+def test_connect_handler_exception_is_raised_by_connect() -> None:
+    sio = socketio.Server(async_mode="threading")
+
+    @sio.event
+    def connect(sid: str, environ: Any) -> None:
+        raise LookupError("no such user")
+
+    with TestClient(sio) as client:
+        with pytest.raises(LookupError, match="no such user"):
+            client.connect()
+        assert not client.connected
+    assert sio.eio.sockets == {}
+
+    asio = socketio.AsyncServer(async_mode="asgi")
+
+    @asio.event
+    async def connect(sid: str, environ: Any) -> None:  # noqa: F811
+        raise LookupError("no such async user")
+
+    async def main() -> None:
+        async with AsyncTestClient(asio) as client:
+            with pytest.raises(LookupError, match="no such async user"):
+                await client.connect()
+            assert not client.connected
+        assert asio.eio.sockets == {}
+
+    asyncio.run(main())
+
+
+def test_namespace_refusal_and_unknown_namespace() -> None:
+    sio = make_server()
+    sio.namespaces = ["/"]  # no catch-all: only namespaces with handlers
+    errors: list[Any] = []
+    with TestClient(sio) as client:
+        client.on("connect_error", lambda *args: errors.append(args), namespace="/nowhere")
+        with pytest.raises(socketio.exceptions.ConnectionError, match="/nowhere"):
+            client.connect(namespaces=["/", "/nowhere"])
+        assert errors == [("Unable to connect",)]
+        assert not client.connected
