@@ -23,8 +23,8 @@ server sent in reply. Packets that change a connection (connect, disconnect,
 refusal) reach the client after the server finished the step that sent them,
 as they would across a socket.
 
-Importing this module imports no web framework; Flask is imported only to
-build the request environment of a Flask-SocketIO server.
+This module adds no web framework to what python-socketio itself imports;
+Flask is imported only to build the request environ of a Flask-SocketIO server.
 """
 
 from __future__ import annotations
