@@ -194,12 +194,12 @@ class Conn:
     def on(self, event: str, handler: Callable[..., Any]) -> None:
         self.raw.on(event, handler)
 
-    def connect(self, auth: Any) -> None:
+    def connect(self, auth: Any, wait_timeout: float = TIMEOUT) -> None:
         if self.port is None:
-            self._do(self.raw.connect(auth=auth, wait_timeout=TIMEOUT))
+            self._do(self.raw.connect(auth=auth, wait_timeout=wait_timeout))
         else:
             self.raw.connect(
-                url(self.port), transports=["websocket"], auth=auth, wait_timeout=TIMEOUT
+                url(self.port), transports=["websocket"], auth=auth, wait_timeout=wait_timeout
             )
 
     def call(self, event: str, data: Any = None) -> Any:
@@ -303,7 +303,8 @@ def connect_refused(t: Transport) -> Any:
     for auth in ({"token": "bad"}, {"no_token": 1}, None):
         with t.clients(1) as (a,):
             with pytest.raises(socketio.exceptions.ConnectionError) as info:
-                a.connect(auth)
+                # python-socketio < 5.12 waits the whole wait_timeout after a refusal
+                a.connect(auth, wait_timeout=1)
             outcomes.append((str(info.value), a.connect_errors, a.connected))
     return outcomes
 
@@ -352,7 +353,7 @@ EXPECTED_HEADS: dict[str, Callable[[Any], bool]] = {
         and o[2]["detail"][0]["type"] == "missing"
     ),
     "connect_refused": lambda o: (
-        o[0][0] == "One or more namespaces failed to connect: /"
+        o[0][0].startswith("One or more namespaces failed to connect")
         and o[0][1] == [({"message": "denied", "data": {"reason": "bad token"}},)]
         and o[1][1][0][0]["message"] == "validation_error"
         and o[0][2] is False
