@@ -18,6 +18,7 @@ FULL = [
     ["bench_document.py"],
     ["bench_diff.py"],
     ["bench_memory.py", "--events", "1000000"],
+    ["bench_testclient.py", "--rounds", "7", "--calls", "1000"],
 ]
 QUICK = [
     ["bench_packet.py", "--rounds", "3", "--n", "300"],
@@ -25,6 +26,7 @@ QUICK = [
     ["bench_document.py"],
     ["bench_diff.py", "--events", "200", "--rounds", "2"],
     ["bench_memory.py", "--events", "20000"],
+    ["bench_testclient.py", "--rounds", "2", "--calls", "200"],
 ]
 
 
