@@ -51,7 +51,7 @@ from socketio import exceptions as sio_exceptions
 from socketio import packet as sio_packet
 
 from .adapters import flask as flask_adapter
-from .client_checks import ClientChecks
+from .client import ClientSpec
 from .errors import SpecError, ValidationError
 
 __all__ = ["AsyncTestClient", "Received", "TestClient"]
@@ -135,12 +135,11 @@ class _Target:
         if self.spec is None and socketio_ext is not None:
             self.spec = getattr(socketio_ext, "_sio_spec", None)
 
-    def checks(self, validate: bool) -> ClientChecks | None:
-        if not validate:
-            return None
+    def client_spec(self, client: Any) -> ClientSpec:
+        """A :class:`ClientSpec` holding ``client`` to the server's own spec."""
         if self.spec is None:
             raise SpecError("validate=True needs a SocketIOSpec attached to the server")
-        return ClientChecks(self.spec.registry)
+        return ClientSpec(client, self.spec, on_invalid_event=client._report_invalid)
 
 
 # -- steps: what the server is doing for a test client ----------------------------------------
@@ -858,7 +857,7 @@ class _Common:
     __test__ = False  # not a pytest test class
 
     _target: _Target
-    _checks: ClientChecks | None
+    _validate: bool
     _raise_server_exceptions: bool
     _settle_timeout: float
     _received: list[Received]
@@ -880,7 +879,9 @@ class _Common:
         flask_test_client: Any,
     ) -> None:
         self._target = _Target(app, flask_app)
-        self._checks = self._target.checks(validate)
+        self._validate = validate
+        if validate and self._target.spec is None:
+            raise SpecError("validate=True needs a SocketIOSpec attached to the server")
         self._raise_server_exceptions = raise_server_exceptions
         self._settle_timeout = settle_timeout
         self._received = []
@@ -906,20 +907,21 @@ class _Common:
         )
 
     def _record(self, namespace: str | None, data: list[Any]) -> bool:
-        """Record an event from the server; False when validation rejects it."""
-        ns = namespace or "/"
-        if self._checks is not None:
-            try:
-                self._checks.server_event(data[0], ns, tuple(data[1:]))
-            except ValidationError as err:
-                logging.getLogger("sio_spec").warning("%s; handler not called", err)
-                link = self._link()
-                if link is not None:
-                    link.report(err)
-                return False
+        """Record an event from the server, as it was sent."""
         with self._received_lock:
-            self._received.append(Received(data[0], list(data[1:]), ns))
+            self._received.append(Received(data[0], list(data[1:]), namespace or "/"))
         return True
+
+    def _report_invalid(self, err: ValidationError) -> None:
+        """With ``validate=True``: a server event outside the contract is raised from
+        the client's next call (its handler was not called)."""
+        link = self._link()
+        if link is not None:
+            link.report(err)
+
+    def _hold_to_spec(self) -> None:
+        if self._validate:
+            self._target.client_spec(self)
 
     def _take(self, namespace: str | None) -> list[Received]:
         with self._received_lock:
@@ -940,23 +942,6 @@ class _Common:
             if error is not None:
                 raise error
 
-    def _prepare(self, event: str, namespace: str | None, data: Any) -> Any:
-        if self._checks is None:
-            return data
-        return self._checks.emit(event, namespace or "/", data)
-
-    def _prepare_auth(self, namespaces: Any, auth: Any) -> Any:
-        if self._checks is None or auth is None or callable(auth):
-            return auth
-        names = [namespaces] if isinstance(namespaces, str) else list(namespaces or ["/"])
-        for ns in names:
-            auth = self._checks.auth(ns, auth)
-        return auth
-
-    def _check_ack(self, event: str, namespace: str | None, values: tuple[Any, ...]) -> None:
-        if self._checks is not None:
-            self._checks.server_ack(event, namespace or "/", values)
-
 
 def _result(values: tuple[Any, ...]) -> Any:
     """``call()``'s return value for the ack arguments, as python-socketio gives it."""
@@ -976,11 +961,14 @@ class TestClient(_Common, socketio.Client):  # type: ignore[misc]
     ``connected``; a refused connection raises ``socketio.exceptions.ConnectionError``
     and calls the ``connect_error`` handler with the server's data.
 
-    Options: ``validate=True`` checks, against the spec attached to the server,
-    what the client sends (``EmitValidationError``, nothing sent) and what it
-    receives (a server event not matching ``spec.emits`` raises
-    ``EmitValidationError`` from the next client call; an ack not matching the
-    handler's declared ack raises ``ResponseValidationError`` from ``call``).
+    Options: ``validate=True`` holds the client to the spec attached to the server
+    with a :class:`~sio_spec.ClientSpec`: what it sends is checked
+    (``EmitValidationError``, nothing sent), handlers and ``call()`` get the
+    server's models, an ack outside the contract raises ``AckValidationError``
+    and the server's error acks ``RemoteValidationError`` / ``RemoteInternalError``;
+    a server event outside the contract is not handed to handlers and its
+    ``EmitValidationError`` is raised from the client's next call. ``received()``
+    lists events as the server sent them.
     ``raise_server_exceptions=True`` re-raises, in the test, an exception a server
     handler raised for this client (off: it is logged, as the server would).
     ``settle_timeout`` bounds how long a call waits for handlers the server runs
@@ -1020,6 +1008,7 @@ class TestClient(_Common, socketio.Client):  # type: ignore[misc]
             raise TypeError("this is a socketio.AsyncServer: use AsyncTestClient")
         self._headers = dict(headers or {})
         super().__init__(reconnection=reconnection, handle_sigint=handle_sigint, **kwargs)
+        self._hold_to_spec()
 
     def _engineio_client_class(self) -> Callable[..., Any]:
         return functools.partial(_EngineIOClient, self)
@@ -1048,7 +1037,6 @@ class TestClient(_Common, socketio.Client):  # type: ignore[misc]
         retry: bool = False,
     ) -> None:
         """Connect to the server in process; arguments as ``socketio.Client.connect``."""
-        auth = self._prepare_auth(namespaces, auth)
         merged = {**self._headers, **dict(headers or {})}
         super().connect(
             url,
@@ -1084,7 +1072,6 @@ class TestClient(_Common, socketio.Client):  # type: ignore[misc]
     ) -> None:
         """Send an event (as ``socketio.Client.emit``) and wait until the server
         handled it; raises what a server handler raised for it."""
-        data = self._prepare(event, namespace, data)
         super().emit(event, data=data, namespace=namespace, callback=callback)
         self._settle()
         self._raise_pending()
@@ -1109,7 +1096,6 @@ class TestClient(_Common, socketio.Client):  # type: ignore[misc]
         self._raise_pending(link)
         if not box:
             raise sio_exceptions.TimeoutError()
-        self._check_ack(event, namespace, box[0])
         return _result(box[0])
 
     def disconnect(self) -> None:
@@ -1166,6 +1152,7 @@ class AsyncTestClient(_Common, socketio.AsyncClient):  # type: ignore[misc]
             raise TypeError("this is a synchronous socketio.Server: use TestClient")
         self._headers = dict(headers or {})
         super().__init__(reconnection=reconnection, handle_sigint=handle_sigint, **kwargs)
+        self._hold_to_spec()
 
     def _engineio_client_class(self) -> Callable[..., Any]:
         return functools.partial(_AsyncEngineIOClient, self)
@@ -1194,7 +1181,6 @@ class AsyncTestClient(_Common, socketio.AsyncClient):  # type: ignore[misc]
         retry: bool = False,
     ) -> None:
         """Connect to the server in process; arguments as ``socketio.AsyncClient.connect``."""
-        auth = self._prepare_auth(namespaces, auth)
         merged = {**self._headers, **dict(headers or {})}
         await super().connect(
             url,
@@ -1227,7 +1213,6 @@ class AsyncTestClient(_Common, socketio.AsyncClient):  # type: ignore[misc]
         callback: Callable[..., Any] | None = None,
     ) -> None:
         """Send an event and wait until the server handled it."""
-        data = self._prepare(event, namespace, data)
         await super().emit(event, data=data, namespace=namespace, callback=callback)
         await self._settle()
         self._raise_pending()
@@ -1260,7 +1245,6 @@ class AsyncTestClient(_Common, socketio.AsyncClient):  # type: ignore[misc]
         self._raise_pending(link)
         if not box:
             raise sio_exceptions.TimeoutError()
-        self._check_ack(event, namespace, box[0])
         return _result(box[0])
 
     async def disconnect(self) -> None:

@@ -15,8 +15,9 @@ from pydantic import BaseModel
 from socketio.exceptions import ConnectionRefusedError as Refused
 
 from sio_spec import (
+    AckValidationError,
     EmitValidationError,
-    ResponseValidationError,
+    RemoteInternalError,
     SocketIOSpec,
     SpecError,
 )
@@ -366,7 +367,7 @@ def test_validate_checks_what_the_client_sends() -> None:
         with pytest.raises(EmitValidationError) as info:
             client.emit("move", {"game_id": "x", "x": 1})
         assert info.value.errors()[0]["loc"] == ["game_id"]
-        assert client.call("move", Move(game_id=1, x=-1)) == {"accepted": False}
+        assert client.call("move", Move(game_id=1, x=-1)) == MoveAck(accepted=False)
 
 
 def test_validate_checks_what_the_client_receives(caplog: pytest.LogCaptureFixture) -> None:
@@ -381,16 +382,18 @@ def test_validate_checks_what_the_client_receives(caplog: pytest.LogCaptureFixtu
             with pytest.raises(EmitValidationError) as info:
                 client.emit("publish", ["not", "a", "title"])
         assert info.value.event == "news"
-        assert seen == [({"title": "fine"},)]
-        assert client.received() == []
-        with pytest.raises(ResponseValidationError):
+        # the handler got the server's model, and never the invalid event
+        assert seen == [(News(title="fine"),)]
+        assert client.received() == [("news", [{"title": ["not", "a", "title"]}], "/")]
+        with pytest.raises(AckValidationError):
             client.call("bad_ack", {"game_id": 1, "x": 1})
     # a validating server answers an invalid ack with its error ack: part of the contract
     sio, _ = spec_server(server_validates=True)
     with TestClient(sio, validate=True) as client:
         client.connect(auth={"token": "t"})
         with caplog.at_level(logging.CRITICAL, logger="sio_spec"):
-            assert client.call("bad_ack", {"game_id": 1, "x": 1})["error"] == "internal_error"
+            with pytest.raises(RemoteInternalError):
+                client.call("bad_ack", {"game_id": 1, "x": 1})
 
 
 # -- Flask-SocketIO --------------------------------------------------------------------------

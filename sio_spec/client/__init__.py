@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..adapters import Hooks
 from ..contract import Contract, ContractError, contract_of, load_document, read_contract
-from ..errors import SpecError
+from ..errors import SpecError, ValidationError
 from .hooks import (
     async_client_hooks,
     async_simple_client_hooks,
@@ -71,9 +71,17 @@ class ClientSpec:
     :class:`~sio_spec.RemoteInternalError` for its internal error, and
     :class:`~sio_spec.AckValidationError` for an ack the contract does not allow.
     Replies to server ``call()``\\ s are checked like server acks.
+    ``on_invalid_event`` is called with the error of each server event that was
+    not handed to handlers (after the WARNING is logged).
     """
 
-    def __init__(self, client: Any, source: Any) -> None:
+    def __init__(
+        self,
+        client: Any,
+        source: Any,
+        *,
+        on_invalid_event: Callable[[ValidationError], object] | None = None,
+    ) -> None:
         kind = _kind(client)
         existing = client.__dict__.get("_sio_spec_client")
         if existing is not None:
@@ -85,20 +93,27 @@ class ClientSpec:
 
         if isinstance(source, SocketIOSpec):
             self._spec = source
-            steps = Steps(Plans(), source)
+            steps = Steps(Plans(), source, on_invalid_event)
             steps.plans()  # read the server's handlers now: a broken one fails here
         else:
             self._contract = _read(source)
-            steps = Steps(Plans.of_contract(self._contract))
+            steps = Steps(Plans.of_contract(self._contract), None, on_invalid_event)
         self._hooks: Hooks | None = _HOOKS[kind](client, steps)
         self._hooks.install()
         client._sio_spec_client = self
 
     @classmethod
-    def from_url(cls, client: Any, url: str, *, timeout: float = FETCH_TIMEOUT) -> ClientSpec:
+    def from_url(
+        cls,
+        client: Any,
+        url: str,
+        *,
+        timeout: float = FETCH_TIMEOUT,
+        on_invalid_event: Callable[[ValidationError], object] | None = None,
+    ) -> ClientSpec:
         """Attach with the document a running server publishes (its ``.json`` or
         ``.yaml`` URL), fetched once."""
-        return cls(client, fetch_document(url, timeout=timeout))
+        return cls(client, fetch_document(url, timeout=timeout), on_invalid_event=on_invalid_event)
 
     @property
     def contract(self) -> Contract:

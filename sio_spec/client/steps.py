@@ -21,6 +21,7 @@ from ..errors import (
     ErrorDetail,
     RemoteInternalError,
     RemoteValidationError,
+    ValidationError,
 )
 from ..payload import PayloadInvalid
 from ..plans import auth_spec, event_spec
@@ -104,9 +105,15 @@ class Steps:
     """The client's checks against fixed :class:`Plans`, or against a spec's registry
     (rebuilt when the registry changes)."""
 
-    def __init__(self, plans: Plans, spec: SocketIOSpec | None = None) -> None:
+    def __init__(
+        self,
+        plans: Plans,
+        spec: SocketIOSpec | None = None,
+        on_invalid_event: Callable[[ValidationError], object] | None = None,
+    ) -> None:
         self._plans = plans
         self._spec = spec
+        self.on_invalid_event = on_invalid_event
         self._revision = -1
         self._hints: dict[Callable[..., Any], Arguments | None] = {}
 
@@ -214,6 +221,8 @@ class Steps:
         except PayloadInvalid as exc:
             err = EmitValidationError(event, namespace, exc.details)
             logger.warning("ignored server event %r [%s]: %s", event, namespace, err)
+            if self.on_invalid_event is not None:
+                self.on_invalid_event(err)
             return None
         return args
 
