@@ -853,4 +853,5 @@
     Console.build();
   }
   document.body.dataset.ready = "1";
+  if (window.performance && performance.mark) performance.mark("sio-spec-ready");
 })();
