@@ -498,3 +498,37 @@ def test_phone_width(tab: Page, servers: dict[str, Served]) -> None:
         assert 300 <= width <= 380
     finally:
         tab.send("Emulation.clearDeviceMetricsOverride")
+
+
+def test_console_binary_both_ways_and_without_ack(tab: Page) -> None:
+    sio = socketio.AsyncServer(async_mode="asgi")
+    spec = SocketIOSpec(sio, title="Blobs", version="1")
+    spec.emits("blob", bytes, summary="The bytes just received")
+
+    @sio.on("echo")
+    async def echo(sid: str, data: bytes) -> bytes:
+        await sio.emit("blob", data, to=sid)
+        return data
+
+    with run_asgi(socketio.ASGIApp(sio, other_asgi_app=asgi_docs(spec))) as port:
+        open_docs(tab, url(port, "/asyncapi"))
+        click(tab, "console-toggle")
+        click(tab, "console-connect")
+        tab.wait("document.getElementById('console-status').textContent.startsWith('Connected')")
+        assert tab.evaluate("document.getElementById('console-event').value") == "echo"
+        # without the ack: sent, and the server's binary event arrives in the log
+        tab.evaluate("document.getElementById('console-with-ack').checked = false")
+        set_value(tab, "console-payload", json.dumps("hello"))
+        click(tab, "console-send")
+        assert text_of(tab, "console-result") == "Sent echo."
+        tab.wait("!!document.querySelector('#console-log .log-event pre')")
+        logged = json.loads(tab.evaluate("document.querySelector('#console-log pre').textContent"))
+        assert logged == {"$binary": "5 bytes", "$base64": "aGVsbG8="}
+        # with the ack: a binary ack
+        tab.evaluate("document.getElementById('console-with-ack').checked = true")
+        set_value(tab, "console-payload", json.dumps({"$base64": "AAEC/w=="}))
+        click(tab, "console-send")
+        tab.wait("!!document.querySelector('#console-result pre.ack')")
+        ack = json.loads(tab.evaluate("document.querySelector('#console-result pre').textContent"))
+        assert ack == {"$binary": "4 bytes", "$base64": "AAEC/w=="}
+        click(tab, "console-disconnect")

@@ -232,7 +232,7 @@
 
   function argList(args, title) {
     if (args === null || args === undefined) {
-      return el("div", "args", [el("h4", null, title), el("p", "muted", "Not declared: any arguments.")]);
+      return el("div", "args", [el("h4", null, title), el("p", "muted", "Not declared in the document.")]);
     }
     if (!args.length) {
       return el("div", "args", [el("h4", null, title), el("p", "muted", "No arguments.")]);
@@ -269,7 +269,7 @@
       if (event.ack.errors && event.ack.errors.length) {
         var errors = el("div", "args", el("h4", null, "Error acknowledgement"));
         event.ack.errors.forEach(function (name) {
-          errors.appendChild(schemaTree(name, { $ref: REF + name }, null));
+          errors.appendChild(schemaTree(null, { $ref: REF + name }, null));
         });
         errors.appendChild(el("p", "muted",
           "Sent instead of the acknowledgement when the arguments are invalid or the handler fails; the handler is not called for invalid arguments."));
