@@ -670,7 +670,7 @@
       if (this.client) return this.client;
       var self = this;
       var client = new SioWire.Client(this.url);
-      client.onevent = function (nsp, name, args) { self.logEvent(nsp, name, args); };
+      client.onevent = function (nsp, name, args, reply) { self.logEvent(nsp, name, args, !!reply); };
       client.ondisconnect = function (nsp) {
         self.logLine("disconnected from " + nsp + " by the server", "note");
         self.showStatus();
@@ -819,13 +819,14 @@
       this.addLog(item, text);
     },
 
-    logEvent: function (nsp, name, args) {
+    logEvent: function (nsp, name, args, asksAck) {
       if (this.paused) return;
       var shown = shownValue(args.length === 1 ? args[0] : args);
       var item = el("li", "log-event", [
         el("time", null, new Date().toLocaleTimeString()), " ",
         el("code", "log-ns", nsp), " ", el("strong", "log-name", name),
-        el("pre", "code", json(shown))
+        asksAck ? el("span", "muted", " (asks for an ack; the console does not answer)") : null,
+        args.length ? el("pre", "code", json(shown)) : el("span", "muted", " (no arguments)")
       ]);
       this.addLog(item, nsp + " " + name + " " + JSON.stringify(shown));
     },
