@@ -396,6 +396,13 @@ def test_console_connects_sends_and_logs(tab: Page, servers: dict[str, Served], 
     set_value(tab, "console-log-filter", "")
     click(tab, "console-clear")
     assert tab.evaluate("document.querySelectorAll('#console-log li').length") == 0
+    # paused, server events are not logged (the server emits before it acks)
+    click(tab, "console-pause")
+    set_value(tab, "console-payload", json.dumps(case.valid))
+    click(tab, "console-send")
+    tab.wait("!!document.querySelector('#console-result pre.ack')")
+    assert tab.evaluate("document.querySelectorAll('#console-log li').length") == 0
+    click(tab, "console-pause")
 
     click(tab, "console-disconnect")
     tab.wait("!document.getElementById('console-status').textContent.startsWith('Connected')")
