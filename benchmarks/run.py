@@ -19,6 +19,7 @@ FULL = [
     ["bench_diff.py"],
     ["bench_memory.py", "--events", "1000000"],
     ["bench_testclient.py", "--rounds", "7", "--calls", "1000"],
+    ["bench_docs_page.py"],
 ]
 QUICK = [
     ["bench_packet.py", "--rounds", "3", "--n", "300"],
@@ -27,6 +28,7 @@ QUICK = [
     ["bench_diff.py", "--events", "200", "--rounds", "2"],
     ["bench_memory.py", "--events", "20000"],
     ["bench_testclient.py", "--rounds", "2", "--calls", "200"],
+    ["bench_docs_page.py", "--events", "200", "--rounds", "2"],
 ]
 
 

@@ -133,11 +133,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import aiohttp  # noqa: F401
     except ImportError:
         raise CLIError("serve needs aiohttp: pip install 'sio-spec[aiohttp]'") from None
-    asyncio.run(_serve(source, args.host, args.port))
+    asyncio.run(_serve(source, args.host, args.port, args.viewer))
     return 0
 
 
-async def _serve(source: SocketIOSpec | dict[str, Any], host: str, port: int) -> None:
+async def _serve(
+    source: SocketIOSpec | dict[str, Any], host: str, port: int, viewer: str = "sio-spec"
+) -> None:
     import asyncio
     import signal
 
@@ -146,7 +148,8 @@ async def _serve(source: SocketIOSpec | dict[str, Any], host: str, port: int) ->
     from .web import aiohttp_docs
 
     app = web.Application()
-    aiohttp_docs(source, app)
+    # no Socket.IO server runs here, so the page has no console to connect with
+    aiohttp_docs(source, app, viewer=viewer, console=False)
 
     async def index(request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound("/asyncapi")
@@ -257,6 +260,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="default: 8000 (0: any free port)")
+    serve.add_argument(
+        "--viewer",
+        choices=("sio-spec", "asyncapi-react"),
+        default="sio-spec",
+        help="sio-spec: the built-in page, works offline (default); asyncapi-react: the "
+        "AsyncAPI React component from its CDN",
+    )
     serve.set_defaults(func=cmd_serve)
     return parser
 

@@ -432,13 +432,25 @@ def test_serve_target(tmp_path: Path) -> None:
         page = requests.get(page_url, timeout=5)
         assert page.status_code == 200
         assert page.headers["content-type"] == "text/html; charset=utf-8"
-        assert "make_move" in page.text and "AsyncApiStandalone.render" in page.text
+        assert "make_move" in page.text and 'id="sio-spec-model"' in page.text
+        assert "script-src 'sha256-" in page.headers["content-security-policy"]
+        assert '"console":false' in page.text  # no Socket.IO server to connect to
         root = requests.get(f"http://127.0.0.1:{port}/", timeout=5, allow_redirects=False)
         assert root.status_code in (302, 307)
         assert root.headers["location"] == "/asyncapi"
         as_json = requests.get(page_url + ".json?version=2.6.0", timeout=5)
         assert as_json.json()["asyncapi"] == "2.6.0"
         assert requests.get(page_url + ".yaml", timeout=5).text.startswith("asyncapi: 3.0.0")
+    finally:
+        assert server.stop() in (0, -15)
+
+
+def test_serve_react_viewer(tmp_path: Path) -> None:
+    write_app(tmp_path)
+    server = Served("game.py:spec", "--port", "0", "--viewer", "asyncapi-react", cwd=tmp_path)
+    try:
+        page = requests.get(server.url(), timeout=5)
+        assert "AsyncApiStandalone.render" in page.text
     finally:
         assert server.stop() in (0, -15)
 

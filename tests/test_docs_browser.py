@@ -1,4 +1,5 @@
-"""The docs page rendered by real headless Chromium with the real AsyncAPI React component.
+"""The ``asyncapi-react`` viewer rendered by real headless Chromium with the real AsyncAPI
+React component.
 
 The component's bundle and stylesheet are served locally from the test
 ``node_modules`` (through the page's ``bundle_url`` / ``stylesheet_url`` options),
@@ -99,6 +100,7 @@ def dump_dom(page_url: str, tmp_path: Path) -> str:
 
 
 def local_docs(spec: SocketIOSpec, modules: Path, **options: Any) -> Any:
+    options.setdefault("viewer", "asyncapi-react")
     options.setdefault("bundle_url", "/assets/browser/standalone/index.js")
     options.setdefault("stylesheet_url", "/assets/styles/default.min.css")
     return asgi_docs(spec, serve_assets(modules), **options)
@@ -148,6 +150,7 @@ def test_invalid_document_shows_its_errors(tmp_path: Path) -> None:
     app = asgi_docs(
         document,
         serve_assets(modules),
+        viewer="asyncapi-react",
         bundle_url="/assets/browser/standalone/index.js",
         stylesheet_url="/assets/styles/default.min.css",
     )

@@ -18,12 +18,14 @@ from pydantic import BaseModel
 from support.servers import run_aiohttp, run_asgi, run_flask_socketio, run_wsgi, url
 
 from sio_spec import SocketIOSpec
+from sio_spec.contract import read_contract
 from sio_spec.web import (
     DEFAULT_BUNDLE_URL,
     DEFAULT_STYLESHEET_URL,
     aiohttp_docs,
     asgi_docs,
     docs_html,
+    view_model,
     wsgi_docs,
 )
 
@@ -75,6 +77,7 @@ def sync_spec() -> tuple[socketio.Server, SocketIOSpec]:
 
 
 def embedded_document(page: str) -> Any:
+    """The document embedded in a page of the ``asyncapi-react`` viewer."""
     match = re.search(
         r'<script type="application/json" id="asyncapi-document">(.*?)</script>', page, re.S
     )
@@ -82,13 +85,27 @@ def embedded_document(page: str) -> Any:
     return json.loads(match.group(1))
 
 
+def embedded_model(page: str) -> Any:
+    """The view model embedded in a page of sio-spec's own viewer."""
+    match = re.search(
+        r'<script type="application/json" id="sio-spec-model">(.*?)</script>', page, re.S
+    )
+    assert match is not None, page
+    return json.loads(match.group(1))
+
+
+def model_of(document: Any) -> Any:
+    return json.loads(json.dumps(view_model(read_contract(document))))
+
+
 def check_docs(base: str, spec: SocketIOSpec) -> None:
     """Every route of a mount at ``base`` (e.g. ``http://host:port/asyncapi``)."""
     page = requests.get(base, timeout=TIMEOUT)
     assert page.status_code == 200
     assert page.headers["content-type"] == "text/html; charset=utf-8"
-    assert embedded_document(page.text) == spec.asyncapi()
-    assert f'src="{DEFAULT_BUNDLE_URL}"' in page.text
+    assert embedded_model(page.text) == model_of(spec.asyncapi())
+    assert "script-src 'sha256-" in page.headers["content-security-policy"]
+    assert "http://" not in page.text and "https://" not in page.text  # nothing from elsewhere
     path = urlsplit(base).path
     assert f'href="{path}.json"' in page.text
     assert f'href="{path}.yaml"' in page.text
@@ -114,7 +131,7 @@ def check_docs(base: str, spec: SocketIOSpec) -> None:
     assert old_yaml.text.startswith("asyncapi: 2.6.0")
     assert requests.get(base + ".json?version=3.1.0", timeout=TIMEOUT).json()["asyncapi"] == "3.1.0"
     old_page = requests.get(base + "?version=2.6.0", timeout=TIMEOUT)
-    assert embedded_document(old_page.text)["asyncapi"] == "2.6.0"
+    assert embedded_model(old_page.text)["asyncapi"] == "2.6.0"
     assert ".json?version=2.6.0" in old_page.text
 
     for suffix in ("", ".json", ".yaml"):
@@ -155,7 +172,7 @@ def test_page_embeds_hostile_text_inertly() -> None:
     spec = SocketIOSpec(sio, title=f"Title {HOSTILE}", version="1.0.0", description=HOSTILE)
     spec.emits("news", Board, description=HOSTILE)
 
-    page = docs_html(spec)
+    page = docs_html(spec, viewer="asyncapi-react")
 
     # only the page's own three script elements: none opened or closed by the document
     assert page.count("<script") == 3
@@ -175,6 +192,7 @@ def test_page_options() -> None:
     page = docs_html(
         document,
         title='My "docs"',
+        viewer="asyncapi-react",
         bundle_url="/static/a.js?x=1&y=2",
         stylesheet_url="/static/a.css",
     )
@@ -186,6 +204,7 @@ def test_page_options() -> None:
     assert "AsyncApiStandalone.render(" in page
     assert embedded_document(page) == document
     assert "<title>Plain</title>" in docs_html(document)
+    assert "<title>Plain</title>" in docs_html(document, viewer="asyncapi-react")
 
 
 def test_default_assets_pin_the_tested_component_version() -> None:
@@ -400,7 +419,7 @@ def test_flask_routes_with_before_request_auth() -> None:
         assert requests.get(url(port, "/asyncapi"), timeout=TIMEOUT).status_code == 401
         auth = {"Authorization": "Bearer s3cret"}
         page = requests.get(url(port, "/asyncapi"), headers=auth, timeout=TIMEOUT)
-        assert embedded_document(page.text) == spec.asyncapi()
+        assert embedded_model(page.text) == model_of(spec.asyncapi())
         assert (
             requests.get(url(port, "/asyncapi.json"), headers=auth, timeout=TIMEOUT).json()
             == spec.asyncapi()
@@ -446,7 +465,7 @@ def test_plain_document_serves_only_its_own_version() -> None:
     document = {"asyncapi": "3.0.0", "info": {"title": "Saved", "version": "1.0.0"}, "channels": {}}
     with run_wsgi(wsgi_docs(document)) as port:
         page = requests.get(url(port, "/asyncapi"), timeout=TIMEOUT)
-        assert embedded_document(page.text) == document
+        assert embedded_model(page.text) == model_of(document)
         assert requests.get(url(port, "/asyncapi.json"), timeout=TIMEOUT).json() == document
         as_yaml = requests.get(url(port, "/asyncapi.yaml"), timeout=TIMEOUT)
         assert as_yaml.text.startswith("asyncapi: 3.0.0\ninfo:\n")

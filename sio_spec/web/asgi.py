@@ -90,7 +90,8 @@ def asgi_docs(
     ``socketio.ASGIApp(sio, other_asgi_app=asgi_docs(spec))``, around another ASGI
     app (``asgi_docs(spec, fastapi_app)``) or mounted under a prefix
     (``starlette_app.mount("/docs", asgi_docs(spec))`` serves ``/docs/asyncapi``).
-    ``page_options``: ``title``, ``bundle_url``, ``stylesheet_url`` as for
-    :func:`docs_html`.
+    ``page_options``: ``title``, ``viewer``, ``console``, ``socketio_path``,
+    ``bundle_url``, ``stylesheet_url`` as for :func:`docs_html`. The page is sent with
+    a Content-Security-Policy header (:func:`content_security_policy`).
     """
     return DocsASGIApp(DocsRoutes(spec, path, **page_options), app)

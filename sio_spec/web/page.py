@@ -7,15 +7,20 @@ and writes it back its own way.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import parse_qs, quote
 
 from ..asyncapi import dump_yaml
 from ..model import VERSIONS
+from .view import view_model_of_document
 
 #: Version of ``@asyncapi/react-component`` the default asset URLs point at.
 REACT_COMPONENT_VERSION = "3.2.1"
@@ -51,6 +56,12 @@ class DocumentProvider(Protocol):
 
 
 SpecOrDocument = DocumentProvider | Mapping[str, Any]
+Viewer = Literal["sio-spec", "asyncapi-react"]
+#: The viewers a page can use: sio-spec's own page (default, works offline, has the
+#: console) or the AsyncAPI React component (loaded from ``bundle_url``).
+VIEWERS: tuple[Viewer, ...] = ("sio-spec", "asyncapi-react")
+#: Where the page's console connects by default (python-socketio's default path).
+DEFAULT_SOCKETIO_PATH = "/socket.io/"
 
 HTML_TYPE = "text/html; charset=utf-8"
 JSON_TYPE = "application/json"
@@ -135,6 +146,9 @@ def docs_html(
     spec_or_document: SpecOrDocument,
     *,
     title: str | None = None,
+    viewer: Viewer = "sio-spec",
+    console: bool = True,
+    socketio_path: str = DEFAULT_SOCKETIO_PATH,
     bundle_url: str = DEFAULT_BUNDLE_URL,
     stylesheet_url: str = DEFAULT_STYLESHEET_URL,
     version: str | None = None,
@@ -143,22 +157,147 @@ def docs_html(
 ) -> str:
     """The HTML docs page for a spec (or a document dict).
 
-    The page loads ``@asyncapi/react-component``'s standalone bundle and
-    stylesheet from ``bundle_url`` / ``stylesheet_url`` (a pinned CDN version by
-    default; point them at locally served copies to run offline) and renders the
-    document embedded in the page, with document errors shown. When the bundle
-    cannot be loaded the page says so and links to ``json_url`` / ``yaml_url``.
+    The default viewer is sio-spec's own page: everything it needs is inside it (no
+    CDN, nothing else to serve), it renders the document's namespaces, events and
+    schemas, and with ``console=True`` it has a console that connects to the Socket.IO
+    server at ``socketio_path`` of the page's own origin. The page carries its
+    Content-Security-Policy in a ``<meta>`` element; the mounts also send it as a
+    header (:func:`content_security_policy`).
+
+    ``viewer="asyncapi-react"`` renders with ``@asyncapi/react-component`` loaded from
+    ``bundle_url`` / ``stylesheet_url`` (a pinned CDN version by default) instead, and
+    shows links to ``json_url`` / ``yaml_url`` when it cannot be loaded.
     ``version`` picks the AsyncAPI version (default: the spec's).
     """
+    _check_viewer(viewer)
     document = DocumentSource(spec_or_document).document(version)
-    return _render(
+    if viewer == "asyncapi-react":
+        return _render(
+            document,
+            title=title,
+            bundle_url=bundle_url,
+            stylesheet_url=stylesheet_url,
+            json_url=json_url,
+            yaml_url=yaml_url,
+        )
+    return render_page(
         document,
         title=title,
-        bundle_url=bundle_url,
-        stylesheet_url=stylesheet_url,
+        console=console,
+        socketio_path=socketio_path,
         json_url=json_url,
         yaml_url=yaml_url,
     )
+
+
+def _check_viewer(viewer: str) -> None:
+    if viewer not in VIEWERS:
+        raise ValueError(f"unknown viewer {viewer!r}; expected one of: {', '.join(VIEWERS)}")
+
+
+# -- sio-spec's own page -----------------------------------------------------------------------
+
+
+@cache
+def _asset(name: str) -> str:
+    return (resources.files(__package__) / "static" / name).read_text(encoding="utf-8")
+
+
+def _digest(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+@cache
+def _page_assets(console: bool) -> tuple[str, str, str]:
+    """The page's script and stylesheet, and the policy that allows exactly them."""
+    script = (_asset("sio.js") if console else "") + _asset("app.js")
+    style = _asset("app.css")
+    policy = "; ".join(
+        (
+            "default-src 'none'",
+            f"script-src {_digest(script)}",
+            f"style-src {_digest(style)}",
+            "connect-src 'self'" if console else "connect-src 'none'",
+            "img-src 'self' data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        )
+    )
+    return script, style, policy
+
+
+def content_security_policy(console: bool = True) -> str:
+    """The Content-Security-Policy of sio-spec's docs page.
+
+    Scripts and styles run only when they are the page's own (by hash): no inline
+    script it did not write and no script from anywhere else. With the console, the
+    page may connect to its own origin (the Socket.IO server); without it, nowhere.
+    """
+    return _page_assets(console)[2] + "; frame-ancestors 'self'"
+
+
+def render_page(
+    document: Mapping[str, Any],
+    *,
+    title: str | None = None,
+    console: bool = True,
+    socketio_path: str = DEFAULT_SOCKETIO_PATH,
+    json_url: str = "asyncapi.json",
+    yaml_url: str = "asyncapi.yaml",
+) -> str:
+    """sio-spec's docs page for an AsyncAPI document (3.0, 3.1 or 2.6)."""
+    model = view_model_of_document(document)
+    if title is None:
+        title = model["title"] or "AsyncAPI"
+    script, style, policy = _page_assets(console)
+    config = {
+        "console": console,
+        "socketioPath": socketio_path,
+        "json": json_url,
+        "yaml": yaml_url,
+    }
+    return _NATIVE_PAGE.format(
+        policy=html.escape(policy, quote=True),
+        title=html.escape(title, quote=True),
+        style=style,
+        console_button=_CONSOLE_BUTTON if console else "",
+        console_panel='<aside id="console" aria-label="Console"></aside>' if console else "",
+        json_url=html.escape(json_url, quote=True),
+        yaml_url=html.escape(yaml_url, quote=True),
+        model=script_json(model),
+        config=script_json(config),
+        script=script,
+    )
+
+
+_CONSOLE_BUTTON = '<button type="button" id="console-toggle">Console</button>'
+
+_NATIVE_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{policy}">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body>
+<div class="top"><input type="search" id="filter" placeholder="Filter events" \
+aria-label="Filter events"><span id="filter-count"></span><span class="spacer"></span>\
+{console_button}</div>
+<nav id="nav" aria-label="Events"><ul id="nav-list"></ul></nav>
+<main id="docs"><noscript><p>This page needs JavaScript. The document is available as
+<a href="{json_url}">JSON</a> and <a href="{yaml_url}">YAML</a>.</p></noscript></main>
+{console_panel}
+<script type="application/json" id="sio-spec-model">{model}</script>
+<script type="application/json" id="sio-spec-config">{config}</script>
+<script>{script}</script>
+</body>
+</html>
+"""
+
+
+# -- the AsyncAPI React component --------------------------------------------------------------
 
 
 def _render(
@@ -272,6 +411,11 @@ def _normalize_path(path: str) -> str:
     return path
 
 
+_PAGE_OPTIONS = frozenset(
+    {"title", "viewer", "console", "socketio_path", "bundle_url", "stylesheet_url"}
+)
+
+
 class DocsRoutes:
     """``<path>`` (and ``<path>/``): the HTML page; ``<path>.json`` / ``<path>.yaml``:
     the document. With ``path=""`` (mounted under a prefix) the page is at ``/``
@@ -283,9 +427,10 @@ class DocsRoutes:
         self.source = DocumentSource(spec_or_document)
         self.path = _normalize_path(path)
         self.page_options = page_options
-        unknown = set(page_options) - {"title", "bundle_url", "stylesheet_url"}
+        unknown = set(page_options) - _PAGE_OPTIONS
         if unknown:
             raise TypeError(f"unknown page option(s): {', '.join(sorted(unknown))}")
+        _check_viewer(page_options.get("viewer", "sio-spec"))
         base = self.path or "/asyncapi"
         self.routes: dict[str, Kind] = {
             self.path or "/": "html",
@@ -329,15 +474,34 @@ class DocsRoutes:
         query = "" if version is None else "?version=" + quote(version, safe="")
         base = prefix.rstrip("/") + self.document_base
         options = dict(self.page_options)
-        page = _render(
-            self.source.document(version),
-            title=options.pop("title", None),
-            bundle_url=options.pop("bundle_url", DEFAULT_BUNDLE_URL),
-            stylesheet_url=options.pop("stylesheet_url", DEFAULT_STYLESHEET_URL),
-            json_url=base + ".json" + query,
-            yaml_url=base + ".yaml" + query,
+        json_url = base + ".json" + query
+        yaml_url = base + ".yaml" + query
+        document = self.source.document(version)
+        if options.get("viewer", "sio-spec") == "asyncapi-react":
+            page = _render(
+                document,
+                title=options.get("title"),
+                bundle_url=options.get("bundle_url", DEFAULT_BUNDLE_URL),
+                stylesheet_url=options.get("stylesheet_url", DEFAULT_STYLESHEET_URL),
+                json_url=json_url,
+                yaml_url=yaml_url,
+            )
+            return Response(200, HTML_TYPE, page.encode(), _NO_CACHE)
+        console = bool(options.get("console", True))
+        page = render_page(
+            document,
+            title=options.get("title"),
+            console=console,
+            socketio_path=options.get("socketio_path", DEFAULT_SOCKETIO_PATH),
+            json_url=json_url,
+            yaml_url=yaml_url,
         )
-        return Response(200, HTML_TYPE, page.encode(), _NO_CACHE)
+        headers = (
+            *_NO_CACHE,
+            ("Content-Security-Policy", content_security_policy(console)),
+            ("Referrer-Policy", "no-referrer"),
+        )
+        return Response(200, HTML_TYPE, page.encode(), headers)
 
 
 def _text(text: str) -> str:

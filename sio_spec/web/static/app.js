@@ -1,0 +1,858 @@
+/* sio-spec docs page: renders the embedded view model; every document string is text. */
+"use strict";
+
+(function () {
+  var model = JSON.parse(document.getElementById("sio-spec-model").textContent);
+  var config = JSON.parse(document.getElementById("sio-spec-config").textContent);
+  var schemas = model.schemas || {};
+  var REF = "#/components/schemas/";
+  var CONSTRAINTS = [
+    ["minLength", "min length"], ["maxLength", "max length"], ["pattern", "pattern"],
+    ["format", "format"], ["minimum", "≥"], ["maximum", "≤"],
+    ["exclusiveMinimum", ">"], ["exclusiveMaximum", "<"], ["multipleOf", "multiple of"],
+    ["minItems", "min items"], ["maxItems", "max items"], ["uniqueItems", "unique items"],
+    ["minProperties", "min keys"], ["maxProperties", "max keys"],
+    ["contentEncoding", "encoding"], ["contentMediaType", "media type"]
+  ];
+
+  // -- DOM helpers: text only, never markup from the document -------------------------------
+
+  function el(tag, className, children) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    append(node, children);
+    return node;
+  }
+
+  function append(node, children) {
+    if (children === undefined || children === null) return node;
+    if (!Array.isArray(children)) children = [children];
+    children.forEach(function (child) {
+      if (child === undefined || child === null || child === false) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function link(href, text, className) {
+    var a = el("a", className, text);
+    a.setAttribute("href", href);
+    return a;
+  }
+
+  function badge(text, kind) {
+    return el("span", "badge" + (kind ? " badge-" + kind : ""), text);
+  }
+
+  function json(value) {
+    return JSON.stringify(value, null, 2);
+  }
+
+  function inline(value) {
+    var text = JSON.stringify(value);
+    return text === undefined ? String(value) : text;
+  }
+
+  function paragraphs(text, className) {
+    if (!text) return null;
+    var box = el("div", className || "text");
+    String(text).split(/\n\s*\n/).forEach(function (part) {
+      box.appendChild(el("p", null, part));
+    });
+    return box;
+  }
+
+  function refName(schema) {
+    if (schema && typeof schema.$ref === "string" && schema.$ref.indexOf(REF) === 0) {
+      return decodeURIComponent(schema.$ref.slice(REF.length).replace(/~1/g, "/").replace(/~0/g, "~"));
+    }
+    return null;
+  }
+
+  function resolve(schema) {
+    var seen = 0;
+    while (schema && refName(schema) !== null && seen < 64) {
+      var target = schemas[refName(schema)];
+      if (target === undefined) return schema;
+      schema = target;
+      seen += 1;
+    }
+    return schema;
+  }
+
+  function eventId(ns, dir, name) {
+    return (dir === "c" ? "send:" : "receive:") + ns + ":" + name;
+  }
+
+  function anchor(id) {
+    return "#" + encodeURIComponent(id);
+  }
+
+  // -- schema trees ---------------------------------------------------------------------------
+
+  function typeOf(schema) {
+    if (schema === true || schema === undefined || schema === null) return { text: "any", nullable: false };
+    if (schema === false) return { text: "nothing", nullable: false };
+    var name = refName(schema);
+    if (name !== null) return { text: name, nullable: false, ref: name };
+    var nullable = schema.nullable === true;
+    var types = schema.type;
+    if (Array.isArray(types)) {
+      if (types.indexOf("null") >= 0) nullable = true;
+      types = types.filter(function (t) { return t !== "null"; });
+      types = types.join(" | ");
+    }
+    var variants = schema.anyOf || schema.oneOf;
+    if (!types && Array.isArray(variants)) {
+      var rest = variants.filter(function (v) { return !(v && v.type === "null"); });
+      if (rest.length < variants.length) nullable = true;
+      if (rest.length === 1) {
+        var inner = typeOf(rest[0]);
+        return { text: inner.text, nullable: true, ref: inner.ref, unwrap: rest[0] };
+      }
+      types = schema.oneOf ? "one of" : "any of";
+    }
+    if (!types && Array.isArray(schema.allOf)) types = "all of";
+    if (!types && schema.const !== undefined) types = "const";
+    if (!types && schema.enum) types = "enum";
+    if (!types && schema.properties) types = "object";
+    if (types === "array" && schema.items && !Array.isArray(schema.items)) {
+      types = "array of " + typeOf(schema.items).text;
+    } else if (types === "array" && (Array.isArray(schema.items) || schema.prefixItems)) {
+      types = "tuple";
+    }
+    return { text: types || "any", nullable: nullable };
+  }
+
+  function facts(schema) {
+    var out = [];
+    if (!schema || typeof schema !== "object") return out;
+    CONSTRAINTS.forEach(function (pair) {
+      if (schema[pair[0]] !== undefined) out.push(el("span", "fact", pair[1] + " " + inline(schema[pair[0]])));
+    });
+    if (schema.const !== undefined) out.push(el("span", "fact fact-enum", "= " + inline(schema.const)));
+    if (Array.isArray(schema.enum)) {
+      var values = el("span", "enum", "one of: ");
+      schema.enum.forEach(function (value) { values.appendChild(el("code", "enum-value", inline(value))); });
+      out.push(values);
+    }
+    if (schema.default !== undefined) out.push(el("span", "fact", "default " + inline(schema.default)));
+    if (schema.deprecated) out.push(badge("deprecated", "warn"));
+    if (schema.readOnly) out.push(badge("read only"));
+    if (schema.writeOnly) out.push(badge("write only"));
+    return out;
+  }
+
+  /* One row: label, type, badges, description; children rendered when opened. */
+  function schemaNode(label, schema, required, ancestors, depth) {
+    var type = typeOf(schema);
+    var resolved = resolve(type.unwrap || schema);
+    var name = type.ref || refName(type.unwrap);
+    var recursive = name !== null && name !== undefined && ancestors.indexOf(name) >= 0;
+    var head = el("span", "node-head", [
+      label !== null ? el("span", "prop", label) : null,
+      el("span", "type", type.text),
+      type.nullable ? badge("nullable") : null,
+      required === true ? badge("required", "req") : required === false ? badge("optional") : null
+    ]);
+    append(head, facts(schema));
+    if (resolved !== schema) append(head, facts(resolved));
+    var description = (schema && schema.description) || (resolved && resolved.description) ||
+      null;
+    var info = description ? el("div", "node-desc", String(description)) : null;
+    if (recursive) {
+      head.appendChild(badge("recursive: " + name, "loop"));
+      return el("div", "node leaf", [head, info]);
+    }
+    var nextAncestors = name ? ancestors.concat([name]) : ancestors;
+    var kids = childrenOf(resolved);
+    if (!kids.length) return el("div", "node leaf", [head, info]);
+    var details = el("details", "node", [el("summary", null, head), info]);
+    var body = el("div", "node-body");
+    details.appendChild(body);
+    var filled = false;
+    function fill() {
+      if (filled) return;
+      filled = true;
+      kids.forEach(function (kid) {
+        body.appendChild(schemaNode(kid.label, kid.schema, kid.required, nextAncestors, depth + 1));
+      });
+    }
+    details.addEventListener("toggle", function () { if (details.open) fill(); });
+    if (depth < 1) {
+      details.open = true;
+      fill();
+    }
+    return details;
+  }
+
+  function childrenOf(schema) {
+    var out = [];
+    if (!schema || typeof schema !== "object") return out;
+    var required = Array.isArray(schema.required) ? schema.required : [];
+    if (schema.properties && typeof schema.properties === "object") {
+      Object.keys(schema.properties).forEach(function (key) {
+        out.push({ label: key, schema: schema.properties[key], required: required.indexOf(key) >= 0 });
+      });
+    }
+    if (schema.additionalProperties && typeof schema.additionalProperties === "object") {
+      out.push({ label: "[any key]", schema: schema.additionalProperties, required: null });
+    }
+    if (schema.patternProperties && typeof schema.patternProperties === "object") {
+      Object.keys(schema.patternProperties).forEach(function (pattern) {
+        out.push({ label: "[key ~ " + pattern + "]", schema: schema.patternProperties[pattern], required: null });
+      });
+    }
+    var tuple = schema.prefixItems || (Array.isArray(schema.items) ? schema.items : null);
+    if (tuple) {
+      var min = typeof schema.minItems === "number" ? schema.minItems : tuple.length;
+      tuple.forEach(function (item, i) { out.push({ label: "[" + i + "]", schema: item, required: i < min }); });
+    } else if (schema.items && typeof schema.items === "object" && childrenOf(resolve(schema.items)).length) {
+      out.push({ label: "[item]", schema: schema.items, required: null });
+    }
+    ["anyOf", "oneOf", "allOf"].forEach(function (key) {
+      if (!Array.isArray(schema[key])) return;
+      var variants = schema[key].filter(function (v) { return !(v && v.type === "null"); });
+      if (variants.length < 2 && key !== "allOf") return;
+      variants.forEach(function (variant, i) {
+        out.push({ label: (key === "allOf" ? "and " : "or ") + (i + 1), schema: variant, required: null });
+      });
+    });
+    if (schema.not && typeof schema.not === "object") out.push({ label: "not", schema: schema.not, required: null });
+    return out;
+  }
+
+  function schemaTree(label, schema, required) {
+    return el("div", "tree", schemaNode(label, schema, required, [], 0));
+  }
+
+  // -- the documentation ----------------------------------------------------------------------
+
+  var cards = [];
+
+  function argList(args, title) {
+    if (args === null || args === undefined) {
+      return el("div", "args", [el("h4", null, title), el("p", "muted", "Not declared in the document.")]);
+    }
+    if (!args.length) {
+      return el("div", "args", [el("h4", null, title), el("p", "muted", "No arguments.")]);
+    }
+    var box = el("div", "args", el("h4", null, title));
+    args.forEach(function (arg, i) {
+      var label = args.length > 1 ? i + ": " + arg.name : arg.name;
+      var tree = schemaTree(label, arg.schema === undefined ? true : arg.schema, args.length > 1 ? arg.required !== false : null);
+      if (arg.binary) tree.firstChild.appendChild(badge("binary", "bin"));
+      box.appendChild(tree);
+    });
+    return box;
+  }
+
+  function eventCard(ns, event) {
+    var id = eventId(ns.path, event.dir, event.name);
+    var head = el("div", "event-head", [
+      link(anchor(id), "#", "permalink"),
+      el("h3", "event-name", event.name),
+      event.dir === "c" ? badge("client → server", "c") : badge("server → client", "s"),
+      event.ack ? badge("ack", "ack") : null,
+      event.deprecated ? badge("deprecated", "warn") : null
+    ]);
+    (event.tags || []).forEach(function (tag) { head.appendChild(badge(tag, "tag")); });
+    var card = el("section", "event" + (event.deprecated ? " deprecated" : ""), [
+      head,
+      event.summary ? el("p", "summary", event.summary) : null,
+      paragraphs(event.description),
+      argList(event.args, "Arguments")
+    ]);
+    card.id = id;
+    if (event.ack) {
+      card.appendChild(argList(event.ack.args, "Acknowledgement"));
+      if (event.ack.errors && event.ack.errors.length) {
+        var errors = el("div", "args", el("h4", null, "Error acknowledgement"));
+        event.ack.errors.forEach(function (name) {
+          errors.appendChild(schemaTree(null, { $ref: REF + name }, null));
+        });
+        errors.appendChild(el("p", "muted",
+          "Sent instead of the acknowledgement when the arguments are invalid or the handler fails; the handler is not called for invalid arguments."));
+        card.appendChild(errors);
+      }
+    }
+    if (event.examples && event.examples.length) {
+      var examples = el("div", "examples", el("h4", null, event.examples.length > 1 ? "Examples" : "Example"));
+      event.examples.forEach(function (example) {
+        var shown = event.args && event.args.length === 1 ? example[0] : example;
+        examples.appendChild(el("pre", "code", json(shown)));
+      });
+      card.appendChild(examples);
+    }
+    if (config.console && event.dir === "c") {
+      var tryIt = el("button", "try", "Try it in the console");
+      tryIt.type = "button";
+      tryIt.addEventListener("click", function () { Console.select(ns.path, event.name); });
+      card.appendChild(tryIt);
+    }
+    card.dataset.search = (ns.path + " " + event.name + " " + (event.summary || "") + " " + (event.tags || []).join(" ")).toLowerCase();
+    return card;
+  }
+
+  function renderDocs() {
+    var root = document.getElementById("docs");
+    var nav = document.getElementById("nav-list");
+    var header = el("header", "doc-head", [
+      el("h1", null, [model.title || "AsyncAPI", model.version ? el("span", "version", " " + model.version) : null]),
+      paragraphs(model.description, "text lead"),
+      el("p", "muted", "AsyncAPI " + (model.asyncapi || "") + " · ")
+    ]);
+    var links = header.lastChild;
+    links.appendChild(link(config.json, "JSON"));
+    links.appendChild(document.createTextNode(" · "));
+    links.appendChild(link(config.yaml, "YAML"));
+    root.appendChild(header);
+    if (model.error) {
+      root.appendChild(el("p", "doc-error", "This document cannot be shown: " + model.error));
+    } else if (!model.namespaces.length) {
+      root.appendChild(el("p", "muted", "This document describes no events."));
+    }
+    model.namespaces.forEach(function (ns) {
+      var nsId = "namespace:" + ns.path;
+      var section = el("section", "namespace", [
+        el("h2", null, [link(anchor(nsId), "#", "permalink"), "Namespace ", el("code", null, ns.path)]),
+        paragraphs(ns.description)
+      ]);
+      section.id = nsId;
+      var navNs = el("li", "nav-ns", link(anchor(nsId), ns.path));
+      var navEvents = el("ul", null);
+      navNs.appendChild(navEvents);
+      nav.appendChild(navNs);
+      if (ns.auth !== undefined && ns.auth !== null) {
+        section.appendChild(el("div", "auth", [el("h3", null, "Connect auth"),
+          el("p", "muted", "The auth payload a client sends when it connects; an invalid one refuses the connection."),
+          schemaTree("auth", ns.auth, null)]));
+      }
+      [["c", "Client → server events"], ["s", "Server → client events"]].forEach(function (group) {
+        var events = ns.events.filter(function (e) { return e.dir === group[0]; });
+        if (!events.length) return;
+        section.appendChild(el("h3", "group", group[1]));
+        events.forEach(function (event) {
+          var card = eventCard(ns, event);
+          section.appendChild(card);
+          var item = el("li", "nav-ev nav-" + event.dir, link(anchor(card.id), event.name));
+          navEvents.appendChild(item);
+          cards.push({ card: card, item: item, text: card.dataset.search });
+        });
+      });
+      root.appendChild(section);
+    });
+    var filter = document.getElementById("filter");
+    var timer = null;
+    filter.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var words = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+        var shown = 0;
+        cards.forEach(function (entry) {
+          var hit = words.every(function (w) { return entry.text.indexOf(w) >= 0; });
+          entry.card.hidden = !hit;
+          entry.item.hidden = !hit;
+          if (hit) shown += 1;
+        });
+        document.getElementById("filter-count").textContent = words.length ? shown + " of " + cards.length + " events" : "";
+      }, 80);
+    });
+    if (location.hash.length > 1) {
+      var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (target) target.scrollIntoView();
+    }
+  }
+
+  // -- JSON with the position of every value (to point at a field) --------------------------
+
+  function layout(value) {
+    var out = "";
+    var spans = {};
+    function walk(v, path, indent, from) {
+      var start = out.length;
+      if (Array.isArray(v) && v.length) {
+        out += "[\n";
+        v.forEach(function (item, i) {
+          out += indent + "  ";
+          walk(item, path.concat([i]), indent + "  ", out.length);
+          out += (i < v.length - 1 ? "," : "") + "\n";
+        });
+        out += indent + "]";
+      } else if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length) {
+        var keys = Object.keys(v);
+        out += "{\n";
+        keys.forEach(function (key, i) {
+          out += indent + "  ";
+          var keyStart = out.length;
+          out += JSON.stringify(key) + ": ";
+          walk(v[key], path.concat([key]), indent + "  ", keyStart);
+          out += (i < keys.length - 1 ? "," : "") + "\n";
+        });
+        out += indent + "}";
+      } else {
+        out += JSON.stringify(v === undefined ? null : v);
+      }
+      spans[JSON.stringify(path)] = [from === undefined ? start : from, out.length];
+    }
+    walk(value, [], "");
+    return { text: out, spans: spans };
+  }
+
+  function spanOf(laid, loc) {
+    for (var n = loc.length; n >= 0; n -= 1) {
+      var span = laid.spans[JSON.stringify(loc.slice(0, n))];
+      if (span) return { span: span, exact: n === loc.length };
+    }
+    return null;
+  }
+
+  // -- example values -------------------------------------------------------------------------
+
+  function skeleton(schema, depth) {
+    if (depth > 6 || schema === true || schema === undefined || schema === null) return null;
+    schema = resolve(schema);
+    if (!schema || typeof schema !== "object") return null;
+    if (Array.isArray(schema.examples) && schema.examples.length) return schema.examples[0];
+    if (schema.example !== undefined) return schema.example;
+    if (schema.default !== undefined) return schema.default;
+    if (schema.const !== undefined) return schema.const;
+    if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
+    var variants = schema.anyOf || schema.oneOf;
+    if (Array.isArray(variants) && variants.length) {
+      var pick = variants.filter(function (v) { return !(v && v.type === "null"); })[0] || variants[0];
+      return skeleton(pick, depth + 1);
+    }
+    if (Array.isArray(schema.allOf) && schema.allOf.length) {
+      var merged = {};
+      schema.allOf.forEach(function (part) {
+        var value = skeleton(part, depth + 1);
+        if (value && typeof value === "object" && !Array.isArray(value)) Object.assign(merged, value);
+      });
+      return merged;
+    }
+    var type = Array.isArray(schema.type) ? schema.type.filter(function (t) { return t !== "null"; })[0] : schema.type;
+    if (!type && schema.properties) type = "object";
+    if (type === "object") {
+      var out = {};
+      var required = Array.isArray(schema.required) ? schema.required : [];
+      var keys = Object.keys(schema.properties || {});
+      keys.filter(function (k) { return required.indexOf(k) >= 0; }).forEach(function (key) {
+        out[key] = skeleton(schema.properties[key], depth + 1);
+      });
+      return out;
+    }
+    if (type === "array") {
+      var tuple = schema.prefixItems || (Array.isArray(schema.items) ? schema.items : null);
+      if (tuple) return tuple.map(function (item) { return skeleton(item, depth + 1); });
+      var list = [];
+      for (var i = 0; i < (schema.minItems || 0) && i < 8; i += 1) list.push(skeleton(schema.items, depth + 1));
+      return list;
+    }
+    if (type === "string") {
+      if (schema.format === "date-time") return new Date().toISOString();
+      if (schema.format === "date") return new Date().toISOString().slice(0, 10);
+      if (schema.format === "uuid") return "00000000-0000-4000-8000-000000000000";
+      if (schema.format === "email") return "user@example.com";
+      var size = Math.max(schema.minLength || 0, 0);
+      return size ? new Array(Math.min(size, 64) + 1).join("x") : "";
+    }
+    if (type === "integer" || type === "number") {
+      if (typeof schema.minimum === "number") return schema.minimum;
+      if (typeof schema.exclusiveMinimum === "number") return type === "integer" ? schema.exclusiveMinimum + 1 : schema.exclusiveMinimum + 0.5;
+      return 0;
+    }
+    if (type === "boolean") return false;
+    return null;
+  }
+
+  /* The value of the editor for an event's arguments: one value, or a list of them. */
+  function argumentsValue(event) {
+    var args = event.args;
+    if (event.examples && event.examples.length) {
+      var example = event.examples[0];
+      return args && args.length === 1 ? example[0] : example;
+    }
+    if (args === null || args === undefined) return [];
+    if (args.length === 1) return skeleton(args[0].schema, 0);
+    return args.filter(function (a) { return a.required !== false; }).map(function (a) {
+      return skeleton(a.schema, 0);
+    });
+  }
+
+  // -- the console ----------------------------------------------------------------------------
+
+  function bytesOf(value) {
+    if (typeof value === "string") return new TextEncoder().encode(value);
+    if (value && typeof value.$base64 === "string") {
+      var raw = atob(value.$base64);
+      var bytes = new Uint8Array(raw.length);
+      for (var i = 0; i < raw.length; i += 1) bytes[i] = raw.charCodeAt(i);
+      return bytes;
+    }
+    return value;
+  }
+
+  function shownValue(value) {
+    if (SioWire.isBinary(value)) {
+      var bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+      var text = "";
+      for (var i = 0; i < bytes.length && i < 4096; i += 1) text += String.fromCharCode(bytes[i]);
+      return { $binary: bytes.length + " bytes", $base64: btoa(text) + (bytes.length > 4096 ? "…" : "") };
+    }
+    if (Array.isArray(value)) return value.map(shownValue);
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (key) { out[key] = shownValue(value[key]); });
+      return out;
+    }
+    return value;
+  }
+
+  var Console = {
+    client: null,
+    paused: false,
+    logLimit: 500,
+
+    build: function () {
+      var self = this;
+      var panel = document.getElementById("console");
+      var server = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + config.socketioPath;
+      this.url = server + (server.indexOf("?") >= 0 ? "&" : "?") + "EIO=4&transport=websocket";
+      var namespaces = model.namespaces.map(function (ns) { return ns.path; });
+      if (namespaces.indexOf("/") < 0) namespaces.unshift("/");
+      this.ns = el("select", null);
+      this.ns.id = "console-namespace";
+      namespaces.forEach(function (path) { var o = el("option", null, path); o.value = path; self.ns.appendChild(o); });
+      this.auth = el("textarea", "editor small");
+      this.auth.id = "console-auth";
+      this.auth.spellcheck = false;
+      this.connectButton = this.button("Connect", "console-connect", function () { self.connect(); });
+      this.disconnectButton = this.button("Disconnect", "console-disconnect", function () { self.disconnect(); });
+      this.status = el("p", "status", "Not connected.");
+      this.status.id = "console-status";
+      this.event = el("select", null);
+      this.event.id = "console-event";
+      this.payload = el("textarea", "editor");
+      this.payload.id = "console-payload";
+      this.payload.spellcheck = false;
+      this.payloadHint = el("p", "muted hint", "");
+      this.withAck = el("input", null);
+      this.withAck.type = "checkbox";
+      this.withAck.id = "console-with-ack";
+      this.sendButton = this.button("Send", "console-send", function () { self.send(); });
+      this.result = el("div", "result");
+      this.result.id = "console-result";
+      this.logFilter = el("input", null);
+      this.logFilter.type = "search";
+      this.logFilter.placeholder = "filter the log";
+      this.logFilter.id = "console-log-filter";
+      this.logFilter.addEventListener("input", function () { self.applyLogFilter(); });
+      this.pause = el("input", null);
+      this.pause.type = "checkbox";
+      this.pause.id = "console-pause";
+      this.pause.addEventListener("change", function () { self.paused = self.pause.checked; });
+      this.log = el("ol", "log");
+      this.log.id = "console-log";
+      var pauseLabel = el("label", "check", [this.pause, " pause"]);
+      var ackLabel = el("label", "check", [this.withAck, " wait for the ack"]);
+      append(panel, [
+        el("div", "console-head", [el("h2", null, "Console"), this.button("×", "console-close", function () { self.toggle(false); })]),
+        el("p", "muted", ["Server ", el("code", null, server)]),
+        el("label", "field", ["Namespace", this.ns]),
+        el("label", "field", ["Connect auth (JSON, empty for none)", this.auth]),
+        el("div", "buttons", [this.connectButton, this.disconnectButton]),
+        this.status,
+        el("h3", null, "Emit"),
+        el("label", "field", ["Event", this.event]),
+        el("label", "field", ["Arguments (JSON)", this.payload]),
+        this.payloadHint,
+        el("div", "buttons", [ackLabel, this.sendButton]),
+        this.result,
+        el("h3", null, "Server events"),
+        el("div", "buttons", [this.logFilter, pauseLabel, this.button("Clear", "console-clear", function () {
+          self.log.textContent = "";
+        })]),
+        this.log
+      ]);
+      this.ns.addEventListener("change", function () { self.namespaceChanged(); });
+      this.event.addEventListener("change", function () { self.eventChanged(); });
+      this.namespaceChanged();
+      document.getElementById("console-toggle").addEventListener("click", function () { self.toggle(); });
+    },
+
+    button: function (text, id, onclick) {
+      var b = el("button", null, text);
+      b.type = "button";
+      b.id = id;
+      b.addEventListener("click", onclick);
+      return b;
+    },
+
+    toggle: function (open) {
+      document.body.classList.toggle("console-open", open);
+      if (document.body.classList.contains("console-open") && window.innerWidth <= 900) {
+        document.getElementById("console").scrollIntoView();
+      }
+    },
+
+    namespace: function () {
+      var path = this.ns.value;
+      return model.namespaces.filter(function (ns) { return ns.path === path; })[0] ||
+        { path: path, auth: null, events: [] };
+    },
+
+    namespaceChanged: function () {
+      var ns = this.namespace();
+      this.auth.value = ns.auth ? json(skeleton(ns.auth, 0)) : "";
+      this.event.textContent = "";
+      var self = this;
+      ns.events.filter(function (e) { return e.dir === "c"; }).forEach(function (event) {
+        var option = el("option", null, event.name + (event.deprecated ? " (deprecated)" : ""));
+        option.value = event.name;
+        self.event.appendChild(option);
+      });
+      var other = el("option", null, "other event…");
+      other.value = "";
+      this.event.appendChild(other);
+      this.eventChanged();
+      this.showStatus();
+    },
+
+    currentEvent: function () {
+      var name = this.event.value;
+      return this.namespace().events.filter(function (e) { return e.dir === "c" && e.name === name; })[0] || null;
+    },
+
+    eventChanged: function () {
+      var event = this.currentEvent();
+      this.result.textContent = "";
+      if (!event) {
+        this.payload.value = json({ event: "name", args: [] });
+        this.payloadHint.textContent = "An event the document does not list: {\"event\": name, \"args\": [arguments]}.";
+        this.withAck.checked = true;
+        return;
+      }
+      this.payload.value = json(argumentsValue(event));
+      var args = event.args;
+      var hint = args && args.length === 1 ? "The argument's value." :
+        args && args.length === 0 ? "This event takes no arguments: leave []." :
+        "A list with one item per argument" + (args ? " (" + args.map(function (a) { return a.name; }).join(", ") + ")." : ".");
+      if (args && args.some(function (a) { return a.binary; })) {
+        hint += " Binary arguments: a string (sent as UTF-8 bytes) or {\"$base64\": \"...\"}.";
+      }
+      this.payloadHint.textContent = hint;
+      this.withAck.checked = !!event.ack;
+    },
+
+    select: function (path, name) {
+      this.toggle(true);
+      this.ns.value = path;
+      this.namespaceChanged();
+      this.event.value = name;
+      this.eventChanged();
+      this.payload.focus();
+    },
+
+    showStatus: function (text) {
+      var connected = this.client ? this.client.connected() : [];
+      var path = this.ns.value;
+      var here = connected.indexOf(path) >= 0;
+      this.status.textContent = text || (connected.length ? "Connected: " + connected.join(", ") +
+        (here ? "" : " (not " + path + ")") + "." : "Not connected.");
+      this.status.className = "status" + (here ? " ok" : "");
+      this.connectButton.disabled = here;
+      this.disconnectButton.disabled = !here;
+      this.sendButton.disabled = !here;
+    },
+
+    ensureClient: function () {
+      if (this.client) return this.client;
+      var self = this;
+      var client = new SioWire.Client(this.url);
+      client.onevent = function (nsp, name, args, reply) { self.logEvent(nsp, name, args, !!reply); };
+      client.ondisconnect = function (nsp) {
+        self.logLine("disconnected from " + nsp + " by the server", "note");
+        self.showStatus();
+      };
+      client.onclose = function (reason) {
+        self.logLine(reason, "note");
+        self.client = null;
+        self.showStatus();
+      };
+      this.client = client;
+      return client;
+    },
+
+    connect: function () {
+      var self = this;
+      var path = this.ns.value;
+      var auth;
+      var text = this.auth.value.trim();
+      if (text) {
+        try {
+          auth = JSON.parse(text);
+        } catch (error) {
+          this.showStatus("The auth is not valid JSON: " + error.message);
+          return;
+        }
+      }
+      this.showStatus("Connecting to " + path + "…");
+      this.ensureClient().connect(path, auth).then(function (sid) {
+        self.logLine("connected to " + path + " (sid " + sid + ")", "note");
+        self.showStatus();
+      }, function (error) {
+        var data = error.data;
+        self.showStatus();
+        self.status.textContent = "Connection refused" + (data && data.message ? ": " + data.message : ": " + error.message);
+        self.status.className = "status bad";
+        if (data && data.data) self.showError(data.data, self.auth, auth);
+      });
+    },
+
+    disconnect: function () {
+      if (this.client) this.client.disconnect(this.ns.value);
+      this.logLine("disconnected from " + this.ns.value, "note");
+      this.showStatus();
+    },
+
+    send: function () {
+      var self = this;
+      var event = this.currentEvent();
+      var value;
+      try {
+        value = JSON.parse(this.payload.value);
+      } catch (error) {
+        this.showResult("bad", "Not valid JSON: " + error.message);
+        return;
+      }
+      var name;
+      var args;
+      if (!event) {
+        if (!value || typeof value.event !== "string") {
+          this.showResult("bad", "Give {\"event\": name, \"args\": [...]}.");
+          return;
+        }
+        name = value.event;
+        args = Array.isArray(value.args) ? value.args : [];
+      } else {
+        name = event.name;
+        if (event.args && event.args.length === 1) {
+          args = [value];
+        } else if (Array.isArray(value)) {
+          args = value;
+        } else {
+          this.showResult("bad", "Give a JSON list with one item per argument.");
+          return;
+        }
+        if (event.args) {
+          args = args.map(function (arg, i) { return event.args[i] && event.args[i].binary ? bytesOf(arg) : arg; });
+        }
+      }
+      var laid = layout(value);
+      this.payload.value = laid.text;
+      var withAck = this.withAck.checked;
+      this.showResult("wait", withAck ? "Sent " + name + "; waiting for the ack…" : "Sent " + name + ".");
+      var path = this.ns.value;
+      var wait = this.client.emit(path, name, args, withAck);
+      if (!withAck) return;
+      var timeout = new Promise(function (resolve, reject) {
+        setTimeout(function () { reject(new Error("no ack within 10 s")); }, 10000);
+      });
+      Promise.race([wait, timeout]).then(function (ackArgs) {
+        var first = ackArgs[0];
+        if (first && typeof first === "object" && (first.error === "validation_error" || first.error === "internal_error")) {
+          self.showResult("bad", "Error ack: " + first.error + (first.message ? " (" + first.message + ")" : ""));
+          if (Array.isArray(first.detail)) self.showError(first, self.payload, value);
+          self.result.appendChild(el("pre", "code", json(first)));
+        } else {
+          self.showResult("ok", "Ack" + (ackArgs.length ? "" : " (no arguments)"));
+          var shown = shownValue(ackArgs.length === 1 ? ackArgs[0] : ackArgs);
+          if (ackArgs.length) self.result.appendChild(el("pre", "code ack", json(shown)));
+        }
+      }, function (error) {
+        self.showResult("bad", error.message);
+      });
+    },
+
+    showResult: function (kind, text) {
+      this.result.textContent = "";
+      this.result.className = "result " + kind;
+      this.result.appendChild(el("p", "result-line", text));
+    },
+
+    /* The details of an error ack, each ``loc`` pointing at its place in the editor. */
+    showError: function (error, editor, value) {
+      var details = Array.isArray(error.detail) ? error.detail : [];
+      var laid = value === undefined ? null : layout(value);
+      if (laid) editor.value = laid.text;
+      var list = el("ul", "errors");
+      list.id = editor === this.payload ? "console-errors" : "console-auth-errors";
+      details.forEach(function (detail) {
+        var loc = Array.isArray(detail.loc) ? detail.loc : [];
+        var where = loc.length ? loc.map(String).join(" → ") : "(the whole value)";
+        var found = laid ? spanOf(laid, loc) : null;
+        var item = el("li", "error-item", [el("code", "loc", where), " ", el("span", null, String(detail.msg || "")),
+          detail.type ? el("span", "muted", " (" + detail.type + ")") : null]);
+        if (found) {
+          var line = laid.text.slice(0, found.span[0]).split("\n").length;
+          item.appendChild(el("span", "muted", found.exact ? " · line " + line : " · missing in the value at line " + line));
+          item.dataset.line = String(line);
+          item.tabIndex = 0;
+          var select = function () {
+            editor.focus();
+            editor.setSelectionRange(found.span[0], found.span[1]);
+          };
+          item.addEventListener("click", select);
+          item.addEventListener("keydown", function (e) { if (e.key === "Enter") select(); });
+        }
+        list.appendChild(item);
+      });
+      var target = editor === this.payload ? this.result : this.status;
+      target.appendChild(list);
+      var first = list.querySelector("[data-line]");
+      if (first) first.click();
+    },
+
+    logLine: function (text, kind) {
+      var item = el("li", "log-" + (kind || "event"), [el("time", null, new Date().toLocaleTimeString()), " ", text]);
+      this.addLog(item, text);
+    },
+
+    logEvent: function (nsp, name, args, asksAck) {
+      if (this.paused) return;
+      var shown = shownValue(args.length === 1 ? args[0] : args);
+      var item = el("li", "log-event", [
+        el("time", null, new Date().toLocaleTimeString()), " ",
+        el("code", "log-ns", nsp), " ", el("strong", "log-name", name),
+        asksAck ? el("span", "muted", " (asks for an ack; the console does not answer)") : null,
+        args.length ? el("pre", "code", json(shown)) : el("span", "muted", " (no arguments)")
+      ]);
+      this.addLog(item, nsp + " " + name + " " + JSON.stringify(shown));
+    },
+
+    addLog: function (item, text) {
+      item.dataset.search = text.toLowerCase();
+      this.filterItem(item);
+      this.log.insertBefore(item, this.log.firstChild);
+      while (this.log.childNodes.length > this.logLimit) this.log.removeChild(this.log.lastChild);
+    },
+
+    filterItem: function (item) {
+      var words = this.logFilter.value.toLowerCase().split(/\s+/).filter(Boolean);
+      item.hidden = !words.every(function (w) { return item.dataset.search.indexOf(w) >= 0; });
+    },
+
+    applyLogFilter: function () {
+      var self = this;
+      Array.prototype.forEach.call(this.log.childNodes, function (item) { self.filterItem(item); });
+    }
+  };
+
+  renderDocs();
+  if (config.console) {
+    Console.build();
+  }
+  document.body.dataset.ready = "1";
+  if (window.performance && performance.mark) performance.mark("sio-spec-ready");
+})();
