@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from sio_spec import SocketIOSpec
-from sio_spec.cli import load_target
 from sio_spec.contract import (
     Ack,
     Argument,
@@ -22,6 +21,7 @@ from sio_spec.contract import (
     read_contract,
 )
 from sio_spec.errors import SpecError
+from sio_spec.targets import load_target
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = {
