@@ -163,7 +163,7 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
 
             @functools.wraps(handler)
             def serialized(*args: Any, **kwargs: Any) -> Any:
-                return serialize_any(handler(*args, **kwargs))
+                return serialize_any(handler(*args, **kwargs), check=False)
 
             register(serialized)
             return handler
