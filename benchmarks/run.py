@@ -17,12 +17,14 @@ FULL = [
     ["bench_loopback.py", "--rounds", "9", "--calls", "3000"],
     ["bench_document.py"],
     ["bench_memory.py", "--events", "1000000"],
+    ["bench_errors.py", "--rounds", "7"],
 ]
 QUICK = [
     ["bench_packet.py", "--rounds", "3", "--n", "300"],
     ["bench_loopback.py", "--rounds", "2", "--calls", "200"],
     ["bench_document.py"],
     ["bench_memory.py", "--events", "20000"],
+    ["bench_errors.py", "--rounds", "1"],
 ]
 
 

@@ -155,6 +155,8 @@ def finite(value: Any) -> bool:
     levels, and pydantic's serializer at about 255.
     """
     kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
     if kind is float:
         return _isfinite(value)
     if kind is dict:
@@ -166,6 +168,8 @@ def finite(value: Any) -> bool:
         for item in value:
             if not finite(item):
                 return False
+        return True
+    if isinstance(value, (str, int, bytes)):  # subclasses: enums
         return True
     if isinstance(value, float):
         return _isfinite(value)
