@@ -406,8 +406,11 @@ def _finite_validator(adapter: pydantic.TypeAdapter[Any]) -> Callable[[Any], Any
     config: Any = None
     with contextlib.suppress(Exception):  # the adapter's own config, when it exposes it
         config = adapter.validator.__reduce__()[1][1]
-    with _own_validators(core_schema):
-        validator = pydantic_core.SchemaValidator(strict, config)
+    try:
+        with _own_validators(core_schema):
+            validator = pydantic_core.SchemaValidator(strict, config)
+    except Exception:  # a schema pydantic-core will not rebuild: its own validator, as is
+        return adapter.validator.validate_python
     return validator.validate_python
 
 
