@@ -556,20 +556,21 @@ class Payload:
         iter_errors = validator.iter_errors
 
         def validate(value: Any) -> Any:
-            # JSON Schema numbers are finite: NaN would pass any "maximum", and
-            # "multipleOf" cannot compute with an infinity
+            # JSON Schema numbers are finite: NaN passes any "maximum", and "multipleOf"
+            # cannot compute with NaN or an infinity. The scan runs after the schema
+            # (a rejected payload is not walked whole: the schema stops at its first error)
             try:
-                if not finite(value):
+                if is_valid(value):
+                    if finite(value):
+                        return value
                     details = [nonfinite_detail(value, known_names)]
-                elif is_valid(value):
-                    return value
                 else:  # stop at the cap: a huge payload may hold a million problems
                     first = itertools.islice(iter_errors(value), MAX_ERRORS + 1)
                     details = _jsonschema_details(first, known_names)
             except RecursionError:
                 details = [dict(TOO_DEEP)]
             except (ValueError, ArithmeticError, TypeError):
-                details = [dict(UNCHECKABLE)]
+                details = _uncheckable(value, known_names)
             raise PayloadInvalid(details)
 
         self.validate = validate
@@ -659,6 +660,16 @@ def pydantic_details(exc: pydantic.ValidationError, known: frozenset[str]) -> li
         }
         for err in first_errors(exc)
     ]
+
+
+def _uncheckable(value: Any, known: frozenset[str]) -> list[ErrorDetail]:
+    """Why ``jsonschema`` failed on a value: a non-finite number, or something else."""
+    try:
+        if not finite(value):
+            return [nonfinite_detail(value, known)]
+    except RecursionError:
+        pass
+    return [dict(UNCHECKABLE)]
 
 
 def _plain_model(annotation: Any) -> type[pydantic.BaseModel] | None:

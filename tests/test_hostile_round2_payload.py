@@ -175,6 +175,7 @@ def build() -> tuple[socketio.AsyncServer, SocketIOSpec]:
 
     spec.on("measure", request=MEASURE_SCHEMA, handler=lambda sid, data: "ok")
     spec.on("tree", request=TREE_SCHEMA, handler=lambda sid, data: "ok")
+    spec.on("limit", request={"type": "number", "maximum": 5}, handler=lambda sid, data: "ok")
 
     async def anything(
         event: str, sid: str, cmd: InternalAdminCommand | InternalAuditCommand
@@ -321,6 +322,10 @@ def test_json_schema_payloads_reject_non_finite_numbers(client: socketio.Client)
         check_finite_rejected(call(client, "measure", {"v": value}), "v")
     ack = call(client, "measure", {"v": 7})
     assert [d["type"] for d in ack["detail"]] == ["maximum"]
+    # NaN satisfies {"maximum": 5} for jsonschema (every comparison with it is false)
+    assert call(client, "limit", 4) == "ok"
+    check_finite_rejected(call(client, "limit", NAN))
+    check_finite_rejected(call(client, "limit", -INF))
 
 
 def test_json_schema_failures_of_the_validator_itself_get_the_error_ack(
