@@ -414,6 +414,19 @@ def _finite_validator(adapter: pydantic.TypeAdapter[Any]) -> Callable[[Any], Any
     return validator.validate_python
 
 
+def _checking_mode() -> Any:
+    """The serializer's ``warnings=`` that raises on a value of the wrong type
+    (``"error"``, pydantic 2.7+); older versions only warn."""
+    try:
+        pydantic.TypeAdapter(int).serializer.to_python(1, warnings="error")
+    except TypeError:
+        return True
+    return "error"
+
+
+_CHECKING = _checking_mode()
+
+
 class Payload:
     """A validator, serializer and schema for one declared type."""
 
@@ -484,12 +497,14 @@ class Payload:
         scan = self.floats
         binary = self.binary
 
+        checking = _CHECKING
+
         def dump(value: Any) -> Any:
             try:
                 if binary:
-                    out = _jsonable(to_python(value, warnings="error"))
+                    out = _jsonable(to_python(value, warnings=checking))
                 else:
-                    out = to_python(value, mode="json", warnings="error")
+                    out = to_python(value, mode="json", warnings=checking)
             except serialization_error:
                 raise PayloadInvalid(mismatch(value)) from None
             if scan and not finite(out):
@@ -512,7 +527,7 @@ class Payload:
         assert self.adapter is not None
         try:
             self.core_validate(
-                self.adapter.serializer.to_python(value, by_alias=True, warnings="none")
+                self.adapter.serializer.to_python(value, by_alias=True, warnings=False)
             )
         except pydantic.ValidationError as exc:
             return self.details(exc)
