@@ -371,6 +371,26 @@ def _may_hold_float(core_schema: Any) -> bool:
     return False
 
 
+_INSTANCE_TYPES = frozenset({"model", "dataclass"})
+
+
+def _fresh_after_validation(core_schema: Any) -> bool:
+    """Whether a validated value of this schema is always built by the validator from
+    plain data: no model or dataclass whose instances pass through unvalidated, no
+    ``Any``, custom type or serializer, no field that allows NaN. Such a value needs
+    neither the serializer's checking mode nor a scan for NaN when it is sent."""
+    for node in _schema_nodes(core_schema):
+        kind = node["type"]
+        if kind in _INSTANCE_TYPES or "serialization" in node or node.get("allow_inf_nan"):
+            return False
+        config = node.get("config")
+        if isinstance(config, dict) and config.get("allow_inf_nan"):
+            return False
+        if kind != "float" and kind not in _NO_FLOAT_OUT:
+            return False
+    return True
+
+
 _complete_lock = threading.Lock()
 
 
@@ -494,10 +514,13 @@ class Payload:
         :class:`PayloadInvalid` instead of being sent."""
         mismatch = self._mismatch
         serialization_error = pydantic_core.PydanticSerializationError
-        scan = self.floats
         binary = self.binary
-
-        checking = _CHECKING
+        assert self.adapter is not None
+        if _fresh_after_validation(self.adapter.core_schema):
+            # only ever called with what the validator just built: nothing to recheck
+            scan, checking = False, True
+        else:
+            scan, checking = self.floats, _CHECKING
 
         def dump(value: Any) -> Any:
             try:
@@ -592,13 +615,7 @@ class Payload:
         self.core_validate = validate
         self.model = None
         self.floats = True
-        self.dump = self._checked_jsonable
-
-    def _checked_jsonable(self, value: Any) -> Any:
-        out = _jsonable(value)
-        if not finite(out):
-            raise PayloadInvalid([nonfinite_detail(out, self.known_names)])
-        return out
+        self.dump = _jsonable  # only called with values validate() accepted: all finite
 
     # -- documentation --------------------------------------------------------------
     def json_schema(self, mode: SchemaMode = "validation") -> dict[str, Any]:
