@@ -17,18 +17,22 @@ FULL = [
     ["bench_loopback.py", "--rounds", "9", "--calls", "3000"],
     ["bench_document.py"],
     ["bench_diff.py"],
+    ["bench_client.py", "--rounds", "15", "--n", "3000"],
     ["bench_memory.py", "--events", "1000000"],
     ["bench_testclient.py", "--rounds", "7", "--calls", "1000"],
     ["bench_docs_page.py"],
+    ["bench_errors.py", "--rounds", "7"],
 ]
 QUICK = [
     ["bench_packet.py", "--rounds", "3", "--n", "300"],
     ["bench_loopback.py", "--rounds", "2", "--calls", "200"],
     ["bench_document.py"],
     ["bench_diff.py", "--events", "200", "--rounds", "2"],
+    ["bench_client.py", "--rounds", "3", "--n", "300"],
     ["bench_memory.py", "--events", "20000"],
     ["bench_testclient.py", "--rounds", "2", "--calls", "200"],
     ["bench_docs_page.py", "--events", "200", "--rounds", "2"],
+    ["bench_errors.py", "--rounds", "1"],
 ]
 
 

@@ -26,7 +26,7 @@ def _prepare(
     """What the server hook does to an emit; with validation off, models are still
     serialized (a message queue needs JSON-compatible data)."""
     if not validate:
-        return serialize_any(data), callback
+        return serialize_any(data, check=False), callback
     return pipeline.outgoing(event, namespace, data, callback)
 
 

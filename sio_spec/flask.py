@@ -286,7 +286,7 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
                 # as an object (sio-asyncapi sent it as a JSON string even then).
                 @functools.wraps(handler)
                 def serialized(*args: Any, **kwargs: Any) -> Any:
-                    return serialize_any(handler(*args, **kwargs))
+                    return serialize_any(handler(*args, **kwargs), check=False)
 
                 register(serialized)
             return self._direct_call(handler, message, where)  # type: ignore[return-value]

@@ -110,6 +110,16 @@ class Pipeline:
         except ValueError as exc:  # pydantic could not serialize it (e.g. nested too deep)
             raise ResponseValidationError(spec.event, spec.namespace, [UNSERIALIZABLE]) from exc
 
+    def plain_ack(self, event: str, namespace: str, result: Any) -> Any:
+        """Serialize the ack of a handler with nothing declared; one that cannot be
+        sent (NaN, a model in an invalid state) raises ``ResponseValidationError``."""
+        try:
+            return serialize_any(result)
+        except PayloadInvalid as exc:
+            raise ResponseValidationError(event, namespace, exc.details) from None
+        except ValueError as exc:  # pydantic could not serialize a model in it
+            raise ResponseValidationError(event, namespace, [UNSERIALIZABLE]) from exc
+
     def handler_for(self, namespace: str) -> ErrorHandler:
         handlers = self.error_handlers
         return handlers.get(namespace) or handlers.get(None) or self.fallback
@@ -131,11 +141,10 @@ class Pipeline:
                         }
                     ],
                 )
-            return serialize_any(data), None
-        checked = spec.args
-        if checked is None:
-            return serialize_any(data), spec
+        checked = None if spec is None else spec.args
         try:
+            if checked is None:
+                return serialize_any(data), spec
             return checked.outgoing(data), spec
         except PayloadInvalid as exc:
             raise EmitValidationError(event, namespace, exc.details) from None
@@ -186,11 +195,12 @@ class Pipeline:
         return from_ack_values(self.client_ack(spec, ack_values(result)))
 
 
-def serialize_any(value: Any) -> Any:
-    """Dump models found at the top level (or in a tuple of ack/emit arguments)."""
+def serialize_any(value: Any, *, check: bool = True) -> Any:
+    """Dump models wherever they sit (a tuple is several ack/emit arguments); with
+    ``check``, refuse NaN and infinities (raises ``PayloadInvalid``)."""
     if isinstance(value, tuple):
-        return tuple(dump_any(v) for v in value)
-    return dump_any(value)
+        return tuple(dump_any(v, check=check) for v in value)
+    return dump_any(value, check=check)
 
 
 def connect_refusal(error: ValidationError) -> tuple[str, dict[str, list[ErrorDetail]]]:

@@ -7,17 +7,20 @@ position) and compiles, once, the function that validates a received tuple.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import math
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
+import pydantic_core
 from pydantic import BaseModel
 
 from .errors import ErrorDetail, SpecError
-from .payload import Payload, PayloadInvalid
+from .payload import TOO_DEEP, Payload, PayloadInvalid, nonfinite_detail
 from .pydantic_v1 import pydantic_v1_payload
 
 _payload_cache: dict[Any, Payload] = {}
@@ -208,32 +211,115 @@ def _compile_outgoing(
     if not spec.single or spec.params[0].payload is None or not spec.params[0].required:
         return outgoing  # an optional single value may be absent (None): general path
     payload = spec.params[0].payload
-    if payload.adapter is None or payload.binary:
+    if payload.adapter is None:
         return outgoing
-    # the hot path: pydantic-core's validator and serializer called in this frame
+    # the hot path: pydantic-core's validator and the checked serializer in this frame
     model = payload.model
     core = payload.core_validate
     details = payload.details
-    to_python = payload.adapter.serializer.to_python
+    dump = payload.dump
 
     def outgoing_single(value: Any) -> Any:
-        if type(value) is model:  # an instance needs no revalidation (pydantic's default)
-            return to_python(value, mode="json")
+        if type(value) is model:
+            # an instance is not revalidated (pydantic's default); the serializer
+            # still refuses fields whose type no longer matches, and NaN
+            return dump(value)
         if isinstance(value, tuple):
             return outgoing(value)  # several values for one argument: reported by count
         try:
-            return to_python(core(value), mode="json")
+            validated = core(value)
         except pydantic.ValidationError as exc:
             raise PayloadInvalid(details(exc)) from None
+        return dump(validated)
 
     return outgoing_single
 
 
-def dump_any(value: Any) -> Any:
-    """Serialize a value with nothing declared: models are dumped, the rest kept."""
-    if isinstance(value, BaseModel):
-        return payload_for(type(value)).dump(value)
-    return value
+def dump_any(value: Any, *, check: bool = True) -> Any:
+    """Serialize a value with nothing declared, wherever models sit in it.
+
+    Models (and dataclasses) found at any depth of dicts, lists and tuples are
+    dumped JSON-compatible, ``bytes`` stay binary attachments, other values pydantic
+    knows (datetimes, enums, sets) are converted, and what nothing can convert is
+    kept for python-socketio to handle as before. Containers are copied only where
+    something changed. With ``check`` (validation on), NaN or an infinity anywhere,
+    or a model whose fields no longer match their types, raises
+    :class:`PayloadInvalid`: such a packet would break the clients' JSON parser.
+    """
+    try:
+        return _convert(value, check)
+    except _NotFinite:  # located in the converted value, keys masked (they may be input)
+        raise PayloadInvalid([nonfinite_detail(_convert(value, False), frozenset())]) from None
+    except RecursionError:
+        raise PayloadInvalid([dict(TOO_DEEP)]) from None
+
+
+class _NotFinite(Exception):
+    pass
+
+
+_isfinite = math.isfinite
+_PLAIN = (str, int, bool, bytes, type(None))
+
+
+def _convert(value: Any, check: bool) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None or kind is bytes:
+        return value
+    if kind is float:
+        if check and not _isfinite(value):
+            raise _NotFinite
+        return value
+    if kind is dict:
+        out: dict[Any, Any] | None = None
+        for key, item in value.items():
+            new = _convert(item, check)
+            if new is not item:
+                if out is None:
+                    out = dict(value)
+                out[key] = new
+        return value if out is None else out
+    if kind is list or kind is tuple:
+        items: list[Any] | None = None
+        for i, item in enumerate(value):
+            new = _convert(item, check)
+            if new is not item:
+                if items is None:
+                    items = list(value)
+                items[i] = new
+        if items is None:
+            return value
+        return items if kind is list else tuple(items)
+    return _convert_other(value, check)
+
+
+def _convert_other(value: Any, check: bool) -> Any:
+    if isinstance(value, BaseModel) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    ):
+        try:
+            payload = payload_for(type(value))
+        except Exception:  # a type pydantic cannot handle: convert it as a plain value
+            payload = None
+        if payload is not None:
+            return payload.dump(value) if check else payload.convert(value)
+    if isinstance(value, _PLAIN):  # str / int subclasses (enums) encode as they are
+        return value
+    if isinstance(value, float):
+        if check and not _isfinite(value):
+            raise _NotFinite
+        return value
+    if isinstance(value, bytearray):
+        return bytes(value)
+    if isinstance(value, Mapping):
+        return _convert(dict(value), check)
+    if isinstance(value, (list, tuple)):
+        return _convert(list(value), check)
+    try:
+        converted = pydantic_core.to_jsonable_python(value)
+    except pydantic_core.PydanticSerializationError:
+        return value  # unknown to pydantic too: python-socketio decides, as before
+    return _convert(converted, check)
 
 
 # -- reading handlers -------------------------------------------------------------------

@@ -231,7 +231,14 @@ def test_union_picks_the_matching_model(client: Any, seen: Any) -> None:
     assert ack_args(client, "union", {"cells": [], "turn": "X"}) == ("Board",)
     ack = ack_args(client, "union", {"turn": 1})[0]
     assert ack["error"] == "validation_error"
-    assert {d["loc"][0] for d in ack["detail"]} == {"Move", "Board"}
+    # each member's problems are reported; members are labelled "*", not by class name
+    assert {d["loc"][0] for d in ack["detail"]} == {"*"}
+    assert {d["loc"][1] for d in ack["detail"] if d["type"] == "missing"} == {
+        "game_id",
+        "x",
+        "y",
+        "cells",
+    }
 
 
 def test_annotated_constraints_are_enforced(client: Any) -> None:

@@ -85,7 +85,7 @@ def missing(*names: str) -> list[dict[str, Any]]:
 MODEL_TYPE = [
     {
         "loc": [],
-        "msg": "Input should be a valid dictionary or instance of Auth",
+        "msg": "Input should be a valid dictionary or model instance",  # no class name
         "type": "model_type",
     }
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from socketio.exceptions import ConnectionRefusedError as Refused
 
 from ..errors import RequestValidationError, ResponseValidationError, SpecError
-from ..pipeline import Pipeline, connect_refusal, logger, serialize_any, unusable_handler
+from ..pipeline import Pipeline, connect_refusal, logger, unusable_handler
 from . import Hooks, in_call
 
 
@@ -30,7 +30,11 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
                 raise Refused("internal_error") from err
             return unusable_handler(err, args[0])
         if spec is None:
-            return serialize_any(trigger(event, namespace, *args))
+            result = trigger(event, namespace, *args)
+            try:
+                return pipeline.plain_ack(event, namespace, result)
+            except ResponseValidationError as err:
+                return pipeline.handler_for(namespace)(err, args[0])
         if event == "connect":
             try:
                 args = pipeline.connect(spec, args)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..contract import Contract
+from ..error_acks import internal_error_ack
 from ..errors import (
     AckValidationError,
     EmitValidationError,
@@ -24,9 +25,10 @@ from ..errors import (
     ValidationError,
 )
 from ..payload import PayloadInvalid
+from ..pipeline import serialize_any
 from ..plans import auth_spec, event_spec
 from ..registry import EventSpec
-from ..signature import Arguments, arguments_from_handler, dump_any
+from ..signature import Arguments, arguments_from_handler
 
 if TYPE_CHECKING:
     from ..spec import SocketIOSpec
@@ -137,9 +139,9 @@ class Steps:
             else self.plans()
         )
         spec = plans.sends.get((namespace, event))
-        if spec is None or spec.args is None:
-            return _dump(data)
         try:
+            if spec is None or spec.args is None:
+                return serialize_any(data)
             return spec.args.outgoing(data)
         except PayloadInvalid as exc:
             raise EmitValidationError(event, namespace, exc.details) from None
@@ -149,24 +151,19 @@ class Steps:
     def auth(self, namespace: str, auth: Any) -> Any:
         """Connect ``auth`` checked against the namespace's declared auth."""
         spec = self.plans().auth.get(namespace)
-        if spec is None or spec.args is None:
-            return _dump(auth)
-        return _send(spec.args, "connect", namespace, auth)
+        return _send(None if spec is None else spec.args, "connect", namespace, auth)
 
     def reply(self, event: str, namespace: str, result: Any) -> Any:
         """The client's answer to a server ``call()``: an invalid one is never sent;
         the server gets the ``internal_error`` ack instead and the cause is logged."""
         spec = self._plans.receives.get((namespace, event))
-        if spec is None or spec.ack is None:
-            return _dump(result)
         try:
-            return _send(spec.ack, event, namespace, result)
+            return _send(None if spec is None else spec.ack, event, namespace, result)
         except EmitValidationError as err:
             logger.error("invalid reply to the server's call of %r: %s", event, err)
-            return {
-                "error": "internal_error",
-                "message": f"the client could not produce a valid reply for event {event!r}",
-            }
+            return internal_error_ack(
+                f"the client could not produce a valid reply for event {event!r}"
+            )
 
     # -- what the client receives ---------------------------------------------------------
     def answer(self, event: str, namespace: str, values: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -238,16 +235,14 @@ class Steps:
         return hints
 
 
-def _send(checked: Arguments, event: str, namespace: str, data: Any) -> Any:
+def _send(checked: Arguments | None, event: str, namespace: str, data: Any) -> Any:
+    """``data`` validated and serialized (``checked`` ``None``: nothing declared, only
+    serialized); raises :class:`EmitValidationError`."""
     try:
+        if checked is None:
+            return serialize_any(data)
         return checked.outgoing(data)
     except PayloadInvalid as exc:
         raise EmitValidationError(event, namespace, exc.details) from None
     except ValueError as exc:  # pydantic could not serialize the value
         raise EmitValidationError(event, namespace, [UNSERIALIZABLE]) from exc
-
-
-def _dump(data: Any) -> Any:
-    if isinstance(data, tuple):
-        return tuple(dump_any(v) for v in data)
-    return dump_any(data)
