@@ -106,7 +106,7 @@ def build() -> SocketIOSpec:
     async def upload(sid: str, name: str, data: bytes) -> int:
         return len(data)
 
-    @sio.on("tick", namespace="/game")
+    @spec.on("tick", namespace="/game", request=[])
     async def tick(sid: str) -> None:
         pass
 
