@@ -194,3 +194,45 @@ def test_unknown_server_forms_are_refused() -> None:
         SocketIOSpec(socketio.Server(), servers=[42]).asyncapi()
     with pytest.raises(SpecError):
         SocketIOSpec(socketio.Server(), servers={"x": {"description": "no protocol"}}).asyncapi()
+
+
+def test_lifted_names_are_stable_and_never_overwrite() -> None:
+    class Point(BaseModel):
+        x: int = 0
+
+    class PointInput(BaseModel):  # takes the name pydantic's rule would give
+        q: str
+
+    sio = socketio.Server()
+    spec = SocketIOSpec(sio, title="Names", version="1")
+
+    @sio.on("typing", namespace="/chat")
+    def chat_typing(sid: str, room: str, active: bool = True) -> None:
+        pass
+
+    @sio.on("typing", namespace="/game")
+    def game_typing(sid: str, game: int, active: bool = True) -> None:
+        pass
+
+    @sio.on("typing", namespace="/other")
+    def other_typing(sid: str, room: str, active: bool = True) -> None:
+        pass
+
+    @sio.on("move")
+    def move(sid: str, point: Point, other: PointInput) -> Point:
+        return point
+
+    doc = spec.asyncapi()
+    schemas = doc["components"]["schemas"]
+    # the short name first, the namespace-qualified one when it holds another schema;
+    # an identical schema shares the name
+    assert message(doc, "chat.typing.receive")["payload"]["$ref"].endswith("/TypingArgs")
+    assert message(doc, "game.typing.receive")["payload"]["$ref"].endswith("/GameTypingArgs")
+    assert message(doc, "other.typing.receive")["payload"]["$ref"].endswith("/TypingArgs")
+    assert schemas["GameTypingArgs"]["title"] == "GameTypingArgs"
+    # a model received and sent with different schemas: two names, each its own title
+    assert schemas["PointOutput"]["required"] == ["x"]
+    assert "required" not in schemas["PointInput_2"]
+    assert schemas["PointInput_2"]["title"] == "PointInput_2"
+    assert set(schemas["PointInput"]["properties"]) == {"q"}
+    assert asyncapi_validate(doc).errors == 0
