@@ -65,6 +65,16 @@ class Box:
     height: int = 1
 
 
+class Shapes(BaseModel):
+    """Enums in every position a field can hold them."""
+
+    modes: list[Literal["a", "b"]]
+    level: Literal["low", "high"] | None = None
+    pair: tuple[int, str]
+    scores: dict[str, Literal["x", "y"]]
+    either: int | str
+
+
 class Auth(BaseModel):
     token: str
 
@@ -117,6 +127,10 @@ def build() -> SocketIOSpec:
     @sio.on("choose", namespace="/game")
     async def choose(sid: str, color: Color) -> Color | None:
         return color
+
+    @sio.on("shapes", namespace="/game")
+    async def shapes(sid: str, shapes: Shapes, switch: Literal["on", "off"]) -> Shapes:
+        return shapes
 
     spec.emits("status", Status, summary="Status pushed to clients")
     spec.emits("move", (int, int), namespace="/game", summary="Another player's move")

@@ -95,6 +95,14 @@ def test_modelina_on_a_feature_complete_server() -> None:
     assert "CatInput | DogInput" in models["PetPayload"]
     assert "CatOutputKind" in models and "DogOutputKind" in models
     assert {"SioSpecErrorDetail", "OwnerInput", "OwnerOutput", "BoxInput", "Point"} <= set(models)
+    # inline enums are named after where they sit: field, array item, map value, argument
+    assert {
+        "ShapesInputModesItem",
+        "ShapesInputLevel",
+        "ShapesInputScoresValue",
+        "ShapesOutputModesItem",
+        "ShapesArgsItem2",
+    } <= set(models)
 
 
 def test_the_chat_example_acks_keep_their_defaults() -> None:

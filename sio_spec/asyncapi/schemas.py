@@ -163,30 +163,41 @@ def _generated_enum(node: Any) -> bool:
 
 
 def name_inline_enums(name: str, schema: Any) -> None:
-    """Title the inline enums and constants of a model's properties
-    ``<Model><Property>``: code generators make a type of each and name it by
-    its title, so pydantic's per-field titles (``Kind`` in every tagged model)
-    would collide. Titles a user chose are kept."""
-    if not isinstance(schema, dict):
-        return
-    props = schema.get("properties")
-    if not isinstance(props, dict):
-        return
-    for prop, sub in props.items():
-        if not isinstance(sub, dict):
-            continue
-        default = str(prop).replace("_", " ").title()
-        base = name + _pascal(str(prop))
-        if _generated_enum(sub) and sub.get("title", default) == default:
-            sub["title"] = base
-            continue
-        for key in ("anyOf", "oneOf"):
-            branches = sub.get(key)
+    """Title the inline enums and constants of a schema after where they sit:
+    ``<Model><Field>`` for a field, then ``Item`` (array items), ``Item1``...
+    (tuple items), ``Value`` (map values) and a branch number in unions with
+    several branches. Code generators make a type of each enum and name it by its
+    title, so untitled ones become ``AnonymousSchema_N`` and pydantic's per-field
+    titles (``Kind`` in every tagged model) collide. Titles a user chose are kept."""
+
+    def visit(node: Any, base: str, default: str | None) -> None:
+        if not isinstance(node, dict) or "$ref" in node:
+            return
+        if _generated_enum(node) and node.get("title", default) == default:
+            node["title"] = base
+        props = node.get("properties")
+        if isinstance(props, dict):
+            for prop, sub in props.items():
+                label = str(prop)
+                visit(sub, base + _pascal(label), label.replace("_", " ").title())
+        items = node.get("items")
+        if isinstance(items, dict):
+            visit(items, base + "Item", None)
+        elif isinstance(items, list):
+            for i, sub in enumerate(items, 1):
+                visit(sub, f"{base}Item{i}", None)
+        for key, suffix in (("additionalProperties", "Value"), ("additionalItems", "Item")):
+            visit(node.get(key), base + suffix, None)
+        for key in ("anyOf", "oneOf", "allOf"):
+            branches = node.get(key)
             if not isinstance(branches, list):
                 continue
-            enums = [b for b in branches if _generated_enum(b) and "title" not in b]
-            for i, branch in enumerate(enums, 1):
-                branch["title"] = base if len(enums) == 1 else f"{base}{i}"
+            real = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
+            for i, sub in enumerate(real, 1):
+                visit(sub, base if len(real) == 1 else f"{base}{i}", None)
+
+    if isinstance(schema, dict):
+        visit({k: v for k, v in schema.items() if k not in ("enum", "const")}, name, None)
 
 
 class SchemaSet:
@@ -196,6 +207,7 @@ class SchemaSet:
         self.components: dict[str, Any] = {}
         self._names = Names()
         self._schemas: dict[tuple[int, SchemaMode], dict[str, Any]] = {}
+        self._lifted: dict[str, str] = {}  # lifted name -> canonical JSON of its schema
 
     # -- collection ---------------------------------------------------------------
     @classmethod
@@ -333,18 +345,22 @@ class SchemaSet:
         body = {k: v for k, v in schema.items() if k != "title"}
         wanted = _canonical(body)
         for name in names:
-            existing = self.components.get(name)
-            if existing is None and name not in self._names:
-                self._names.take(name)
-                self.components[name] = {"title": name, **body}
+            if name not in self._names:
+                return self._add_lifted(self._names.take(name), body, wanted)
+            if self._lifted.get(name) == wanted:
                 return {"$ref": REF_PREFIX + escape_pointer(name)}
-            if isinstance(existing, dict):
-                same = {k: v for k, v in existing.items() if k != "title"}
-                if _canonical(same) == wanted and existing.get("title") == name:
-                    return {"$ref": REF_PREFIX + escape_pointer(name)}
-        name = self._names.take(names[-1])
-        self.components[name] = {"title": name, **body}
+        return self._add_lifted(self._names.take(names[-1]), body, wanted)
+
+    def _add_lifted(self, name: str, body: dict[str, Any], canonical: str) -> dict[str, Any]:
+        self._lifted[name] = canonical
+        self.components[name] = self._titled(name, body)
         return {"$ref": REF_PREFIX + escape_pointer(name)}
+
+    @staticmethod
+    def _titled(name: str, body: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = copy_json({"title": name, **body})
+        name_inline_enums(name, out)
+        return out
 
     def sorted_components(self) -> dict[str, Any]:
         """The components by name."""
