@@ -143,7 +143,6 @@ class _Operation:
     main: _Message
     action: str
     replies: list[_Message] = field(default_factory=list)
-    reply_kind: str = "ack"
 
 
 @dataclass
@@ -151,7 +150,6 @@ class _Channel:
     namespace: str
     key: str
     auth: dict[str, Any] | None = None
-    messages: list[_Message] = field(default_factory=list)
     receive: list[_Operation] = field(default_factory=list)
     send: list[_Operation] = field(default_factory=list)
 
@@ -400,7 +398,6 @@ class _Builder:
         else:
             key = event if event not in names else f"{event}.send"
             op = _Operation(spec, self._main(spec, names.take(key), "serialization"), "send")
-            op.reply_kind = "reply"
             if spec.ack is not None:
                 op.replies.append(
                     self._ack(
@@ -414,7 +411,6 @@ class _Builder:
                     )
                 )
             channel.send.append(op)
-        channel.messages.append(op.main)
 
     def _channel_description(self, channel: _Channel) -> str:
         text = f"Socket.IO namespace `{channel.namespace}`."
