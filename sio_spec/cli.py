@@ -52,8 +52,28 @@ def render(spec: SocketIOSpec, fmt: str, version: str | None) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def strict_check(spec: SocketIOSpec, version: str | None) -> None:
+    """With ``--strict``: what the document would leave out with a warning (an
+    example that does not match its schema) is an error instead."""
+    from .asyncapi import build
+    from .errors import SpecError
+
+    try:
+        build(
+            spec.info,
+            spec.specs(),
+            version=version or spec.asyncapi_version,
+            validation=spec.validate,
+            strict=True,
+        )
+    except SpecError as exc:
+        raise CLIError(f"{exc} (--strict)") from exc
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     spec = load_target(args.target)
+    if args.strict:
+        strict_check(spec, args.asyncapi_version)
     text = render(spec, _format_for(args.output, args.format), args.asyncapi_version)
     if args.output is None:
         sys.stdout.write(text)
@@ -72,6 +92,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.against is not None:
         return _check_against(args)
     spec = load_target(args.target)
+    if args.strict:
+        strict_check(spec, args.asyncapi_version)
     expected = render(spec, _format_for(args.file, None), args.asyncapi_version)
     fix = [PROG, "export", args.target, "-o", args.file]
     if args.asyncapi_version:
@@ -192,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
         "module:attr or path/to/file.py:attr naming a SocketIOSpec, or a server "
         "or app with one attached"
     )
+    strict_help = (
+        "fail (exit 2) when an example does not match its schema, instead of "
+        "leaving it out with a warning"
+    )
     version_help = f"AsyncAPI version ({', '.join(VERSIONS)}; default: the spec's)"
 
     export = commands.add_parser(
@@ -208,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compact event catalog for agents (JSON, every schema inlined)",
     )
     export.add_argument("--asyncapi-version", choices=VERSIONS, metavar="V", help=version_help)
+    export.add_argument("--strict", action="store_true", help=strict_help)
     export.set_defaults(func=cmd_export)
 
     check = commands.add_parser(
@@ -226,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     check.add_argument("--asyncapi-version", choices=VERSIONS, metavar="V", help=version_help)
+    check.add_argument("--strict", action="store_true", help=strict_help)
     check.set_defaults(func=cmd_check)
 
     diff = commands.add_parser(

@@ -307,6 +307,34 @@ def assert_parses(doc: dict[str, Any] | str, version: str) -> None:
         assert not any(d["code"] == "asyncapi2-message-messageId" for d in result.diagnostics)
 
 
+def message(doc: dict[str, Any], op_key: str, key: str | None = None) -> Any:
+    """The message of an operation, or the message ``key`` of its channel (``ack``...)."""
+    op = doc["operations"][op_key]
+    if key is None:
+        return pointer(doc, op["messages"][0]["$ref"])
+    return pointer(doc, op["channel"]["$ref"])["messages"][key]
+
+
+def payload(doc: dict[str, Any], op_key: str, key: str | None = None) -> Any:
+    """The payload schema of :func:`message`, a lifted ``$ref`` followed."""
+    schema = message(doc, op_key, key)["payload"]
+    return pointer(doc, schema["$ref"]) if set(schema) == {"$ref"} else schema
+
+
+def plain_servers(servers: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Servers without what every server gets (description, protocol marker)."""
+    if servers is None:
+        return None
+    out = {}
+    for name, server in servers.items():
+        server = dict(server)
+        assert server.pop("x-sio-spec-protocol")["name"] == "socket.io"
+        if server["description"].startswith("Socket.IO server"):
+            del server["description"]
+        out[name] = server
+    return out
+
+
 def validate_examples(doc: dict[str, Any]) -> int:
     from jsonschema import Draft7Validator
 
@@ -377,7 +405,7 @@ def test_tictactoe_mapping() -> None:
         "operations",
         "components",
     ]
-    assert doc["servers"] == {
+    assert plain_servers(doc["servers"]) == {
         "TIC_TAC_TOE_BACKEND": {
             "host": "localhost:5000",
             "pathname": "/socket.io",
@@ -386,6 +414,7 @@ def test_tictactoe_mapping() -> None:
     }
     root = doc["channels"]["root"]
     assert root["address"] == "/"
+    assert "messages" not in root
     ops = doc["operations"]
     assert set(ops) == {
         "root.create_game.receive",
@@ -397,41 +426,61 @@ def test_tictactoe_mapping() -> None:
     }
     move = ops["root.make_move.receive"]
     assert move["action"] == "receive"
-    assert move["channel"] == {"$ref": "#/channels/root"}
+    # one channel per event: the event and its own replies, on the namespace's address
+    assert move["channel"] == {"$ref": "#/channels/root_make_move"}
+    channel = doc["channels"]["root_make_move"]
+    assert channel["address"] == "/"
+    assert list(channel["messages"]) == ["make_move", "ack", "validation_error", "internal_error"]
     assert move["summary"] == "Play one move."
     assert "move_made" in move["description"]
-    assert move["messages"] == [{"$ref": "#/channels/root/messages/make_move"}]
+    assert move["messages"] == [{"$ref": "#/channels/root_make_move/messages/make_move"}]
     assert move["reply"] == {
-        "channel": {"$ref": "#/channels/root"},
+        "channel": {"$ref": "#/channels/root_make_move"},
         "messages": [
-            {"$ref": "#/channels/root/messages/make_move.ack"},
-            {"$ref": "#/channels/root/messages/make_move.error"},
+            {"$ref": "#/channels/root_make_move/messages/ack"},
+            {"$ref": "#/channels/root_make_move/messages/validation_error"},
+            {"$ref": "#/channels/root_make_move/messages/internal_error"},
         ],
     }
     assert "address" not in move["reply"]
     assert ops["root.game_created.send"]["action"] == "send"
     assert "reply" not in ops["root.game_created.send"]
-    message = root["messages"]["make_move"]
-    assert message["name"] == "make_move"
-    assert message["payload"] == {"$ref": "#/components/schemas/MakeMoveData"}
+    main = message(doc, "root.make_move.receive")
+    assert main["name"] == "make_move"
+    assert main["payload"] == {"$ref": "#/components/schemas/MakeMoveData"}
+    assert main["x-sio-spec-arguments"] == ["data"]
     # deprecated Field(example=...) values become a message example
-    assert message["examples"] == [{"payload": {"game_id": 1, "x": 0, "y": 0}}]
-    assert root["messages"]["make_move.ack"]["examples"] == [{"payload": {"error": "Invalid move"}}]
-    error = pointer(doc, root["messages"]["make_move.error"]["payload"]["$ref"])
+    assert main["examples"] == [{"payload": {"game_id": 1, "x": 0, "y": 0}}]
+    ack = message(doc, "root.make_move.receive", "ack")
+    assert ack["examples"] == [{"payload": {"error": "Invalid move"}}]
+    assert ack["x-sio-spec-arguments"] == ["ack"]
+    invalid = message(doc, "root.make_move.receive", "validation_error")
+    assert invalid["x-sio-spec-error"] == "validation_error"
+    assert invalid["payload"] == {"$ref": "#/components/schemas/SioSpecValidationError"}
+    error = pointer(doc, invalid["payload"]["$ref"])
+    assert error["title"] == "SioSpecValidationError"
     assert error["required"] == ["error", "message", "event", "namespace", "detail"]
     assert error["properties"]["error"]["const"] == "validation_error"
-    # create_game has no validated args: no error reply, no payload
+    assert error["properties"]["detail"]["items"] == {
+        "$ref": "#/components/schemas/SioSpecErrorDetail"
+    }
+    assert doc["components"]["schemas"]["SioSpecErrorDetail"]["title"] == "SioSpecErrorDetail"
+    internal = message(doc, "root.make_move.receive", "internal_error")
+    assert internal["x-sio-spec-error"] == "internal_error"
+    assert pointer(doc, internal["payload"]["$ref"])["title"] == "SioSpecInternalError"
+    # create_game has no validated args and no ack: no reply, no payload
     assert "reply" not in ops["root.create_game.receive"]
-    assert "payload" not in root["messages"]["create_game"]
+    assert "payload" not in message(doc, "root.create_game.receive")
     assert validate_examples(doc) >= 5
 
 
 def test_validation_off_documents_no_error_reply() -> None:
     doc = build(tictactoe, validate=False)
     reply = doc["operations"]["root.make_move.receive"]["reply"]
-    assert reply["messages"] == [{"$ref": "#/channels/root/messages/make_move.ack"}]
-    assert "make_move.error" not in doc["channels"]["root"]["messages"]
+    assert reply["messages"] == [{"$ref": "#/channels/root_make_move/messages/ack"}]
+    assert list(doc["channels"]["root_make_move"]["messages"]) == ["make_move", "ack"]
     assert "SioSpecValidationError" not in doc["components"]["schemas"]
+    assert "SioSpecInternalError" not in doc["components"]["schemas"]
 
 
 def test_actions_point_the_right_way() -> None:
@@ -448,13 +497,16 @@ def test_actions_point_the_right_way() -> None:
         ("game", "blob"),
         ("admin.v1", "move"),
     }
-    emitted = {("root", "chat.send"), ("game", "ping"), ("game", "score"), ("game", "tick")}
+    emitted = {("root", "chat"), ("game", "ping"), ("game", "score"), ("game", "tick")}
+    keys = {v["address"]: k for k, v in doc["channels"].items() if "messages" not in v}
     seen_receive, seen_send = set(), set()
     for key, op in doc["operations"].items():
-        channel = op["channel"]["$ref"].split("/")[-1]
-        message = op["messages"][0]["$ref"].split("/")[-1]
-        assert key == f"{channel}.{message}.{op['action']}"
-        (seen_receive if op["action"] == "receive" else seen_send).add((channel, message))
+        channel = pointer(doc, op["channel"]["$ref"])
+        main = pointer(doc, op["messages"][0]["$ref"])
+        namespace = keys[channel["address"]]
+        event = main["name"]
+        assert key == f"{namespace}.{event}.{op['action']}"
+        (seen_receive if op["action"] == "receive" else seen_send).add((namespace, event))
     assert seen_receive == handled
     assert seen_send == emitted
     # connect is documented on the channel, not as an operation
@@ -468,20 +520,23 @@ def test_actions_point_the_right_way() -> None:
 def test_client_reply_to_an_emit() -> None:
     doc = build(kitchen_sink)
     op = doc["operations"]["game.ping.send"]
-    assert op["reply"]["messages"] == [{"$ref": "#/channels/game/messages/ping.reply"}]
-    reply = doc["channels"]["game"]["messages"]["ping.reply"]
+    assert op["reply"]["messages"] == [{"$ref": "#/channels/game_ping/messages/reply"}]
+    reply = message(doc, "game.ping.send", "reply")
     assert reply["payload"] == {"$ref": "#/components/schemas/Pong"}
+    assert "x-sio-spec-error" not in reply
     assert op["summary"] == "Latency probe."
 
 
 def test_same_event_in_both_directions_gets_two_messages() -> None:
     doc = build(kitchen_sink)
-    messages = doc["channels"]["root"]["messages"]
-    assert messages["chat"]["payload"] == messages["chat.send"]["payload"]
-    assert messages["chat"]["name"] == messages["chat.send"]["name"] == "chat"
-    assert messages["chat.send"]["description"] == "A message from another user."
+    received = message(doc, "root.chat.receive")
+    sent = message(doc, "root.chat.send")
+    assert doc["operations"]["root.chat.send"]["channel"] == {"$ref": "#/channels/root_chat_send"}
+    assert received["payload"] == sent["payload"]
+    assert received["name"] == sent["name"] == "chat"
+    assert sent["description"] == "A message from another user."
     # model-level examples (json_schema_extra) are used
-    assert messages["chat"]["examples"] == [{"payload": {"room": "lobby", "text": "hi"}}]
+    assert received["examples"] == [{"payload": {"room": "lobby", "text": "hi"}}]
 
 
 def test_nested_models_are_lifted_into_components() -> None:
@@ -491,9 +546,9 @@ def test_nested_models_are_lifted_into_components() -> None:
     assert order["properties"]["ship_to"] == {"$ref": "#/components/schemas/Address"}
     assert order["properties"]["items"]["items"]["$ref"].startswith("#/components/schemas/")
     assert all("$defs" not in s for s in schemas.values())
-    message = doc["channels"]["game"]["messages"]["order"]
+    order_message = message(doc, "game.order.receive")
     # per-field examples of nested models build a whole example
-    assert message["examples"] == [
+    assert order_message["examples"] == [
         {
             "payload": {
                 "items": [{"sku": "A-1", "quantity": 2}],
@@ -513,7 +568,7 @@ def test_models_with_the_same_class_name_do_not_collide() -> None:
         frozenset({"title", "price"}),
     }
     order_item = doc["components"]["schemas"]["Order"]["properties"]["items"]["items"]["$ref"]
-    catalog = doc["channels"]["root"]["messages"]["catalog"]["payload"]["$ref"]
+    catalog = message(doc, "root.catalog.receive")["payload"]["$ref"]
     assert order_item != catalog
     assert set(pointer(doc, catalog)["properties"]) == {"title", "price"}
     assert set(pointer(doc, order_item)["properties"]) == {"sku", "quantity"}
@@ -521,9 +576,21 @@ def test_models_with_the_same_class_name_do_not_collide() -> None:
 
 def test_discriminated_union_uses_a_plain_property_name() -> None:
     doc = build(kitchen_sink)
-    payload = doc["channels"]["root"]["messages"]["adopt"]["payload"]
-    assert payload["discriminator"] == "kind"
-    assert {pointer(doc, s["$ref"])["title"] for s in payload["oneOf"]} == {"Cat", "Dog"}
+    union = message(doc, "root.adopt.receive")["payload"]
+    # an inline union is lifted under the event's name
+    assert union == {"$ref": "#/components/schemas/AdoptPayload"}
+    union = pointer(doc, union["$ref"])
+    assert union["title"] == "AdoptPayload"
+    assert union["discriminator"] == "kind"
+    # received in validation mode, sent (the ack) in serialization mode: two names
+    assert {pointer(doc, s["$ref"])["title"] for s in union["oneOf"]} == {"CatInput", "DogInput"}
+    ack = payload(doc, "root.adopt.receive", "ack")
+    assert ack["title"] == "AdoptAck"
+    outputs = [pointer(doc, s["$ref"]) for s in ack["oneOf"]]
+    assert [o["title"] for o in outputs] == ["CatOutput", "DogOutput"]
+    # what the server sends always has its defaults: required there, optional when received
+    assert outputs[0]["required"] == ["kind", "lives"]
+    assert pointer(doc, union["oneOf"][0]["$ref"])["required"] == ["kind"]
     for _path, node in walk(doc):
         if isinstance(node, dict) and "discriminator" in node:
             assert isinstance(node["discriminator"], str)
@@ -531,7 +598,12 @@ def test_discriminated_union_uses_a_plain_property_name() -> None:
 
 def test_several_arguments_are_a_draft07_tuple() -> None:
     doc = build(kitchen_sink)
-    upload = doc["channels"]["game"]["messages"]["upload"]["payload"]
+    assert message(doc, "game.upload.receive")["payload"] == {
+        "$ref": "#/components/schemas/UploadArgs"
+    }
+    assert message(doc, "game.upload.receive")["x-sio-spec-arguments"] == ["name", "data", "note"]
+    upload = payload(doc, "game.upload.receive")
+    assert upload["title"] == "UploadArgs"
     assert upload["type"] == "array"
     assert upload["items"] == [
         {"type": "string"},
@@ -539,46 +611,53 @@ def test_several_arguments_are_a_draft07_tuple() -> None:
         {"type": "string"},
     ]
     assert (upload["minItems"], upload["maxItems"], upload["additionalItems"]) == (2, 3, False)
-    score = doc["channels"]["game"]["messages"]["score"]
-    assert score["payload"]["items"] == [{"type": "integer"}, {"type": "string"}]
-    assert score["examples"] == [{"payload": [3, "alice"]}]
-    variadic = doc["channels"]["admin.v1"]["messages"]["move"]["payload"]
+    assert payload(doc, "game.score.send")["items"] == [{"type": "integer"}, {"type": "string"}]
+    assert message(doc, "game.score.send")["examples"] == [{"payload": [3, "alice"]}]
+    variadic = payload(doc, "admin.v1.move.receive")
     assert variadic["minItems"] == 1 and "maxItems" not in variadic
     assert variadic["additionalItems"] == variadic["items"][0]
-    pair = doc["channels"]["root"]["messages"]["pair"]["payload"]
+    pair = payload(doc, "root.pair.receive")
     assert pair["items"] == [{"type": "integer"}, {"type": "string"}]
     assert not any("prefixItems" in node for _p, node in walk(doc) if isinstance(node, dict))
-    tick = doc["channels"]["game"]["messages"]["tick"]
+    tick = message(doc, "game.tick.send")
     assert "payload" not in tick and "no data" in tick["description"]
+    assert tick["x-sio-spec-arguments"] == []
 
 
 def test_binary_payload_has_octet_stream_content_type() -> None:
     doc = build(kitchen_sink)
-    messages = doc["channels"]["game"]["messages"]
-    assert messages["blob"]["contentType"] == "application/octet-stream"
-    assert messages["blob"]["payload"] == {"type": "string", "format": "binary"}
-    assert "contentType" not in messages["upload"]
+    blob = message(doc, "game.blob.receive")
+    assert blob["contentType"] == "application/octet-stream"
+    assert payload(doc, "game.blob.receive") == {
+        "title": "BlobPayload",
+        "type": "string",
+        "format": "binary",
+    }
+    assert "contentType" not in message(doc, "game.upload.receive")
     assert doc["defaultContentType"] == "application/json"
 
 
 def test_json_schema_dict_models_are_documented_as_given() -> None:
     doc = build(kitchen_sink)
-    draw = doc["channels"]["root"]["messages"]["draw"]
-    assert draw["payload"]["title"] == "Polygon"
-    assert draw["payload"]["properties"]["points"]["items"] == {
-        "$ref": "#/components/schemas/Vertex"
-    }
+    draw = message(doc, "root.draw.receive")
+    polygon = payload(doc, "root.draw.receive")
+    assert polygon["title"] == "DrawPayload"
+    assert polygon["properties"]["points"]["items"] == {"$ref": "#/components/schemas/Vertex"}
     assert doc["components"]["schemas"]["Vertex"]["required"] == ["x", "y"]
     assert draw["deprecated"] is True
     assert draw["tags"] == [{"name": "shapes"}]
     assert draw["summary"] == "Draw a polygon."
-    assert doc["channels"]["root"]["messages"]["draw.ack"]["payload"] == {"type": "boolean"}
+    assert payload(doc, "root.draw.receive", "ack") == {"title": "DrawAck", "type": "boolean"}
     assert doc["operations"]["root.draw.receive"]["tags"] == [{"name": "shapes"}]
 
 
 def test_unannotated_handler_is_listed_without_payload() -> None:
     doc = build(kitchen_sink)
-    assert "payload" not in doc["channels"]["root"]["messages"]["anything"]
+    anything = message(doc, "root.anything.receive")
+    assert "payload" not in anything
+    # not declared (no marker) reads differently from "takes no data" (marker [])
+    assert "x-sio-spec-arguments" not in anything
+    assert "not declared" in anything["description"]
     assert "reply" not in doc["operations"]["root.anything.receive"]
 
 
@@ -590,12 +669,19 @@ def test_info_and_servers() -> None:
     assert info["tags"] == [{"name": "shop"}, {"name": "games", "description": "Fun"}]
     assert info["externalDocs"] == {"url": "https://example.org/docs"}
     assert info["termsOfService"] == "https://example.org/terms"
-    assert doc["servers"] == {
+    assert doc["servers"]["server1"]["x-sio-spec-protocol"] == {
+        "name": "socket.io",
+        "version": "5",
+        "path": "/socket.io/",
+    }
+    assert "Socket.IO protocol 5" in doc["servers"]["server1"]["description"]
+    assert doc["servers"]["server2"]["x-sio-spec-protocol"]["path"] == "/ws/"
+    assert plain_servers(doc["servers"]) == {
         "server1": {"host": "api.example.org", "pathname": "/socket.io", "protocol": "wss"},
         "server2": {"host": "localhost:8000", "protocol": "ws", "pathname": "/ws"},
     }
     old = build(kitchen_sink, "2.6.0")
-    assert old["servers"] == {
+    assert plain_servers(old["servers"]) == {
         "server1": {"url": "wss://api.example.org/socket.io", "protocol": "wss"},
         "server2": {"protocol": "ws", "url": "ws://localhost:8000/ws"},
     }
@@ -653,7 +739,7 @@ def test_info_and_servers() -> None:
 def test_server_forms(servers: Any, expected: Any) -> None:
     sio = socketio.Server()
     doc = SocketIOSpec(sio, title="T", version="1", servers=servers).asyncapi()
-    assert doc.get("servers") == expected
+    assert plain_servers(doc.get("servers")) == expected
 
 
 def test_v2_publish_and_subscribe() -> None:
@@ -668,6 +754,13 @@ def test_v2_publish_and_subscribe() -> None:
     assert [m["title"] for m in ack["oneOf"]] == [
         "Acknowledgement for order",
         "Validation error for order",
+        "Internal error for order",
+    ]
+    assert ack["oneOf"][0]["x-sio-spec-arguments"] == ["ack"]
+    assert [m.get("x-sio-spec-error") for m in ack["oneOf"]] == [
+        None,
+        "validation_error",
+        "internal_error",
     ]
     assert messages["game.ping"]["x-ack"]["payload"] == {"$ref": "#/components/schemas/Pong"}
     assert game["x-connect-auth"] == {"$ref": "#/components/schemas/Auth"}
@@ -679,7 +772,7 @@ def test_examples_match_their_schemas(version: str) -> None:
 
 
 # -- bad examples -----------------------------------------------------------------------------
-def test_a_bad_explicit_example_raises_spec_error_naming_the_event() -> None:
+def test_a_bad_explicit_example_is_dropped_with_a_warning_naming_the_event() -> None:
     sio = socketio.Server()
     spec = SocketIOSpec(sio)
 
@@ -687,20 +780,27 @@ def test_a_bad_explicit_example_raises_spec_error_naming_the_event() -> None:
     def make_move(sid: str, data: MakeMoveData) -> None:
         pass
 
-    with pytest.raises(SpecError, match="make_move") as info:
-        spec.asyncapi()
-    assert "example 2" in str(info.value)
+    with pytest.warns(UserWarning, match="example 2 of the payload of event 'make_move'"):
+        doc = spec.asyncapi()
+    # the good example stays, the bad one is left out; the document is whole
+    assert message(doc, "root.make_move.receive")["examples"] == [
+        {"payload": {"game_id": 1, "x": 0, "y": 0}}
+    ]
 
 
-def test_a_bad_model_example_raises_spec_error_naming_the_event() -> None:
-    class Broken(BaseModel):
-        count: int = Field(examples=["many"])
+def test_a_bad_model_example_does_not_take_the_document_down() -> None:
+    class Download(BaseModel):  # like sio-asyncapi's downloader example
+        url: str = Field(..., example="https://example.org/file.zip")  # type: ignore[call-overload]
+        size: int = Field(..., example="big")  # type: ignore[call-overload]
 
     sio = socketio.Server()
     spec = SocketIOSpec(sio)
-    spec.emits("counted", Broken)
-    with pytest.raises(SpecError, match="counted"):
-        spec.to_yaml()
+    spec.emits("counted", Download)
+    with pytest.warns(UserWarning, match="event 'counted'") as caught:
+        text = spec.to_yaml()
+    assert "is not of type 'integer'" in str(caught[0].message)
+    assert "counted" in text
+    assert "examples" not in message(spec.asyncapi(), "root.counted.send")
 
 
 # -- output -----------------------------------------------------------------------------------

@@ -85,25 +85,49 @@ def odd_server() -> SocketIOSpec:
     return spec
 
 
+def pointer(doc: Any, ref: str) -> Any:
+    node = doc
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def message(doc: dict[str, Any], op_key: str, key: str | None = None) -> Any:
+    op = doc["operations"][op_key]
+    if key is None:
+        return pointer(doc, op["messages"][0]["$ref"])
+    return pointer(doc, op["channel"]["$ref"])["messages"][key]
+
+
+def payload(doc: dict[str, Any], op_key: str) -> Any:
+    schema = message(doc, op_key)["payload"]
+    return pointer(doc, schema["$ref"]) if set(schema) == {"$ref"} else schema
+
+
 def test_odd_names_are_sanitized_and_unique() -> None:
     doc = odd_server().asyncapi()
-    assert list(doc["channels"]) == ["root", "a_b", "root_2"]
+    namespaces = [k for k, v in doc["channels"].items() if "messages" not in v]
+    assert namespaces == ["root", "a_b", "root_2"]
     assert doc["channels"]["root_2"]["address"] == "/root"
     assert doc["channels"]["a_b"]["address"] == "/a b"
-    messages = doc["channels"]["root"]["messages"]
-    assert messages["chat_message"]["name"] == "chat message"
-    assert doc["channels"]["root_2"]["messages"]["user_join"]["name"] == "user:join"
-    assert "root_2.user_join.receive" in doc["operations"]
+    assert "root_chat_message" in doc["channels"]
+    assert message(doc, "root.chat_message.receive")["name"] == "chat message"
+    assert message(doc, "root_2.user_join.receive")["name"] == "user:join"
+    assert doc["channels"]["root_2_user_join"]["address"] == "/root"
     schemas = doc["components"]["schemas"]
     assert all(k.replace("_", "").replace("-", "").replace(".", "").isalnum() for k in schemas)
-    page = doc["channels"]["root_2"]["messages"]["user_join.ack"]["payload"]["$ref"]
+    page = message(doc, "root_2.user_join.receive", "ack")["payload"]["$ref"]
     assert "[" not in page and page.split("/")[-1] in schemas
+    # lifted payloads are named after the event
+    assert message(doc, "root.chat_message.receive")["payload"] == {
+        "$ref": "#/components/schemas/ChatMessagePayload"
+    }
 
 
 def test_json_schema_dicts_are_lifted_with_their_definitions() -> None:
     doc = odd_server().asyncapi()
     schemas = doc["components"]["schemas"]
-    tree = doc["channels"]["a_b"]["messages"]["tree"]["payload"]
+    tree = message(doc, "a_b.tree.receive")["payload"]
     # a schema referring to itself becomes a named component
     assert tree == {"$ref": "#/components/schemas/Tree"}
     assert schemas["Tree"]["properties"]["children"]["items"] == {
@@ -113,17 +137,16 @@ def test_json_schema_dicts_are_lifted_with_their_definitions() -> None:
     assert "$schema" not in schemas["Tree"] and "definitions" not in schemas["Tree"]
     # the pydantic model keeps its name; equal definitions are shared, different ones not
     assert set(schemas["Vertex"]["properties"]) == {"label"}
-    root = doc["channels"]["root"]["messages"]
-    a = root["shape_a"]["payload"]["properties"]["v"]["$ref"]
-    b = root["shape_b"]["payload"]["properties"]["v"]["$ref"]
-    c = root["shape_c"]["payload"]["properties"]["v"]["$ref"]
+    a = payload(doc, "root.shape_a.receive")["properties"]["v"]["$ref"]
+    b = payload(doc, "root.shape_b.receive")["properties"]["v"]["$ref"]
+    c = payload(doc, "root.shape_c.receive")["properties"]["v"]["$ref"]
     assert a == b != c
     assert {a, c} == {"#/components/schemas/Vertex_2", "#/components/schemas/Vertex_3"}
 
 
 def test_a_type_without_json_schema_is_documented_as_any() -> None:
     doc = odd_server().asyncapi()
-    assert doc["channels"]["root"]["messages"]["callback"]["payload"] == {}
+    assert payload(doc, "root.callback.receive") == {"title": "CallbackPayload"}
     assert "Vertex" in doc["components"]["schemas"]
 
 
@@ -156,10 +179,11 @@ def test_flask_socketio_server_is_documented() -> None:
         return move
 
     doc = spec.asyncapi()
-    message = doc["channels"]["root"]["messages"]["make_move"]
-    assert message["payload"] == {"$ref": "#/components/schemas/Vertex"}
+    assert message(doc, "root.make_move.receive")["payload"] == {
+        "$ref": "#/components/schemas/Vertex"
+    }
     assert doc["operations"]["root.make_move.receive"]["reply"]["messages"][0] == {
-        "$ref": "#/channels/root/messages/make_move.ack"
+        "$ref": "#/channels/root_make_move/messages/ack"
     }
 
 
@@ -170,3 +194,45 @@ def test_unknown_server_forms_are_refused() -> None:
         SocketIOSpec(socketio.Server(), servers=[42]).asyncapi()
     with pytest.raises(SpecError):
         SocketIOSpec(socketio.Server(), servers={"x": {"description": "no protocol"}}).asyncapi()
+
+
+def test_lifted_names_are_stable_and_never_overwrite() -> None:
+    class Point(BaseModel):
+        x: int = 0
+
+    class PointInput(BaseModel):  # takes the name pydantic's rule would give
+        q: str
+
+    sio = socketio.Server()
+    spec = SocketIOSpec(sio, title="Names", version="1")
+
+    @sio.on("typing", namespace="/chat")
+    def chat_typing(sid: str, room: str, active: bool = True) -> None:
+        pass
+
+    @sio.on("typing", namespace="/game")
+    def game_typing(sid: str, game: int, active: bool = True) -> None:
+        pass
+
+    @sio.on("typing", namespace="/other")
+    def other_typing(sid: str, room: str, active: bool = True) -> None:
+        pass
+
+    @sio.on("move")
+    def move(sid: str, point: Point, other: PointInput) -> Point:
+        return point
+
+    doc = spec.asyncapi()
+    schemas = doc["components"]["schemas"]
+    # the short name first, the namespace-qualified one when it holds another schema;
+    # an identical schema shares the name
+    assert message(doc, "chat.typing.receive")["payload"]["$ref"].endswith("/TypingArgs")
+    assert message(doc, "game.typing.receive")["payload"]["$ref"].endswith("/GameTypingArgs")
+    assert message(doc, "other.typing.receive")["payload"]["$ref"].endswith("/TypingArgs")
+    assert schemas["GameTypingArgs"]["title"] == "GameTypingArgs"
+    # a model received and sent with different schemas: two names, each its own title
+    assert schemas["PointOutput"]["required"] == ["x"]
+    assert "required" not in schemas["PointInput_2"]
+    assert schemas["PointInput_2"]["title"] == "PointInput_2"
+    assert set(schemas["PointInput"]["properties"]) == {"q"}
+    assert asyncapi_validate(doc).errors == 0

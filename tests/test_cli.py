@@ -294,6 +294,36 @@ def test_check_missing_file(tmp_path: Path) -> None:
     assert "sio-spec export game.py:spec -o nothing.yaml" in proc.stderr
 
 
+def test_a_bad_example_warns_and_strict_fails(tmp_path: Path) -> None:
+    bad = "{'game_id': 'five', 'x': 0, 'y': 0}"
+    write_app(
+        tmp_path,
+        extra_field=f"\n    model_config = {{'json_schema_extra': {{'examples': [{bad}]}}}}",
+    )
+    # without --strict: the document is written, the bad example left out with a warning
+    lenient = run("export", "game.py:spec", "-o", "doc.yaml", cwd=tmp_path)
+    assert lenient.returncode == 0, lenient.stderr
+    assert "example 1 of the payload of event 'make_move'" in lenient.stderr
+    from ruamel.yaml import YAML
+
+    doc = YAML(typ="safe").load((tmp_path / "doc.yaml").read_text())
+    assert "examples" not in doc["channels"]["root_make_move"]["messages"]["make_move"]
+    assert run("check", "game.py:spec", "doc.yaml", cwd=tmp_path).returncode == 0
+    # with --strict (CI): export and check fail naming the example, and write nothing
+    for args in (
+        ("export", "game.py:spec", "-o", "strict.yaml"),
+        ("check", "game.py:spec", "doc.yaml"),
+    ):
+        strict = run(*args, "--strict", cwd=tmp_path)
+        line = one_error_line(strict)
+        assert "example 1 of the payload of event 'make_move'" in line
+        assert "--strict" in line
+    assert not (tmp_path / "strict.yaml").exists()
+    # a clean app passes --strict
+    write_app(tmp_path)
+    assert run("export", "game.py:spec", "--strict", cwd=tmp_path).returncode == 0
+
+
 # -- errors ------------------------------------------------------------------------------
 
 

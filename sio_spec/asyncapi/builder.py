@@ -1,13 +1,27 @@
 """The registry's event specs as an AsyncAPI 3.0.0 / 3.1.0 / 2.6.0 document.
 
 Mapping (3.x): one channel per namespace (``/`` -> key ``root``, ``/chat`` ->
-``chat``); one message per event and direction in that channel
-(``make_move`` received, ``make_move.ack`` its ack, ``make_move.error`` the
-validation error sent as the ack, ``game_created`` emitted, ``game_created.reply``
-the client's answer to a ``call()``); one operation per event and direction
-(``root.make_move.receive`` with ``action: receive``, ``root.game_created.send``
-with ``action: send``), acks as the operation's ``reply`` on the same channel.
-The connect ``auth`` payload is the ``x-connect-auth`` schema of its channel.
+``chat``) with its description and the ``x-connect-auth`` schema of its connect
+``auth`` payload; then one channel per event and direction (``chat_join``; an
+event both received and emitted has the emitted one as ``chat_typing_send``),
+with the namespace as its ``address``, holding the event's message and its
+replies, and one operation per event and direction on it
+(``chat.join.receive`` with ``action: receive``, ``chat.message.send`` with
+``action: send``).
+
+Acks are the operation's ``reply`` on the same channel: the server's ack of a
+received event (message ``ack``), the client's answer to an emit (``reply``)
+and, when validation is on, the error acks (``validation_error``,
+``internal_error``, marked ``x-sio-spec-error``). A reader (and a code
+generator, which names a reply union after the channel) therefore sees each
+event with its own acks only.
+
+Every message carries ``x-sio-spec-arguments``, the labels of its positional
+arguments (``[]``: no data; absent with no payload: not declared). Payloads that
+are not a plain ``$ref`` are lifted into ``components/schemas`` under stable names:
+``<Event>Payload`` (one argument), ``<Event>Args`` (several), ``<Event>Ack`` (the
+server's ack), ``<Event>Reply`` (the client's reply), qualified with the namespace
+(``ChatTypingArgs``) when the short name holds another schema.
 
 2.6: the same channels keyed by namespace, ``publish`` lists what clients send,
 ``subscribe`` what the server emits, messages live in ``components/messages``
@@ -17,13 +31,14 @@ and acks are the ``x-ack`` extension of their message (2.6 has no replies).
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic_core
 
-from ..error_acks import error_ack_schema, validation_error_ack
+from ..error_acks import error_ack_schema, internal_error_ack, validation_error_ack
 from ..errors import SpecError
 from ..model import VERSIONS, EventSpec, Info
 from ..payload import Payload, SchemaMode
@@ -35,8 +50,29 @@ from .schemas import REF_PREFIX, SchemaSet, fix_schema, is_binary
 
 CONTENT_TYPE = "application/json"
 BINARY = "application/octet-stream"
-#: Component name of the validation error ack (a model of :mod:`sio_spec.error_acks`).
+#: Component names of the error acks (models of :mod:`sio_spec.error_acks`).
 VALIDATION_ERROR = "SioSpecValidationError"
+INTERNAL_ERROR = "SioSpecInternalError"
+ARGUMENTS = "x-sio-spec-arguments"
+ERROR_MARK = "x-sio-spec-error"
+
+
+class ExampleWarning(UserWarning):
+    """An example that does not match its schema was left out of the document."""
+
+
+def pascal(text: str) -> str:
+    """``make_move`` -> ``MakeMove``, ``chat message`` -> ``ChatMessage``."""
+    parts = re.split(r"[^A-Za-z0-9]+", text)
+    return "".join(p[:1].upper() + p[1:] for p in parts if p)
+
+
+def labels(args: Arguments) -> list[str]:
+    """The ``x-sio-spec-arguments`` of an argument list."""
+    out = [p.name for p in args.params]
+    if args.variadic is not None:
+        out.append(f"*{args.variadic.name}")
+    return out
 
 
 @dataclass
@@ -51,6 +87,7 @@ class _Message:
 class _Operation:
     spec: EventSpec
     main: _Message
+    action: str
     replies: list[_Message] = field(default_factory=list)
 
 
@@ -59,7 +96,6 @@ class _Channel:
     namespace: str
     key: str
     auth: dict[str, Any] | None = None
-    messages: list[_Message] = field(default_factory=list)
     receive: list[_Operation] = field(default_factory=list)
     send: list[_Operation] = field(default_factory=list)
 
@@ -97,15 +133,21 @@ def _wanted(specs: Iterable[EventSpec]) -> Iterable[tuple[Payload, SchemaMode]]:
 
 class _Builder:
     def __init__(
-        self, info: Info, specs: Sequence[EventSpec], version: str, validation: bool
+        self,
+        info: Info,
+        specs: Sequence[EventSpec],
+        version: str,
+        validation: bool,
+        strict: bool = False,
     ) -> None:
         self.info = info
         self.version = version
         self.validation = validation
+        self.strict = strict
         self.specs = sorted(specs, key=lambda s: (s.namespace, s.event, s.direction))
         self.schemas = SchemaSet.collect(_wanted(self.specs))
         self.own_refs: dict[str, str] = {}
-        self.error_checked = False
+        self.errors_checked: set[str] = set()
         self.checker = ExampleChecker(self.schemas.components)
         self.channels = self._channels()
 
@@ -127,12 +169,18 @@ class _Builder:
             ref = self.own_refs[name] = REF_PREFIX + escape_pointer(key)
         return ref
 
-    def _payload(self, body: dict[str, Any], schema: dict[str, Any] | None) -> None:
+    def _payload(
+        self, body: dict[str, Any], schema: dict[str, Any] | None, names: Sequence[str]
+    ) -> dict[str, Any] | None:
+        """Set the message payload, lifted into the components unless it is a ``$ref``."""
         if schema is None:
-            return
+            return None
         if is_binary(schema):
             body["contentType"] = BINARY
+        if not (len(schema) == 1 and isinstance(schema.get("$ref"), str)):
+            schema = self.schemas.lift(schema, names)
         body["payload"] = schema
+        return schema
 
     def _examples(
         self,
@@ -150,69 +198,103 @@ class _Builder:
             if schema is not None:
                 problem = self.checker.check(schema, data)
                 if problem is not None:
-                    raise SpecError(
+                    text = (
                         f"example {i + 1} of the {what} of event {spec.event!r} "
                         f"(namespace {spec.namespace!r}) does not match its schema: {problem}"
                     )
+                    if self.strict:
+                        raise SpecError(text)
+                    warnings.warn(f"{text}; left out of the document", ExampleWarning, 2)
+                    continue
             out.append({"payload": data})
-        body["examples"] = out
+        if out:
+            body["examples"] = out
+
+    def _names(self, spec: EventSpec, suffix: str) -> list[str]:
+        """Component names for a lifted payload: short, then namespace-qualified."""
+        event = pascal(spec.event) or "Event"
+        ns = pascal(spec.namespace) or "Root"
+        return [f"{event}{suffix}", f"{ns}{event}{suffix}"]
 
     def _main(self, spec: EventSpec, key: str, mode: SchemaMode) -> _Message:
         body: dict[str, Any] = {"name": spec.event, "title": spec.event}
         if spec.summary:
             body["summary"] = spec.summary
+        args = spec.args
         if spec.description:
             body["description"] = spec.description
-        elif spec.args is not None and not spec.args.params and spec.args.variadic is None:
+        elif args is None:
+            body["description"] = (
+                "The data of this event is not declared (the handler's arguments "
+                "have no type hints): any data is accepted."
+            )
+        elif not args.params and args.variadic is None:
             body["description"] = "This event carries no data."
         if spec.tags:
             body["tags"] = tags(spec.tags)
         if spec.deprecated:
             body["deprecated"] = True
-        schema = self.schemas.arguments(spec.args, mode)
-        self._payload(body, schema)
+        if args is not None:
+            body[ARGUMENTS] = labels(args)
+        suffix = "Payload" if args is not None and args.single else "Args"
+        schema = self._payload(body, self.schemas.arguments(args, mode), self._names(spec, suffix))
         explicit = spec.examples is not None
         values = (
-            list(spec.examples or ())
-            if explicit
-            else self.schemas.argument_examples(spec.args, mode)
+            list(spec.examples or ()) if explicit else self.schemas.argument_examples(args, mode)
         )
         self._examples(body, spec, "payload", values, schema)
         return _Message(key, body)
 
     def _ack(
-        self, spec: EventSpec, key: str, mode: SchemaMode, title: str, summary: str
+        self, spec: EventSpec, key: str, mode: SchemaMode, title: str, summary: str, suffix: str
     ) -> _Message:
         body: dict[str, Any] = {"title": title, "summary": summary}
-        assert spec.ack is not None
-        if not spec.ack.params and spec.ack.variadic is None:
+        ack = spec.ack
+        assert ack is not None
+        if not ack.params and ack.variadic is None:
             body["description"] = "An empty acknowledgement (no arguments)."
-        schema = self.schemas.arguments(spec.ack, mode)
-        self._payload(body, schema)
-        self._examples(body, spec, "ack", self.schemas.argument_examples(spec.ack, mode), schema)
+        body[ARGUMENTS] = labels(ack)
+        schema = self._payload(body, self.schemas.arguments(ack, mode), self._names(spec, suffix))
+        self._examples(body, spec, "ack", self.schemas.argument_examples(ack, mode), schema)
         return _Message(key, body)
 
-    def _error(self, spec: EventSpec, key: str) -> _Message:
-        args = spec.args
-        assert args is not None
-        example = validation_error_ack(
-            f"invalid payload for event {spec.event!r}",
-            spec.event,
-            spec.namespace,
-            [{"loc": [] if args.single else [0], "msg": "Field required", "type": "missing"}],
-        )
-        body: dict[str, Any] = {
-            "title": f"Validation error for {spec.event}",
-            "summary": f"The ack sent instead of calling the handler when the payload of "
-            f"{spec.event!r} is invalid.",
-            "payload": {"$ref": self._own_ref(VALIDATION_ERROR)},
-        }
-        if not self.error_checked:
+    def _error(self, spec: EventSpec, kind: str) -> _Message:
+        example: dict[str, Any]
+        if kind == "validation_error":
+            args = spec.args
+            assert args is not None
+            example = validation_error_ack(
+                f"invalid payload for event {spec.event!r}",
+                spec.event,
+                spec.namespace,
+                [{"loc": [] if args.single else [0], "msg": "Field required", "type": "missing"}],
+            )
+            body: dict[str, Any] = {
+                "title": f"Validation error for {spec.event}",
+                "summary": f"The ack sent instead of calling the handler when the payload of "
+                f"{spec.event!r} is invalid.",
+            }
+        else:
+            example = internal_error_ack(
+                f"the server could not produce a valid ack for event {spec.event!r}"
+            )
+            body = {
+                "title": f"Internal error for {spec.event}",
+                "summary": f"The ack sent when the server could not produce a valid ack for "
+                f"{spec.event!r}.",
+            }
+        body[ARGUMENTS] = ["error"]
+        name = VALIDATION_ERROR if kind == "validation_error" else INTERNAL_ERROR
+        body["payload"] = {"$ref": self._own_ref(name)}
+        if kind not in self.errors_checked:
             # the same template for every event: checked once per document
-            self._examples(body, spec, "validation error", [example], body["payload"])
-            self.error_checked = True
+            self.errors_checked.add(kind)
+            problem = self.checker.check(body["payload"], example)
+            if problem is not None:
+                raise SpecError(f"the {kind} example does not match its schema: {problem}")
         body["examples"] = [{"payload": example}]
-        return _Message(key, body)
+        body[ERROR_MARK] = kind
+        return _Message(kind, body)
 
     # -- channels -----------------------------------------------------------------
     def _channels(self) -> list[_Channel]:
@@ -236,37 +318,39 @@ class _Builder:
                 channel.auth = self.schemas.arguments(spec.args, "validation")
             return
         if spec.direction == "receive":
-            op = _Operation(spec, self._main(spec, names.take(event), "validation"))
+            op = _Operation(spec, self._main(spec, names.take(event), "validation"), "receive")
             if spec.ack is not None:
                 op.replies.append(
                     self._ack(
                         spec,
-                        names.take(f"{event}.ack"),
+                        "ack",
                         "serialization",
                         f"Acknowledgement for {spec.event}",
                         f"What the server answers to {spec.event!r}.",
+                        "Ack",
                     )
                 )
             if self.validation and spec.args is not None and spec.args.validated:
-                op.replies.append(self._error(spec, names.take(f"{event}.error")))
+                op.replies.append(self._error(spec, "validation_error"))
+            if self.validation and spec.ack is not None and spec.ack.validated:
+                op.replies.append(self._error(spec, "internal_error"))
             channel.receive.append(op)
         else:
             key = event if event not in names else f"{event}.send"
-            op = _Operation(spec, self._main(spec, names.take(key), "serialization"))
+            op = _Operation(spec, self._main(spec, names.take(key), "serialization"), "send")
             if spec.ack is not None:
                 op.replies.append(
                     self._ack(
                         spec,
-                        names.take(f"{event}.reply"),
+                        "reply",
                         "validation",
                         f"Client reply to {spec.event}",
                         f"What the client answers when the server emits {spec.event!r} "
                         "with call() or callback=.",
+                        "Reply",
                     )
                 )
             channel.send.append(op)
-        channel.messages.append(op.main)
-        channel.messages.extend(op.replies)
 
     def _channel_description(self, channel: _Channel) -> str:
         text = f"Socket.IO namespace `{channel.namespace}`."
@@ -287,8 +371,7 @@ class _Builder:
         if spec.description:
             return spec.description
         if spec.direction == "receive":
-            who = f" (handler `{spec.handler_name}`)" if spec.handler_name else ""
-            return f"Clients emit `{spec.event}` on `{spec.namespace}`; the server handles it{who}."
+            return f"Clients emit `{spec.event}` on `{spec.namespace}`; the server handles it."
         return f"The server emits `{spec.event}` on `{spec.namespace}`."
 
     # -- 3.x ----------------------------------------------------------------------
@@ -311,34 +394,64 @@ class _Builder:
         channels: dict[str, Any] = {}
         operations: dict[str, Any] = {}
         op_names = Names()
+        chan_names = Names()
+        for ch in self.channels:
+            chan_names.take(ch.key)
         for ch in self.channels:
             body: dict[str, Any] = {
                 "address": ch.namespace,
                 "title": f"Namespace {ch.namespace}",
                 "description": self._channel_description(ch),
             }
-            if ch.messages:
-                body["messages"] = {m.key: m.body for m in ch.messages}
             if ch.auth is not None:
                 body["x-connect-auth"] = ch.auth
             channels[ch.key] = body
-            chan_ref = f"#/channels/{escape_pointer(ch.key)}"
-            for action, ops in (("receive", ch.receive), ("send", ch.send)):
+            for ops in (ch.receive, ch.send):
                 for op in ops:
-                    key = op_names.take(f"{ch.key}.{op.main.key}.{action}")
-                    operations[key] = self._v3_operation(op, action, chan_ref)
+                    event = sanitize(op.spec.event, "event")
+                    base = f"{ch.key}_{event}"
+                    chan_key = chan_names.take(
+                        base if base not in chan_names else f"{base}_{op.action}"
+                    )
+                    channels[chan_key] = self._v3_event_channel(op, ch)
+                    key = op_names.take(f"{ch.key}.{event}.{op.action}")
+                    operations[key] = self._v3_operation(op, chan_key)
         doc["channels"] = channels
         doc["operations"] = operations
         if self.schemas.components:
             doc["components"] = {"schemas": self.schemas.sorted_components()}
         return doc
 
-    def _v3_operation(self, op: _Operation, action: str, chan_ref: str) -> dict[str, Any]:
+    def _v3_event_channel(self, op: _Operation, ch: _Channel) -> dict[str, Any]:
+        """The channel of one event and direction: the event and its replies."""
+        spec = op.spec
+        if op.action == "receive":
+            text = f"Clients emit `{spec.event}` on `{spec.namespace}`"
+            if op.replies:
+                text += "; the server's acknowledgements come back on it (matched by packet id)"
+        else:
+            text = f"The server emits `{spec.event}` on `{spec.namespace}`"
+            if op.replies:
+                text += "; the client's reply comes back on it (matched by packet id)"
+        keys = Names()
+        op.main = _Message(keys.take(sanitize(spec.event, "event")), op.main.body)
+        op.replies = [_Message(keys.take(m.key), m.body) for m in op.replies]
+        body: dict[str, Any] = {
+            "address": ch.namespace,
+            "title": f"{spec.event} on {spec.namespace}",
+            "description": text + ".",
+            "messages": {m.key: m.body for m in (op.main, *op.replies)},
+        }
+        return body
+
+    def _v3_operation(self, op: _Operation, chan_key: str) -> dict[str, Any]:
+        chan_ref = f"#/channels/{escape_pointer(chan_key)}"
+
         def ref(m: _Message) -> dict[str, str]:
             return {"$ref": f"{chan_ref}/messages/{escape_pointer(m.key)}"}
 
         spec = op.spec
-        body: dict[str, Any] = {"action": action, "channel": {"$ref": chan_ref}}
+        body: dict[str, Any] = {"action": op.action, "channel": {"$ref": chan_ref}}
         if spec.summary:
             body["summary"] = spec.summary
         body["description"] = self._op_description(op)
@@ -396,14 +509,21 @@ class _Builder:
 
 
 def build(
-    info: Info, specs: list[EventSpec], *, version: str = "3.0.0", validation: bool = True
+    info: Info,
+    specs: list[EventSpec],
+    *,
+    version: str = "3.0.0",
+    validation: bool = True,
+    strict: bool = False,
 ) -> dict[str, Any]:
     """The AsyncAPI document of ``specs`` as a plain dict (JSON data only).
 
-    Raises :class:`~sio_spec.errors.SpecError` for an unknown version, a malformed
-    server, or an example that does not match its payload schema.
+    Raises :class:`~sio_spec.errors.SpecError` for an unknown version or a
+    malformed server. An example that does not match its payload schema is left
+    out with an :class:`ExampleWarning` naming it; with ``strict=True`` it raises
+    :class:`~sio_spec.errors.SpecError` instead.
     """
     if version not in VERSIONS:
         raise SpecError(f"unknown AsyncAPI version {version!r}; use one of {', '.join(VERSIONS)}")
-    builder = _Builder(info, specs, version, validation)
+    builder = _Builder(info, specs, version, validation, strict)
     return builder.v3() if version.startswith("3.") else builder.v2()

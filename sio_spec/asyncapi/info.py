@@ -5,8 +5,11 @@ server objects, or a dict name -> URL string or server object. A URL such as
 ``wss://api.example.com/socket.io`` becomes, in 3.x,
 ``{host: api.example.com, pathname: /socket.io, protocol: wss}`` and in 2.6
 ``{url: wss://api.example.com/socket.io, protocol: wss}``; a URL without a path
-gets Socket.IO's default ``/socket.io``. Server objects are passed through,
-converted between 2.6's ``url`` and 3.x's ``host``/``pathname`` when needed.
+gets Socket.IO's default ``/socket.io``. Every server says that it speaks
+Socket.IO: a ``description`` (unless one was given) and the marker
+``x-sio-spec-protocol: {name: socket.io, version: '5', path: /socket.io/}``.
+Server objects are passed through, converted between 2.6's ``url`` and 3.x's
+``host``/``pathname`` when needed.
 
 Names: the dict key; otherwise ``production`` for a single server, and
 ``server1``, ``server2``... for a list (a server object may carry its own
@@ -119,10 +122,29 @@ def _from_object(obj: Mapping[str, Any], version: str) -> dict[str, Any]:
 
 def _server(value: Any, version: str) -> dict[str, Any]:
     if isinstance(value, str):
-        return _from_url(value, version)
+        return _socketio(_from_url(value, version))
     if isinstance(value, Mapping):
-        return _from_object(value, version)
+        return _socketio(_from_object(value, version))
     raise SpecError(f"a server must be a URL string or a server object, got {value!r}")
+
+
+def _socketio(server: dict[str, Any]) -> dict[str, Any]:
+    """Say that the server speaks Socket.IO: a description (unless one was given)
+    and the ``x-sio-spec-protocol`` marker with the protocol version and path."""
+    path = server.get("pathname")
+    if not isinstance(path, str):
+        url = server.get("url")
+        path = urlsplit(url).path if isinstance(url, str) and "://" in url else ""
+        path = path or DEFAULT_PATH
+    path = path.rstrip("/") + "/"
+    if "description" not in server:
+        server["description"] = (
+            f"Socket.IO server (Socket.IO protocol 5 over Engine.IO 4, path `{path}`): "
+            "connect with a Socket.IO client (socket.io-client 3 or later, "
+            "python-socketio 5 or later), not a plain WebSocket client."
+        )
+    server["x-sio-spec-protocol"] = {"name": "socket.io", "version": "5", "path": path}
+    return server
 
 
 def servers_object(servers: Any, version: str) -> dict[str, Any] | None:

@@ -6,9 +6,15 @@ one component and its ``$defs`` are shared. Component names are pydantic's
 own: the class name when it is unique in the document; when two different
 classes share a name, pydantic qualifies both with their module and qualname
 (``tests__models_a__Item``), and then with an occurrence number in the order
-events are listed (``...__Item__1``); ``-Input`` / ``-Output`` is appended
-when a model's validation and serialization schemas differ. Every character
-outside ``[A-Za-z0-9._-]`` becomes ``_``.
+events are listed (``...__Item__1``). Every character outside
+``[A-Za-z0-9._-]`` becomes ``_``.
+
+What the server receives is described in validation mode, what it sends (acks
+of handlers, emits) in serialization mode, where every field is present: fields
+with defaults are required and computed fields are included. When one model
+has both schemas in a document and they differ, the two get distinct names:
+``FooInput`` (what the server receives) and ``FooOutput`` (what it sends), each
+titled with its name; a model with one schema keeps its own name ``Foo``.
 
 Plain JSON Schema dicts are kept as given, with their ``$defs`` /
 ``definitions`` lifted into the components (same name when free or holding
@@ -22,10 +28,12 @@ form of ``items`` plus ``additionalItems``.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pydantic
+from pydantic.json_schema import GenerateJsonSchema
 
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments, Param
@@ -113,6 +121,85 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
 
 
+class _Generator(GenerateJsonSchema):
+    """pydantic's generator, with every field of a model or dataclass required in
+    serialization mode: what the server sends always carries fields with defaults."""
+
+    def field_is_required(self, field: Any, total: bool) -> bool:
+        if self.mode == "serialization" and field["type"] != "typed-dict-field":
+            return field.get("serialization_exclude_if") is None
+        return super().field_is_required(field, total)
+
+
+_MODE_SUFFIX = re.compile(r"^(.+)-(Input|Output)$")
+
+
+def _mode_names(defs: dict[str, Any]) -> dict[str, str]:
+    """pydantic's ``Foo-Input`` / ``Foo-Output`` as ``FooInput`` / ``FooOutput``
+    (``Foo-Input_2`` style fallbacks when the joined name is taken)."""
+    out: dict[str, str] = {}
+    taken = set(defs)
+    for name in defs:
+        match = _MODE_SUFFIX.match(name)
+        if match is None:
+            continue
+        joined = match.group(1) + match.group(2)
+        candidate, i = joined, 2
+        while candidate in taken:
+            candidate = f"{joined}_{i}"
+            i += 1
+        taken.add(candidate)
+        out[name] = candidate
+    return out
+
+
+def _pascal(text: str) -> str:
+    parts = re.split(r"[^A-Za-z0-9]+", text)
+    return "".join(p[:1].upper() + p[1:] for p in parts if p)
+
+
+def _generated_enum(node: Any) -> bool:
+    return isinstance(node, dict) and "$ref" not in node and ("enum" in node or "const" in node)
+
+
+def name_inline_enums(name: str, schema: Any) -> None:
+    """Title the inline enums and constants of a schema after where they sit:
+    ``<Model><Field>`` for a field, then ``Item`` (array items), ``Item1``...
+    (tuple items), ``Value`` (map values) and a branch number in unions with
+    several branches. Code generators make a type of each enum and name it by its
+    title, so untitled ones become ``AnonymousSchema_N`` and pydantic's per-field
+    titles (``Kind`` in every tagged model) collide. Titles a user chose are kept."""
+
+    def visit(node: Any, base: str, default: str | None) -> None:
+        if not isinstance(node, dict) or "$ref" in node:
+            return
+        if _generated_enum(node) and node.get("title", default) == default:
+            node["title"] = base
+        props = node.get("properties")
+        if isinstance(props, dict):
+            for prop, sub in props.items():
+                label = str(prop)
+                visit(sub, base + _pascal(label), label.replace("_", " ").title())
+        items = node.get("items")
+        if isinstance(items, dict):
+            visit(items, base + "Item", None)
+        elif isinstance(items, list):
+            for i, sub in enumerate(items, 1):
+                visit(sub, f"{base}Item{i}", None)
+        for key, suffix in (("additionalProperties", "Value"), ("additionalItems", "Item")):
+            visit(node.get(key), base + suffix, None)
+        for key in ("anyOf", "oneOf", "allOf"):
+            branches = node.get(key)
+            if not isinstance(branches, list):
+                continue
+            real = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
+            for i, sub in enumerate(real, 1):
+                visit(sub, base if len(real) == 1 else f"{base}{i}", None)
+
+    if isinstance(schema, dict):
+        visit({k: v for k, v in schema.items() if k not in ("enum", "const")}, name, None)
+
+
 class SchemaSet:
     """The schemas of every payload of one document and their components."""
 
@@ -120,6 +207,7 @@ class SchemaSet:
         self.components: dict[str, Any] = {}
         self._names = Names()
         self._schemas: dict[tuple[int, SchemaMode], dict[str, Any]] = {}
+        self._lifted: dict[str, str] = {}  # lifted name -> canonical JSON of its schema
 
     # -- collection ---------------------------------------------------------------
     @classmethod
@@ -146,23 +234,44 @@ class SchemaSet:
             inputs.append((index, key[1], payload.adapter))
         try:
             rendered, defs = pydantic.TypeAdapter.json_schemas(
-                inputs, ref_template=REF_PREFIX + "{model}"
+                inputs, ref_template=REF_PREFIX + "{model}", schema_generator=_Generator
             )
         except Exception:
             # A type without a JSON Schema (arbitrary classes, callables) must not
             # hide the others: render the rest, document that one as ``{}``.
             usable = [i for i in inputs if _renders(i[2], i[1])]
             rendered, defs = (
-                pydantic.TypeAdapter.json_schemas(usable, ref_template=REF_PREFIX + "{model}")
+                pydantic.TypeAdapter.json_schemas(
+                    usable, ref_template=REF_PREFIX + "{model}", schema_generator=_Generator
+                )
                 if usable
                 else ({}, {})
             )
-        for name, schema in (defs.get("$defs") or {}).items():
+        all_defs: dict[str, Any] = defs.get("$defs") or {}
+        renamed = _mode_names(all_defs)
+        ref: RefMap = _keep
+        if renamed:
+            by_ref = {
+                REF_PREFIX + escape_pointer(old): REF_PREFIX + escape_pointer(new)
+                for old, new in renamed.items()
+            }
+
+            def ref(value: str) -> str:
+                return by_ref.get(value, value)
+
+        for name, schema in all_defs.items():
+            fixed = fix_schema(schema, ref)
+            new = renamed.get(name)
+            if new is not None:
+                name = new
+                if isinstance(fixed, dict) and "title" in fixed:
+                    fixed["title"] = new
+            name_inline_enums(name, fixed)
             self._names.take(name)
-            self.components[name] = fix_schema(schema)
+            self.components[name] = fixed
         for index, (key, _payload) in enumerate(items):
             schema = rendered.get((index, key[1]))
-            self._schemas[key] = {} if schema is None else fix_schema(schema)
+            self._schemas[key] = {} if schema is None else fix_schema(schema, ref)
 
     def _add_raw(self, schema: Mapping[str, Any]) -> dict[str, Any]:
         root = {k: v for k, v in schema.items() if k not in ("$schema", "$id")}
@@ -229,6 +338,29 @@ class SchemaSet:
         key = self._names.take(name)
         self.components[key] = schema
         return key
+
+    def lift(self, schema: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+        """``schema`` as a component under the first of ``names`` that is free or
+        already holds the same schema (titled with its name); a ``$ref`` to it."""
+        body = {k: v for k, v in schema.items() if k != "title"}
+        wanted = _canonical(body)
+        for name in names:
+            if name not in self._names:
+                return self._add_lifted(self._names.take(name), body, wanted)
+            if self._lifted.get(name) == wanted:
+                return {"$ref": REF_PREFIX + escape_pointer(name)}
+        return self._add_lifted(self._names.take(names[-1]), body, wanted)
+
+    def _add_lifted(self, name: str, body: dict[str, Any], canonical: str) -> dict[str, Any]:
+        self._lifted[name] = canonical
+        self.components[name] = self._titled(name, body)
+        return {"$ref": REF_PREFIX + escape_pointer(name)}
+
+    @staticmethod
+    def _titled(name: str, body: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = copy_json({"title": name, **body})
+        name_inline_enums(name, out)
+        return out
 
     def sorted_components(self) -> dict[str, Any]:
         """The components by name."""
