@@ -164,6 +164,13 @@ def sends(model: Any) -> Build:
     return build
 
 
+def sends_schema(model: Any) -> Build:
+    """A server that emits ``e`` with the validation-mode JSON Schema of ``model``:
+    documents describe what the server sends in serialization mode, where every field
+    with a default is always present, so optional fields are written as schemas."""
+    return sends(model.model_json_schema())
+
+
 SCHEMA_CASES = [
     # (old, new, kind, severity when the client sends, severity when the server sends)
     (A, AB, "property-added-required", "breaking", "non-breaking"),
@@ -199,7 +206,7 @@ def test_schema_rule_by_direction(old: Any, new: Any, kind: str, client: str, se
     found_in = changes(receives(old), receives(new))
     assert (kind, client) in kinds(found_in), found_in
     assert all(c.direction == "client-to-server" and c.event == "e" for c in found_in)
-    found_out = changes(sends(old), sends(new))
+    found_out = changes(sends_schema(old), sends_schema(new))
     assert (kind, server) in kinds(found_out), found_out
     assert all(c.direction == "server-to-client" for c in found_out)
 
@@ -222,6 +229,15 @@ def test_same_server_in_every_version_is_no_change() -> None:
 def test_renamed_component_with_the_same_shape_is_no_change() -> None:
     assert changes(receives(A), receives(Renamed)) == []
     assert changes(sends(A), sends(Renamed)) == []
+
+
+def test_a_field_with_a_default_is_always_sent() -> None:
+    # what the server sends is described in serialization mode: a defaulted field is
+    # always present, so adding one is "required" for readers (and harmless)
+    assert kinds(changes(sends(A), sends(ABOpt))) == {("property-added-required", "non-breaking")}
+    assert kinds(changes(receives(A), receives(ABOpt))) == {
+        ("property-added-optional", "non-breaking")
+    }
 
 
 def test_recursive_models_compare_without_looping() -> None:
@@ -366,12 +382,15 @@ def test_connect_auth_added_removed_changed() -> None:
 
 
 def test_handler_acks() -> None:
-    # every handler answers an ack when asked; a return annotation declares it
+    # every handler answers an ack when asked; a return annotation declares it (and
+    # the internal_error ack that replaces an invalid one)
     assert kinds(changes(handler("a:int"), handler("a:int", ack=A))) == {
-        ("arguments-declared", "non-breaking")
+        ("arguments-declared", "non-breaking"),
+        ("error-ack-added", "warning"),
     }
     assert kinds(changes(handler("a:int", ack=A), handler("a:int"))) == {
-        ("arguments-undeclared", "warning")
+        ("arguments-undeclared", "warning"),
+        ("error-ack-removed", "non-breaking"),
     }
     found = changes(handler("a:int", ack=AB), handler("a:int", ack=A))
     assert [(c.kind, c.severity, c.path) for c in found] == [

@@ -198,7 +198,7 @@ def test_view_model_carries_what_the_page_shows() -> None:
     assert move["args"][0]["schema"] == {"$ref": "#/components/schemas/Move"}
     assert move["summary"] == "Play one move."
     assert move["ack"]["args"][0]["schema"] == {"$ref": "#/components/schemas/MoveAck"}
-    assert move["ack"]["errors"] == ["SioSpecValidationError"]
+    assert move["ack"]["errors"] == ["SioSpecValidationError", "SioSpecInternalError"]
     assert move["examples"] == [[{"game_id": 7, "x": 1, "y": 2}]]
     made = root[("s", "move_made")]
     assert made["tags"] == ["game"] and "ack" not in made

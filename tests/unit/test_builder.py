@@ -99,7 +99,8 @@ def test_a_spec_without_server_documents_its_emits() -> None:
 
 def test_handlers_of_an_unstarted_server_become_receive_operations() -> None:
     doc = game_spec().asyncapi()
-    assert set(doc["channels"]) == {"root", "lobby"}
+    # a channel per namespace (its description and connect auth) and one per event
+    assert set(doc["channels"]) == {"root", "root_move", "root_tick", "lobby", "lobby_join"}
     assert set(doc["operations"]) == {
         "root.move.receive",
         "root.tick.send",
@@ -109,20 +110,27 @@ def test_handlers_of_an_unstarted_server_become_receive_operations() -> None:
     assert move["action"] == "receive"
     assert move["summary"] == "Make a move."
     replies = [resolve(doc, r)["title"] for r in move["reply"]["messages"]]
-    assert replies == ["Acknowledgement for move", "Validation error for move"]
-    message = doc["channels"]["root"]["messages"]["move"]
+    assert replies == [
+        "Acknowledgement for move",
+        "Validation error for move",
+        "Internal error for move",
+    ]
+    message = doc["channels"]["root_move"]["messages"]["move"]
     assert message["examples"] == [{"payload": {"x": 1, "y": 2}}]
     assert doc["channels"]["root"]["x-connect-auth"] == {"$ref": "#/components/schemas/Auth"}
 
 
 def test_several_arguments_are_a_tuple_payload() -> None:
     doc = game_spec().asyncapi()
-    payload = doc["channels"]["lobby"]["messages"]["join"]["payload"]
+    message = doc["channels"]["lobby_join"]["messages"]["join"]
+    assert message["x-sio-spec-arguments"] == ["room", "active"]
+    payload = resolve(doc, message["payload"])
     assert payload["type"] == "array"
     assert payload["items"] == [{"type": "string"}, {"type": "boolean"}]
     assert (payload["minItems"], payload["maxItems"], payload["additionalItems"]) == (1, 2, False)
-    ack = doc["channels"]["lobby"]["messages"]["join.ack"]
+    ack = doc["channels"]["lobby_join"]["messages"]["ack"]
     assert "payload" not in ack  # -> None: an empty acknowledgement
+    assert ack["x-sio-spec-arguments"] == []
 
 
 def test_version_2_6_uses_publish_subscribe_and_x_ack() -> None:
@@ -174,9 +182,13 @@ def test_info_and_servers_from_info() -> None:
         "license": {"name": "MIT"},
         "tags": [{"name": "games"}],
     }
-    assert v3["servers"] == {
-        "production": {"host": "api.example.com", "pathname": "/socket.io", "protocol": "wss"}
-    }
+    server = v3["servers"]["production"]
+    assert (server["host"], server["pathname"], server["protocol"]) == (
+        "api.example.com",
+        "/socket.io",
+        "wss",
+    )
+    assert server["x-sio-spec-protocol"]["name"] == "socket.io"
     v2 = build(info, [], version="2.6.0")
     assert v2["servers"]["production"]["url"] == "wss://api.example.com/socket.io"
     assert v2["tags"] == [{"name": "games"}] and "tags" not in v2["info"]
@@ -186,7 +198,7 @@ def test_build_reads_plain_event_specs() -> None:
     spec = EventSpec(namespace="/", event="ping", direction="send", args=None)
     doc = build(Info(title="T", version="1"), [spec])
     assert doc["operations"]["root.ping.send"]["action"] == "send"
-    assert "payload" not in doc["channels"]["root"]["messages"]["ping"]
+    assert "payload" not in doc["channels"]["root_ping"]["messages"]["ping"]
 
 
 def test_unknown_versions_and_bad_examples_raise_spec_errors() -> None:
@@ -196,8 +208,11 @@ def test_unknown_versions_and_bad_examples_raise_spec_errors() -> None:
         SocketIOSpec(asyncapi_version="1.0.0")
     spec = SocketIOSpec(socketio.Server())
     spec.emits("tick", Tick, examples=[{"n": "many"}])
+    with pytest.warns(UserWarning, match="tick"):  # left out of the document, with a warning
+        doc = spec.asyncapi()
+    assert "examples" not in doc["channels"]["root_tick"]["messages"]["tick"]
     with pytest.raises(SpecError, match="tick") as exc:
-        spec.asyncapi()
+        build(Info(title="T", version="1"), spec.specs(), strict=True)
     assert isinstance(exc.value, SioSpecError)
 
 
@@ -279,7 +294,7 @@ def test_the_acks_sent_match_the_documented_schemas() -> None:
     check(internal, "SioSpecInternalError")
     with pytest.raises(jsonschema.ValidationError):
         check(internal, "SioSpecValidationError")
-    example = doc["channels"]["root"]["messages"]["move.error"]["examples"][0]["payload"]
+    example = doc["channels"]["root_move"]["messages"]["validation_error"]["examples"][0]["payload"]
     check(example, "SioSpecValidationError")
 
 
