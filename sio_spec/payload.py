@@ -525,9 +525,9 @@ class Payload:
         def dump(value: Any) -> Any:
             try:
                 if binary:
-                    out = _jsonable(to_python(value, warnings=checking))
+                    out = _jsonable(to_python(value, by_alias=True, warnings=checking))
                 else:
-                    out = to_python(value, mode="json", warnings=checking)
+                    out = to_python(value, mode="json", by_alias=True, warnings=checking)
             except serialization_error:
                 raise PayloadInvalid(mismatch(value)) from None
             if scan and not finite(out):
@@ -541,8 +541,8 @@ class Payload:
         if self.adapter is None:
             return _jsonable(value)
         if self.binary:
-            return _jsonable(self.adapter.serializer.to_python(value))
-        return self.adapter.serializer.to_python(value, mode="json")
+            return _jsonable(self.adapter.serializer.to_python(value, by_alias=True))
+        return self.adapter.serializer.to_python(value, mode="json", by_alias=True)
 
     def _mismatch(self, value: Any) -> list[ErrorDetail]:
         """What is wrong with a value the serializer refused: its fields validated
