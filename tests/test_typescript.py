@@ -1,0 +1,317 @@
+"""TypeScript types for socket.io-client (``spec.typescript()``, ``sio-spec export
+--format typescript``): they compile under ``tsc --strict``, they reject wrong
+programs, and a compiled client using them talks to the live Python server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from support.external import node, node_modules
+from support.servers import run_aiohttp, url
+
+from sio_spec import SocketIOSpec
+from sio_spec.cli import load_target
+from sio_spec.contract import contract_of, load_document, read_contract
+from sio_spec.typescript import render
+
+ROOT = Path(__file__).resolve().parent.parent
+JS = ROOT / "tests" / "js"
+FEATURES = f"{ROOT}/tests/apps/features.py:spec"
+EXAMPLES = {
+    "chat_aiohttp": "spec",
+    "asgi": "app",
+    "plain_wsgi": "sio",
+    "tictactoe": "socketio",
+}
+#: The flags the generated module is promised to compile under.
+STRICT = ["--strict", "--noEmit", "--isolatedModules", "--verbatimModuleSyntax"]
+STRICT += ["--erasableSyntaxOnly"]
+ESM = ["--module", "nodenext", "--target", "es2022"]
+DIRECTIVE = re.compile(r"^(\s*)// @ts-expect-error\b.*$", re.M)
+
+
+def tsc(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    compiler = node_modules() / "typescript" / "bin" / "tsc"
+    return subprocess.run(
+        [node(), str(compiler), "--pretty", "false", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def error_lines(output: str, file: str) -> set[int]:
+    return {int(m) for m in re.findall(rf"^{re.escape(file)}\((\d+),\d+\): error", output, re.M)}
+
+
+@pytest.fixture(scope="module")
+def features() -> SocketIOSpec:
+    return load_target(FEATURES)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory, features: SocketIOSpec) -> Path:
+    """A folder with the generated modules, the client program and node_modules."""
+    folder = tmp_path_factory.mktemp("typescript")
+    (folder / "package.json").write_text('{"type": "module"}\n', encoding="utf-8")
+    os.symlink(node_modules(), folder / "node_modules", target_is_directory=True)
+    (folder / "features.ts").write_text(features.typescript(), encoding="utf-8")
+    for name, attr in EXAMPLES.items():
+        spec = load_target(f"{ROOT}/examples/{name}/app.py:{attr}")
+        (folder / f"{name}.ts").write_text(spec.typescript(), encoding="utf-8")
+    shutil.copy(JS / "typescript_client.ts", folder / "typescript_client.ts")
+    return folder
+
+
+# -- compiling ----------------------------------------------------------------------------------
+
+
+def test_every_module_and_the_client_compile_strictly(workdir: Path) -> None:
+    files = ["features.ts", *(f"{n}.ts" for n in EXAMPLES), "typescript_client.ts"]
+    proc = tsc(workdir, *STRICT, *ESM, *files)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_modules_need_no_dom_and_no_node_types(workdir: Path) -> None:
+    """Self-contained: only the ES library, no DOM, no @types (``Blob`` then is never)."""
+    config = {
+        "compilerOptions": {
+            "strict": True,
+            "noEmit": True,
+            "isolatedModules": True,
+            "verbatimModuleSyntax": True,
+            "erasableSyntaxOnly": True,
+            "lib": ["es2020"],
+            "types": [],
+        },
+        "files": ["features.ts", *(f"{n}.ts" for n in EXAMPLES)],
+    }
+    (workdir / "tsconfig.bare.json").write_text(json.dumps(config), encoding="utf-8")
+    proc = tsc(workdir, "-p", "tsconfig.bare.json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_expected_errors_are_errors(workdir: Path) -> None:
+    """Every ``@ts-expect-error`` line fails to compile once the directive is gone (so
+    the types are not ``any``), and nothing else does."""
+    source = (workdir / "typescript_client.ts").read_text(encoding="utf-8")
+    expected = {
+        source.count("\n", 0, m.start()) + 2 for m in DIRECTIVE.finditer(source)
+    }  # 1-based line after each directive
+    assert len(expected) >= 25
+    stripped = DIRECTIVE.sub(r"\1//", source)  # same line numbers
+    (workdir / "stripped_client.ts").write_text(stripped, encoding="utf-8")
+    proc = tsc(workdir, *STRICT, *ESM, "features.ts", "stripped_client.ts")
+    assert proc.returncode != 0
+    assert error_lines(proc.stdout, "stripped_client.ts") == expected, proc.stdout
+
+
+# -- the live server ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[int]:
+    sys.path.insert(0, str(ROOT / "tests" / "apps"))
+    try:
+        import features as app_module
+    finally:
+        sys.path.remove(str(ROOT / "tests" / "apps"))
+    sio, _spec = app_module.make_server()
+    app = web.Application()
+    sio.attach(app)
+    with run_aiohttp(app, shutdown_timeout=0.2) as port:
+        yield port
+
+
+def test_compiled_client_against_the_live_server(workdir: Path, server: int) -> None:
+    out = workdir / "out"
+    proc = tsc(
+        workdir,
+        *[f for f in STRICT if f != "--noEmit"],
+        *ESM,
+        "--outDir",
+        str(out),
+        "features.ts",
+        "typescript_client.ts",
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (out / "package.json").write_text('{"type": "module"}\n', encoding="utf-8")
+    os.symlink(node_modules(), out / "node_modules", target_is_directory=True)
+    run = subprocess.run(
+        [node(), str(out / "typescript_client.js"), url(server)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    seen: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["move"] == {"accepted": True, "color": "red", "at": "2024-05-17T00:00:00Z"}
+    assert seen["invalid"] == {"event": "move", "locs": [["x"]]}
+    assert seen["upload"] == {"name": "data.bin", "size": 3}
+    assert seen["ask"] == {"ok": True}
+    assert seen["question"] == "ready?"
+    assert seen["blob"] == [0, 1, 2]
+    assert seen["tick"] is True
+    assert seen["pair"] == ["general", 1]
+    assert seen["profile"] == {"nickname": None, "bio": None, "age": 0, "website": ""}
+    assert seen["stats"] == {"users": 1, "rooms": {"general": 1}}
+
+
+# -- what is written ----------------------------------------------------------------------------
+
+
+def test_deterministic_and_the_same_for_every_document_version(features: SocketIOSpec) -> None:
+    text = features.typescript()
+    assert features.typescript() == text
+    for version in ("3.0.0", "3.1.0", "2.6.0"):
+        assert render(read_contract(features.asyncapi(version))) == text
+    assert render(contract_of(features)) == text
+    assert text.endswith("}\n") and "\r" not in text
+
+
+def test_names_and_shapes(features: SocketIOSpec) -> None:
+    text = features.typescript()
+    for name in (
+        "export interface ClientToServerEvents {",
+        "export interface ServerToClientEvents {",
+        "export interface AdminV2ClientToServerEvents {",
+        "export interface AdminV2ServerToClientEvents {",
+        "export type AdminV2ConnectAuth = AdminAuth;",
+        "export interface SioSpecValidationError {",
+        "export interface TreeNode {",
+        'export type Color = "red" | "blue";',
+    ):
+        assert name in text
+    assert "ConnectAuth =" not in text.replace("AdminV2ConnectAuth =", "")
+    # nullable and optional are two things; defaults are optional when sent only
+    profile = text[text.index("export interface Profile {") :]
+    assert "  nickname: string | null;" in profile
+    assert "  bio?: string | null;" in profile
+    received = text[text.index("export interface ProfileReceived {") :]
+    assert "  bio: string | null;" in received and "  age: number;" in received
+    # JSDoc from the schema
+    move = text[text.index("export interface Move {") :]
+    assert "   * Column\n   *\n   * @minimum 0\n   * @maximum 2\n   * @example 1\n" in move
+    assert "@deprecated" in profile.split("}")[0]
+    assert "@format date-time" in text
+    assert "rooms: Record<string, number>;" in text
+    assert "origin?: [number, number];" in text
+    assert "children?: TreeNode[];" in text
+    assert "any" not in re.sub(r"//.*|/\*[\s\S]*?\*/", "", text).split()
+
+
+def test_hand_written_documents(tmp_path: Path) -> None:
+    doc = {
+        "asyncapi": "2.6.0",
+        "info": {"title": "Hand */ written", "version": "1"},
+        "channels": {
+            "/": {
+                "publish": {
+                    "message": {
+                        "oneOf": [
+                            {
+                                "name": "new message",
+                                "payload": {"type": "string"},
+                                "x-ack": {"args": {"$ref": "#/components/schemas/Record"}},
+                            },
+                            {
+                                "name": "move",
+                                "payload": {
+                                    "type": "array",
+                                    "prefixItems": [{"type": "integer"}, {"type": "integer"}],
+                                    "minItems": 1,
+                                },
+                            },
+                        ]
+                    }
+                },
+            },
+            "/2fa-codes": {
+                "subscribe": {
+                    "message": {
+                        "name": "code",
+                        "payload": {"$ref": "#/components/schemas/ClientToServerEvents"},
+                    }
+                },
+                "x-connect-auth": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+        },
+        "components": {
+            "schemas": {
+                "Record": {
+                    "type": "object",
+                    "description": "A name taken by TypeScript */ itself",
+                    "properties": {"class": {"type": "string"}, "with space": {"type": "null"}},
+                },
+                "ClientToServerEvents": {"enum": ["a", 1, None, True]},
+                "Item-Input": {"type": ["string", "integer"], "nullable": True},
+            }
+        },
+    }
+    text = render(read_contract(doc))
+    assert "export interface Record_ {" in text
+    assert '  "with space"?: null;' in text
+    assert 'export type ClientToServerEvents_2 = "a" | 1 | null | true;' in text
+    assert "export type ItemInput = string | number | null;" in text
+    assert '"new message": (data: string, callback: (ack: Record_) => void) => void;' in text
+    assert "move: (arg0: number, arg1?: number) => void;" in text
+    assert "export type Ns2faCodesConnectAuth = Record<string, string>;" in text
+    assert "*/ itself" not in text and "*\\/ itself" in text
+    (tmp_path / "hand.ts").write_text(text, encoding="utf-8")
+    proc = tsc(tmp_path, *STRICT, "hand.ts")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def sio_spec_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sio_spec", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_cli_export_and_check(tmp_path: Path, features: SocketIOSpec) -> None:
+    shown = sio_spec_cli("export", FEATURES, "--format", "typescript")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout == features.typescript()
+    target = tmp_path / "api.ts"
+    wrote = sio_spec_cli("export", FEATURES, "-o", str(target))
+    assert wrote.returncode == 0, wrote.stderr
+    assert target.read_text(encoding="utf-8") == features.typescript()
+    ok = sio_spec_cli("check", FEATURES, str(target))
+    assert ok.returncode == 0 and "is up to date" in ok.stderr
+    target.write_text(features.typescript().replace("ok: boolean;", "ok: string;"))
+    stale = sio_spec_cli("check", FEATURES, str(target))
+    assert stale.returncode == 1
+    assert "+  ok: boolean;" in stale.stdout and "-  ok: string;" in stale.stdout
+    assert f"sio-spec export {FEATURES} -o {target}" in stale.stderr
+
+
+def test_the_chat_example_ships_its_types() -> None:
+    """examples/chat_aiohttp/chat-api.ts is what sio-spec writes today."""
+    proc = sio_spec_cli(
+        "check", "examples/chat_aiohttp/app.py:spec", "examples/chat_aiohttp/chat-api.ts"
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_document_files_give_the_same_types(tmp_path: Path) -> None:
+    spec = load_target(f"{ROOT}/examples/chat_aiohttp/app.py:spec")
+    committed = (ROOT / "examples" / "chat_aiohttp" / "asyncapi.yaml").resolve()
+    assert render(read_contract(load_document(committed))) == spec.typescript()
