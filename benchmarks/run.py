@@ -16,12 +16,14 @@ FULL = [
     ["bench_packet.py", "--rounds", "21", "--n", "3000"],
     ["bench_loopback.py", "--rounds", "9", "--calls", "3000"],
     ["bench_document.py"],
+    ["bench_typescript.py"],
     ["bench_memory.py", "--events", "1000000"],
 ]
 QUICK = [
     ["bench_packet.py", "--rounds", "3", "--n", "300"],
     ["bench_loopback.py", "--rounds", "2", "--calls", "200"],
     ["bench_document.py"],
+    ["bench_typescript.py", "--events", "100", "--rounds", "2"],
     ["bench_memory.py", "--events", "20000"],
 ]
 

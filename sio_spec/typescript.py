@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from .contract import Ack, Argument, Contract, Event, JsonSchema, Namespace, ref_name
@@ -275,14 +275,34 @@ def _wrap(line: str, indent: str) -> str:
     return "\n".join(lines)
 
 
-def _is_tag(schema: Any) -> bool:
-    """A property that can hold one value only (a discriminator): always typed as present."""
-    if not isinstance(schema, dict):
-        return False
-    if "const" in schema:
-        return True
-    enum = schema.get("enum")
-    return isinstance(enum, list) and len(enum) == 1
+def _discriminator(schema: JsonSchema) -> str | None:
+    """The tag property of a discriminated union (``discriminator`` as a property
+    name, or OpenAPI's ``{propertyName: ...}``)."""
+    value = schema.get("discriminator")
+    if isinstance(value, dict):
+        value = value.get("propertyName")
+    return value if isinstance(value, str) else None
+
+
+def _tags(schemas: Mapping[str, JsonSchema]) -> dict[str, set[str]]:
+    """Per component: the tag properties it must carry as a member of a
+    discriminated union (a client may not leave them out, even with a default)."""
+    out: dict[str, set[str]] = {}
+    stack: list[Any] = list(schemas.values())
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        tag = _discriminator(node)
+        if tag is not None:
+            for key in ("oneOf", "anyOf"):
+                for member in node.get(key) or ():
+                    if isinstance(member, dict) and isinstance(member.get("$ref"), str):
+                        name = ref_name(member["$ref"])
+                        if name is not None:
+                            out.setdefault(name, set()).add(tag)
+        stack.extend(_children(node))
+    return out
 
 
 def _is_binary(schema: Any) -> bool:
@@ -293,23 +313,25 @@ def _is_binary(schema: Any) -> bool:
     )
 
 
+_ONE_OR_LIST = frozenset(("items", "additionalItems", "additionalProperties", "not", "contains"))
+_LISTS = frozenset(("allOf", "anyOf", "oneOf", "prefixItems"))
+_MAPS = frozenset(("properties", "patternProperties"))
+
+
 def _children(schema: Any) -> Iterator[Any]:
     """The sub-schemas of ``schema`` (not following references)."""
     if not isinstance(schema, dict):
         return
-    for key in ("items", "additionalItems", "additionalProperties", "not", "contains"):
-        value = schema.get(key)
-        if isinstance(value, list):
-            yield from value
-        elif isinstance(value, dict):
-            yield value
-    for key in ("allOf", "anyOf", "oneOf", "prefixItems"):
-        value = schema.get(key)
-        if isinstance(value, list):
-            yield from value
-    for key in ("properties", "patternProperties"):
-        value = schema.get(key)
-        if isinstance(value, dict):
+    for key, value in schema.items():
+        if key in _ONE_OR_LIST:
+            if isinstance(value, list):
+                yield from value
+            elif isinstance(value, dict):
+                yield value
+        elif key in _LISTS:
+            if isinstance(value, list):
+                yield from value
+        elif key in _MAPS and isinstance(value, dict):
             yield from value.values()
 
 
@@ -327,8 +349,9 @@ def _refs(schema: Any) -> Iterator[str]:
         stack.extend(_children(node))
 
 
-def _differs(schema: Any) -> bool:
-    """The schema itself (not what it references) reads differently sent and received."""
+def _differs(schema: Any, tags: Collection[str] = ()) -> bool:
+    """The schema itself (not what it references) reads differently sent and received
+    (``tags``: properties that are required anyway)."""
     stack = [schema]
     while stack:
         node = stack.pop()
@@ -343,9 +366,9 @@ def _differs(schema: Any) -> bool:
             for name, prop in props.items():
                 if (
                     name not in required
+                    and not (node is schema and name in tags)
                     and isinstance(prop, dict)
                     and "default" in prop
-                    and not _is_tag(prop)
                 ):
                     return True
         stack.extend(_children(node))
@@ -361,6 +384,8 @@ class _Writer:
         self.schemas: Mapping[str, JsonSchema] = contract.schemas
         self.helpers: set[str] = set()
         self.taken: set[str] = set(_RESERVED)
+        self.refs = {name: set(_refs(schema)) for name, schema in self.schemas.items()}
+        self.tags = _tags(self.schemas)
         self.sensitive = self._sensitive()
         self.used = self._usage()
         # one type per schema (two when sent and received shapes differ and both occur)
@@ -420,10 +445,14 @@ class _Writer:
         return out
 
     def _sensitive(self) -> set[str]:
-        direct = {name for name, schema in self.schemas.items() if _differs(schema)}
+        direct = {
+            name
+            for name, schema in self.schemas.items()
+            if _differs(schema, self.tags.get(name, ()))
+        }
         referrers: dict[str, set[str]] = {}
-        for name, schema in self.schemas.items():
-            for target in _refs(schema):
+        for name, targets in self.refs.items():
+            for target in targets:
                 referrers.setdefault(target, set()).add(name)
         out = set(direct)
         stack = list(direct)
@@ -451,37 +480,46 @@ class _Writer:
                     for error in event.ack.errors:
                         stack.append(({"$ref": f"#/components/schemas/{error}"}, answered))
 
+        names: list[tuple[str, View]] = []
+
         def walk() -> None:
-            while stack:
-                schema, view = stack.pop()
-                for name in _refs(schema):
-                    views = used.setdefault(name, set())
-                    if view not in views and name in self.schemas:
+            while stack or names:
+                if names:
+                    name, view = names.pop()
+                    targets: Iterable[str] = self.refs[name]
+                else:
+                    schema, view = stack.pop()
+                    targets = _refs(schema)
+                for target in targets:
+                    views = used.setdefault(target, set())
+                    if view not in views and target in self.schemas:
                         views.add(view)
-                        stack.append((self.schemas[name], view))
+                        names.append((target, view))
 
         walk()
         for name in sorted(self.schemas):
             if name not in used:
-                stack.append(({"$ref": f"#/components/schemas/{name}"}, SEND))
+                used[name] = {SEND}
+                names.append((name, SEND))
                 walk()
         return used
 
     # -- schemas ------------------------------------------------------------------------------
-    def ts(self, schema: Any, view: View, indent: str) -> str:
-        """The TypeScript type of ``schema`` as seen in ``view``."""
+    def ts(self, schema: Any, view: View, indent: str, tags: Collection[str] = ()) -> str:
+        """The TypeScript type of ``schema`` as seen in ``view`` (``tags``: properties
+        of the object that must be present: the tag of a discriminated union)."""
         if schema is True or schema is None:
             return "unknown"
         if schema is False:
             return "never"
         if not isinstance(schema, dict):
             return "unknown"
-        text = self._ts(schema, view, indent)
+        text = self._ts(schema, view, indent, tags)
         if schema.get("nullable") is True and text not in ("unknown", "null"):
             text = _union([*text.split(" | "), "null"]) if " & " not in text else f"{text} | null"
         return text
 
-    def _ts(self, schema: JsonSchema, view: View, indent: str) -> str:
+    def _ts(self, schema: JsonSchema, view: View, indent: str, tags: Collection[str] = ()) -> str:
         ref = schema.get("$ref")
         if isinstance(ref, str):
             name = ref_name(ref)
@@ -496,22 +534,24 @@ class _Writer:
         for key in ("anyOf", "oneOf"):
             members = schema.get(key)
             if isinstance(members, list):
-                union = _union(self.ts(m, view, indent) for m in members)
+                tag = _discriminator(schema)
+                inner = (tag,) if tag is not None else ()
+                union = _union(self.ts(m, view, indent, inner) for m in members)
                 rest = {k: v for k, v in schema.items() if k != key}
                 if any(k in _STRUCTURE for k in rest):
-                    return f"{_paren(self._ts(rest, view, indent))} & {_paren(union)}"
+                    return f"{_paren(self._ts(rest, view, indent, tags))} & {_paren(union)}"
                 return union
         all_of = schema.get("allOf")
         if isinstance(all_of, list) and all_of:
             parts = [self.ts(m, view, indent) for m in all_of]
             rest = {k: v for k, v in schema.items() if k != "allOf"}
             if any(k in _STRUCTURE for k in rest):
-                parts.insert(0, self._ts(rest, view, indent))
+                parts.insert(0, self._ts(rest, view, indent, tags))
             parts = [p for p in parts if p != "unknown"] or ["unknown"]
             return " & ".join(_paren(p) for p in dict.fromkeys(parts))
         kind = schema.get("type")
         if isinstance(kind, list):
-            return _union(self._ts({**schema, "type": k}, view, indent) for k in kind)
+            return _union(self._ts({**schema, "type": k}, view, indent, tags) for k in kind)
         if kind is None:
             if any(k in schema for k in _OBJECT_KEYS):
                 kind = "object"
@@ -534,7 +574,7 @@ class _Writer:
         if kind == "array":
             return self._array(schema, view, indent)
         if kind == "object":
-            return self._object(schema, view, indent)
+            return self._object(schema, view, indent, tags)
         return "unknown"
 
     def _array(self, schema: JsonSchema, view: View, indent: str) -> str:
@@ -562,8 +602,10 @@ class _Writer:
             parts.append("..." + _array(self.ts(rest, view, indent)))
         return "[" + ", ".join(parts) + "]"
 
-    def _object(self, schema: JsonSchema, view: View, indent: str) -> str:
-        lines = self._members(schema, view, indent + "  ")
+    def _object(
+        self, schema: JsonSchema, view: View, indent: str, tags: Collection[str] = ()
+    ) -> str:
+        lines = self._members(schema, view, indent + "  ", tags)
         if lines is None:
             return "Record<string, unknown>"
         if isinstance(lines, str):
@@ -572,7 +614,9 @@ class _Writer:
             return "Record<string, never>"
         return "{\n" + "\n".join(lines) + f"\n{indent}}}"
 
-    def _members(self, schema: JsonSchema, view: View, indent: str) -> list[str] | str | None:
+    def _members(
+        self, schema: JsonSchema, view: View, indent: str, tags: Collection[str] = ()
+    ) -> list[str] | str | None:
         """The member lines of an object type; a string for a ``Record``; ``None``
         for an object that says nothing about its keys."""
         props = schema.get("properties")
@@ -596,7 +640,7 @@ class _Writer:
         types: list[str] = []
         for name, prop in props.items():
             optional = name not in required
-            if optional and (_is_tag(prop) or (view == RECEIVE and _has_default(prop))):
+            if optional and (name in tags or (view == RECEIVE and _has_default(prop))):
                 optional = False
             text = self.ts(prop, view, indent)
             types.append(text)
@@ -661,13 +705,14 @@ class _Writer:
             own = self.doc_lines(schema, type_name=_type_name(name))
             out = _jsdoc([*own, *([""] if own else []), note], "")
         if isinstance(schema, dict) and self._is_interface(schema):
-            members = self._members(schema, view, "  ")
+            members = self._members(schema, view, "  ", self.tags.get(name, ()))
             assert isinstance(members, list)
             out.append(f"export interface {type_name} {{")
             out.extend(members)
             out.append("}")
         else:
-            out.append(f"export type {type_name} = {self.ts(schema, view, '')};")
+            text = self.ts(schema, view, "", self.tags.get(name, ()))
+            out.append(f"export type {type_name} = {text};")
         return out
 
     @staticmethod

@@ -194,21 +194,101 @@ def test_names_and_shapes(features: SocketIOSpec) -> None:
     ):
         assert name in text
     assert "ConnectAuth =" not in text.replace("AdminV2ConnectAuth =", "")
-    # nullable and optional are two things; defaults are optional when sent only
-    profile = text[text.index("export interface Profile {") :]
-    assert "  nickname: string | null;" in profile
-    assert "  bio?: string | null;" in profile
-    received = text[text.index("export interface ProfileReceived {") :]
-    assert "  bio: string | null;" in received and "  age: number;" in received
     # JSDoc from the schema
     move = text[text.index("export interface Move {") :]
     assert "   * Column\n   *\n   * @minimum 0\n   * @maximum 2\n   * @example 1\n" in move
-    assert "@deprecated" in profile.split("}")[0]
     assert "@format date-time" in text
+    assert "@deprecated" in text
     assert "rooms: Record<string, number>;" in text
     assert "origin?: [number, number];" in text
     assert "children?: TreeNode[];" in text
     assert "any" not in re.sub(r"//.*|/\*[\s\S]*?\*/", "", text).split()
+
+
+def both_ways_document() -> dict[str, Any]:
+    """One schema with defaults and bytes, sent by clients and by the server."""
+    profile = {"$ref": "#/components/schemas/Profile"}
+    return {
+        "asyncapi": "3.0.0",
+        "info": {"title": "Both ways", "version": "1"},
+        "channels": {
+            "root": {
+                "address": "/",
+                "messages": {
+                    "save": {"name": "save", "payload": profile},
+                    "save.ack": {"payload": profile},
+                    "saved": {"name": "saved", "payload": {"$ref": "#/components/schemas/Card"}},
+                },
+            }
+        },
+        "operations": {
+            "save": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/root"},
+                "messages": [{"$ref": "#/channels/root/messages/save"}],
+                "reply": {"messages": [{"$ref": "#/channels/root/messages/save.ack"}]},
+            },
+            "saved": {
+                "action": "send",
+                "channel": {"$ref": "#/channels/root"},
+                "messages": [{"$ref": "#/channels/root/messages/saved"}],
+            },
+        },
+        "components": {
+            "schemas": {
+                "Profile": {
+                    "type": "object",
+                    "properties": {
+                        "nickname": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                        "bio": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None},
+                        "age": {"type": "integer", "default": 0},
+                        "kind": {"const": "person", "default": "person"},
+                        "avatar": {"type": "string", "format": "binary"},
+                    },
+                    "required": ["nickname"],
+                },
+                "Card": {
+                    "type": "object",
+                    "properties": {"owner": profile, "note": {"type": "string", "default": ""}},
+                },
+            }
+        },
+    }
+
+
+def test_sent_and_received_shapes_are_kept_apart(tmp_path: Path) -> None:
+    """Nullable is not optional; defaulted fields may be left out when sending but
+    are present when received; bytes are what socket.io-client sends or hands over."""
+    text = render(read_contract(both_ways_document()))
+    sent = text[text.index("export interface Profile {") :].split("\n}")[0]
+    received = text[text.index("export interface ProfileReceived {") :].split("\n}")[0]
+    assert "  nickname: string | null;" in sent and "  nickname: string | null;" in received
+    assert "  bio?: string | null;" in sent and "  bio: string | null;" in received
+    assert "  age?: number;" in sent and "  age: number;" in received
+    assert '  kind?: "person";' in sent and '  kind: "person";' in received
+    assert "  avatar?: SioSpecBinary;" in sent
+    assert "  avatar?: SioSpecReceivedBinary;" in received  # no default: may be absent
+    # only received: one type, received shape, under the schema's own name
+    assert "export interface Card {" in text and "CardReceived" not in text
+    assert '  owner?: ProfileReceived;\n  /** @default "" */\n  note: string;' in text
+    assert "save: (data: Profile, callback: (ack: ProfileReceived) => void) => void;" in text
+    (tmp_path / "package.json").write_text('{"type": "module"}\n', encoding="utf-8")
+    (tmp_path / "both.ts").write_text(text, encoding="utf-8")
+    (tmp_path / "use.ts").write_text(
+        'import type { Profile, ProfileReceived } from "./both.js";\n'
+        "export const sent: Profile = { nickname: null };\n"
+        "// @ts-expect-error nickname is required, even if it may be null\n"
+        "export const none: Profile = {};\n"
+        "export const got: ProfileReceived = "
+        '{ nickname: "a", bio: null, age: 1, kind: "person" };\n'
+        "// @ts-expect-error a received profile has its defaulted fields\n"
+        'export const partial: ProfileReceived = { nickname: "a", kind: "person" };\n'
+        "// @ts-expect-error a constant is that constant\n"
+        'export const other: Profile = { nickname: "a", kind: "robot" };\n',
+        encoding="utf-8",
+    )
+    proc = tsc(tmp_path, *STRICT, "--module", "nodenext", "both.ts", "use.ts")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_hand_written_documents(tmp_path: Path) -> None:
