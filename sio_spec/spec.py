@@ -350,9 +350,8 @@ class SocketIOSpec:
         from .contract import contract_of
         from .typescript import render
 
-        doc = self.asyncapi("3.0.0")
         with _collector_paused():
-            return render(contract_of(self)) if doc else ""
+            return render(contract_of(self))
 
     def save(self, path: str | pathlib.Path, version: str | None = None) -> pathlib.Path:
         """Write the document; ``.json`` gives JSON, anything else YAML."""

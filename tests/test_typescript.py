@@ -395,3 +395,30 @@ def test_document_files_give_the_same_types(tmp_path: Path) -> None:
     spec = load_target(f"{ROOT}/examples/chat_aiohttp/app.py:spec")
     committed = (ROOT / "examples" / "chat_aiohttp" / "asyncapi.yaml").resolve()
     assert render(read_contract(load_document(committed))) == spec.typescript()
+
+
+def test_the_readme_example_compiles(tmp_path: Path) -> None:
+    """The browser example of the README, as a Vite project compiles it."""
+    readme = (ROOT / "README.rst").read_text(encoding="utf-8")
+    block = readme[readme.index(".. code-block:: typescript\n\n    // src/chat.ts") :]
+    lines = []
+    for line in block.splitlines()[2:]:
+        if line and not line.startswith("    "):
+            break
+        lines.append(line[4:])
+    code = "\n".join(lines).strip() + "\n"
+    assert "does not compile" in code
+    code = code.replace(
+        'chat.emit("join", { room: 42 }, () => {}); // does not compile: room is a string',
+        '// @ts-expect-error room is a string\nchat.emit("join", { room: 42 }, () => {});',
+    )
+    src = tmp_path / "src"
+    src.mkdir()
+    (tmp_path / "package.json").write_text('{"type": "module"}\n', encoding="utf-8")
+    os.symlink(node_modules(), tmp_path / "node_modules", target_is_directory=True)
+    spec = load_target(f"{ROOT}/examples/chat_aiohttp/app.py:spec")
+    (src / "chat-api.ts").write_text(spec.typescript(), encoding="utf-8")
+    (src / "chat.ts").write_text(code, encoding="utf-8")
+    bundler = ["--module", "esnext", "--moduleResolution", "bundler", "--target", "es2022"]
+    proc = tsc(tmp_path, *STRICT, *bundler, "--lib", "es2022,dom", "src/chat.ts")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
