@@ -628,3 +628,15 @@ def test_contract_is_frozen_and_does_not_share_the_document(features: SocketIOSp
     with pytest.raises(AttributeError):
         contract.title = "x"  # type: ignore[misc]
     json.dumps(dict(contract.schemas))  # plain JSON data
+
+
+def test_too_deep_documents_are_refused() -> None:
+    schema: dict[str, Any] = {"type": "string"}
+    for _ in range(5000):
+        schema = {"type": "array", "items": schema}
+    doc = {
+        "asyncapi": "3.0.0",
+        "channels": {"c": {"address": "/", "x-connect-auth": schema}},
+    }
+    with pytest.raises(ContractError, match="nests too deeply"):
+        read_contract(doc)

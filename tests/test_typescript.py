@@ -422,3 +422,132 @@ def test_the_readme_example_compiles(tmp_path: Path) -> None:
     bundler = ["--module", "esnext", "--moduleResolution", "bundler", "--target", "es2022"]
     proc = tsc(tmp_path, *STRICT, *bundler, "--lib", "es2022,dom", "src/chat.ts")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def edge_document() -> dict[str, Any]:
+    """Shapes that are rare but legal: each must give a module that compiles."""
+
+    def message(name: str, payload: Any = None, **extra: Any) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": name, **extra}
+        if payload is not None:
+            body["payload"] = payload
+        return body
+
+    def op(action: str, key: str, replies: tuple[str, ...] = ()) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "action": action,
+            "channel": {"$ref": "#/channels/edge"},
+            "messages": [{"$ref": f"#/channels/edge/messages/{key}"}],
+        }
+        if replies:
+            body["reply"] = {
+                "messages": [{"$ref": f"#/channels/edge/messages/{r}"} for r in replies]
+            }
+        return body
+
+    pair = {
+        "type": "array",
+        "items": [{"type": "boolean"}, {"type": "integer"}],
+        "minItems": 1,
+        "maxItems": 2,
+    }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {"title": "Edges", "version": "0"},
+        "channels": {
+            "edge": {
+                "address": "/edge cases",
+                "messages": {
+                    "quote": message(
+                        'say "hi" */',
+                        {"$ref": "#/components/schemas/Weird"},
+                        summary="Ends a comment */ early",
+                        description="Two\nlines",
+                    ),
+                    "multi": message("multi", {"type": "string"}),
+                    "multi.ack": {"x-sio-spec-arguments": ["ok", "count"], "payload": pair},
+                    "multi.error": {
+                        "payload": {"$ref": "#/components/schemas/SioSpecValidationError"}
+                    },
+                    "push": message(
+                        "push",
+                        {"type": "array", "items": [{"type": "string"}, {"type": "number"}]},
+                    ),
+                    "push.reply": {"payload": {"type": ["string", "null"]}},
+                    "open": message(
+                        "open",
+                        {"type": "array", "prefixItems": [{"type": "string"}], "items": True},
+                    ),
+                    "nothing": message("nothing", x_unused=True),
+                },
+            },
+            "empty": {"address": "/empty"},
+        },
+        "operations": {
+            "quote": op("receive", "quote"),
+            "multi": op("receive", "multi", ("multi.ack", "multi.error")),
+            "push": op("send", "push", ("push.reply",)),
+            "open": op("send", "open"),
+            "nothing": op("receive", "nothing"),
+        },
+        "components": {
+            "schemas": {
+                "Weird": {
+                    "type": "object",
+                    "title": "A */ title",
+                    "properties": {
+                        "enum_objects": {"enum": [{"a": 1}, [1, "x"], None, 1.5]},
+                        "const_object": {"const": {"k": ["v"]}},
+                        "mixed": {
+                            "anyOf": [
+                                {
+                                    "allOf": [
+                                        {"$ref": "#/components/schemas/Base"},
+                                        {"type": "object"},
+                                    ]
+                                },
+                                {"type": ["integer", "null"]},
+                                True,
+                            ]
+                        },
+                        "never": False,
+                        "open_map": {
+                            "type": "object",
+                            "properties": {"fixed": {"type": "integer"}},
+                            "additionalProperties": {"type": "string"},
+                        },
+                        "patterned": {"patternProperties": {"^x-": {"type": "boolean"}}},
+                        "not_null": {"not": {"type": "null"}},
+                        "tuple_rest": {
+                            "type": "array",
+                            "items": [{"type": "string"}],
+                            "additionalItems": {"type": "integer"},
+                        },
+                        "closed": {"type": "object", "additionalProperties": False},
+                        "deep": {"$ref": "#/components/schemas/Base/properties/name"},
+                        "class": {"type": "string", "format": "uuid", "examples": ["*/"]},
+                    },
+                },
+                "Base": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "SioSpecValidationError": {
+                    "type": "object",
+                    "properties": {"error": {"const": "validation_error"}},
+                    "required": ["error"],
+                },
+            }
+        },
+    }
+
+
+def test_rare_shapes_compile(tmp_path: Path) -> None:
+    text = render(read_contract(edge_document()))
+    assert "export interface EdgeCasesClientToServerEvents {" in text
+    assert "export interface EmptyClientToServerEvents {}" in text
+    assert "[ok: boolean, count?: number] | [error: SioSpecValidationError]" in text
+    assert "[arg0: string, arg1: number, callback: (ack: string | null) => void]" in text
+    assert "open: (data?: string) => void;" in text
+    assert "nothing: (...args: unknown[]) => void;" in text
+    assert "*/ early" not in text and "*/ title" not in text
+    (tmp_path / "edge.ts").write_text(text, encoding="utf-8")
+    proc = tsc(tmp_path, *STRICT, "edge.ts")
+    assert proc.returncode == 0, proc.stdout + proc.stderr + text
