@@ -252,6 +252,31 @@ def _union(members: Iterable[str]) -> str:
     return " | ".join(seen)
 
 
+def _members_of(union: str) -> list[str]:
+    """The members of a union type's text, split at its top level only."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(union):
+        char = union[i]
+        if char == '"':  # a string literal: skip it, escapes included
+            i += 1
+            while i < len(union) and union[i] != '"':
+                i += 2 if union[i] == "\\" else 1
+        elif char in "([{<":
+            depth += 1
+        elif char in ")]}>" and not (char == ">" and union[i - 1] == "="):
+            depth -= 1
+        elif depth == 0 and union.startswith(" | ", i):
+            out.append(union[start:i])
+            start = i + 3
+            i += 2
+        i += 1
+    out.append(union[start:])
+    return out
+
+
 def _paren(text: str) -> str:
     return f"({text})" if (" | " in text or " & " in text or "=>" in text) else text
 
@@ -391,6 +416,8 @@ class _Writer:
         # one type per schema (two when sent and received shapes differ and both occur)
         self.names: dict[tuple[str, View], str] = {}
         self.order: list[tuple[str, View, str]] = []
+        self.hoisted: list[str] = []
+        self.prefixes: dict[str, str] = {}
         self.fixed = self._fixed_names()
         for name in sorted(self.schemas):
             views = self.used.get(name, set())
@@ -435,6 +462,7 @@ class _Writer:
                 prefix = f"{base}{i}"
                 i += 1
             used_prefixes.add(prefix)
+            self.prefixes[ns.path] = prefix
             names = (
                 f"{prefix}ClientToServerEvents",
                 f"{prefix}ServerToClientEvents",
@@ -516,7 +544,7 @@ class _Writer:
             return "unknown"
         text = self._ts(schema, view, indent, tags)
         if schema.get("nullable") is True and text not in ("unknown", "null"):
-            text = _union([*text.split(" | "), "null"]) if " & " not in text else f"{text} | null"
+            text = _union([*_members_of(text), "null"])
         return text
 
     def _ts(self, schema: JsonSchema, view: View, indent: str, tags: Collection[str] = ()) -> str:
@@ -696,24 +724,43 @@ class _Writer:
 
     def named(self, name: str, view: View, type_name: str) -> list[str]:
         schema = self.schemas[name]
-        out = _jsdoc(self.doc_lines(schema, type_name=_type_name(name)), "")
+        own = self.doc_lines(schema, type_name=_type_name(name))
         if (name, RECEIVE) in self.names and self.names[(name, RECEIVE)] == type_name != (
             self.names.get((name, SEND))
         ):
             note = f"`{self.names[(name, SEND)]}` as the client receives it: fields with a "
             note += "default are always present."
-            own = self.doc_lines(schema, type_name=_type_name(name))
-            out = _jsdoc([*own, *([""] if own else []), note], "")
+            own = [*own, *([""] if own else []), note]
+        return self.declare(type_name, schema, view, own, self.tags.get(name, ()))
+
+    def declare(
+        self,
+        type_name: str,
+        schema: Any,
+        view: View,
+        doc: list[str],
+        tags: Collection[str] = (),
+    ) -> list[str]:
+        """``export interface`` (a plain object) or ``export type`` of a schema."""
+        out = _jsdoc(doc, "")
         if isinstance(schema, dict) and self._is_interface(schema):
-            members = self._members(schema, view, "  ", self.tags.get(name, ()))
+            members = self._members(schema, view, "  ", tags)
             assert isinstance(members, list)
             out.append(f"export interface {type_name} {{")
             out.extend(members)
             out.append("}")
         else:
-            text = self.ts(schema, view, "", self.tags.get(name, ()))
-            out.append(f"export type {type_name} = {text};")
+            out.append(f"export type {type_name} = {self.ts(schema, view, '', tags)};")
         return out
+
+    def hoist(self, schema: Any, view: View, base: str) -> str:
+        """A name for an inline schema of an event that spans several lines: declared
+        beside the components (its ``title``, else ``base``)."""
+        title = schema.get("title") if isinstance(schema, dict) else None
+        name = self._take(_type_name(title) if isinstance(title, str) and title else base)
+        self.hoisted.extend(self.declare(name, schema, view, self.doc_lines(schema, None, name)))
+        self.hoisted.append("")
+        return name
 
     @staticmethod
     def _is_interface(schema: JsonSchema) -> bool:
@@ -729,24 +776,34 @@ class _Writer:
 
     # -- events -------------------------------------------------------------------------------
     def params(
-        self, args: tuple[Argument, ...], view: View, taken: set[str], single: str = "data"
+        self,
+        args: tuple[Argument, ...],
+        view: View,
+        taken: set[str],
+        base: str,
+        single: str = "data",
     ) -> list[tuple[str, bool, str]]:
         """``(name, optional, type)`` of each argument; after an optional argument
-        every later one is optional too."""
+        every later one is optional too. ``base`` names the types of inline object
+        schemas (``<base>`` for one argument, ``<base><Argument>`` for several)."""
         unnamed = all(re.fullmatch(r"arg\d+", a.name) for a in args)
         out = []
         optional = False
         for arg in args:
             label = single if unnamed and len(args) == 1 else arg.name
             optional = optional or not arg.required
-            out.append((_param(label, taken), optional, self.ts(arg.schema, view, "  ")))
+            text = self.ts(arg.schema, view, "  ")
+            if "\n" in text:
+                suffix = "" if len(args) == 1 else _type_name(label[:1].upper() + label[1:])
+                text = self.hoist(arg.schema, view, base + suffix)
+            out.append((_param(label, taken), optional, text))
         return out
 
     @staticmethod
     def _list(params: list[tuple[str, bool, str]], optional: bool = True) -> str:
         return ", ".join(f"{n}{'?' if o and optional else ''}: {t}" for n, o, t in params)
 
-    def callback(self, ack: Ack, view: View) -> str:
+    def callback(self, ack: Ack, view: View, base: str) -> str:
         """The type of the ack callback: it receives the ack's arguments, or one
         error ack."""
         errors = [self.names.get((e, view), "unknown") for e in ack.errors]
@@ -754,36 +811,42 @@ class _Writer:
             return "(...args: unknown[]) => void"
         if not ack.args:
             return f"(error?: {_union(errors)}) => void" if errors else "() => void"
-        params = self.params(ack.args, view, set(), single="ack")
+        params = self.params(ack.args, view, set(), base, single="ack")
         if not errors:
             return f"({self._list(params)}) => void"
         if len(params) == 1:
             name, optional, text = params[0]
-            both = _union([*text.split(" | "), *errors])
+            both = _union([*_members_of(text), *errors])
             return f"({name}{'?' if optional else ''}: {both}) => void"
         variants = [f"[{self._list(params)}]", f"[error: {_union(errors)}]"]
         return f"(...args: {' | '.join(variants)}) => void"
 
-    def signature(self, event: Event) -> str:
+    def signature(self, event: Event, prefix: str) -> str:
         """The listener type of an event in socket.io's typed-events convention."""
         sent: View = SEND if event.direction == "client-to-server" else RECEIVE
         answered: View = RECEIVE if sent == SEND else SEND
+        words = re.findall(r"[A-Za-z0-9]+", event.name)
+        base = prefix + "".join(w[:1].upper() + w[1:] for w in words)
+        if sent == SEND:
+            payload, answer = base + "Payload", base + "Ack"
+        else:
+            payload, answer = base + "Message", base + "Reply"
         if event.args is None:
             if event.ack is None or (event.direction == "client-to-server" and not event.ack.args):
                 return "(...args: unknown[]) => void"
             # not declared, but answered with data: no argument or one of any type
             # (``{} | null | undefined`` is ``unknown`` without swallowing the
             # callback's type where the two positions meet)
-            callback = self.callback(event.ack, answered)
+            callback = self.callback(event.ack, answered, answer)
             return (
                 f"(...args: [callback: {callback}] | "
                 f"[data: {{}} | null | undefined, callback: {callback}]) => void"
             )
         taken: set[str] = set()
-        params = self.params(event.args, sent, taken)
+        params = self.params(event.args, sent, taken, payload)
         if event.ack is None:
             return f"({self._list(params)}) => void"
-        callback = f"{_param('callback', taken)}: {self.callback(event.ack, answered)}"
+        callback = f"{_param('callback', taken)}: {self.callback(event.ack, answered, answer)}"
         # socket.io-client's emitWithAck and timeout() need the callback as the last,
         # required element; when it may be left out, or an optional argument comes
         # before it, every accepted argument list is spelled out.
@@ -848,7 +911,8 @@ class _Writer:
                 out.append(f"export interface {name} {{")
                 for event in events:
                     out.extend(_jsdoc(self.event_doc(event), "  "))
-                    out.append(_wrap(f"  {_key(event.name)}: {self.signature(event)};", "  "))
+                    signature = self.signature(event, self.prefixes[ns.path])
+                    out.append(_wrap(f"  {_key(event.name)}: {signature};", "  "))
                 out.append("}")
             out.append("")
         return out
@@ -860,8 +924,11 @@ class _Writer:
         for name, view, type_name in self.order:
             body.extend(self.named(name, view, type_name))
             body.append("")
+        events: list[str] = []
         for ns in contract.namespaces:
-            body.extend(self.namespace(ns))
+            events.extend(self.namespace(ns))
+        body.extend(self.hoisted)  # inline schemas of events, named while writing them
+        body.extend(events)
         head = [
             f"// TypeScript types of {json.dumps(contract.title)} {contract.version}"
             " for socket.io-client.",

@@ -89,6 +89,8 @@ export async function typeChecks(socket: Client, admin: Admin): Promise<void> {
   const badTree: TreeNode = { label: "a", children: ["b"] };
   // @ts-expect-error a client-sent shape needs its tag
   socket.emit("draw", { shapes: [{ radius: 1 }] }, () => {});
+  // @ts-expect-error a JSON Schema dict model is typed too: sku is required
+  socket.emit("raw", { qty: 1 });
   // @ts-expect-error an unannotated ack is unknown, not any
   socket.emit("old", move, (value) => value.anything);
   void [wrong, badAuth, noNick, partial, badOrigin, badTree];
@@ -127,6 +129,7 @@ export async function typeChecks(socket: Client, admin: Admin): Promise<void> {
     }
   });
   socket.emit("anything", 1, "two", { three: 3 });
+  socket.emit("raw", { sku: "A-1", qty: 2 });
   socket.emit("ping", (pong) => void (typeof pong === "string" ? pong.toUpperCase() : pong));
   socket.on("notice", (notice) => void notice.level.toUpperCase());
   socket.on("pair", (room, count) => void [room.toUpperCase(), count.toFixed()]);
