@@ -374,6 +374,55 @@ def _refs(schema: Any) -> Iterator[str]:
         stack.extend(_children(node))
 
 
+def _alias_refs(schema: Any, through_maps: bool) -> set[str]:
+    """Components a type alias of ``schema`` names where TypeScript resolves them at
+    once: the schema's own reference, union and intersection members and, with
+    ``through_maps``, the values of a ``Record``. Properties, array items and tuple
+    elements are resolved lazily and may recurse freely."""
+    out: set[str] = set()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            name = ref_name(ref)
+            if name is not None:
+                out.add(name)
+            continue
+        for key in ("anyOf", "oneOf", "allOf"):
+            members = node.get(key)
+            if isinstance(members, list):
+                stack.extend(members)
+        if through_maps and not node.get("properties"):
+            extra = node.get("additionalProperties")
+            if isinstance(extra, dict):
+                stack.append(extra)
+            patterns = node.get("patternProperties")
+            if isinstance(patterns, dict):
+                stack.extend(patterns.values())
+    return out
+
+
+def _cyclic(edges: Mapping[str, set[str]]) -> set[str]:
+    """The names that reach themselves in ``edges``."""
+    out: set[str] = set()
+    for start in edges:
+        seen: set[str] = set()
+        stack = list(edges[start])
+        while stack:
+            name = stack.pop()
+            if name == start:
+                out.add(start)
+                break
+            if name in seen or name not in edges:
+                continue
+            seen.add(name)
+            stack.extend(edges[name])
+    return out
+
+
 def _differs(schema: Any, tags: Collection[str] = ()) -> bool:
     """The schema itself (not what it references) reads differently sent and received
     (``tags``: properties that are required anyway)."""
@@ -411,6 +460,12 @@ class _Writer:
         self.taken: set[str] = set(_RESERVED)
         self.refs = {name: set(_refs(schema)) for name, schema in self.schemas.items()}
         self.tags = _tags(self.schemas)
+        # type aliases TypeScript cannot resolve: maps in a cycle are written as index
+        # signatures (which it resolves lazily); a cycle of bare references or unions
+        # describes no value and is ``unknown``
+        self.index_maps = _cyclic({n: _alias_refs(v, True) for n, v in self.schemas.items()})
+        self.void = _cyclic({n: _alias_refs(v, False) for n, v in self.schemas.items()})
+        self.current: str | None = None
         self.sensitive = self._sensitive()
         self.used = self._usage()
         # one type per schema (two when sent and received shapes differ and both occur)
@@ -660,6 +715,8 @@ class _Writer:
             index.extend(self.ts(p, view, indent) for p in patterns.values())
         if not props:
             if index:
+                if self.current in self.index_maps:
+                    return f"{{ [key: string]: {_union(index)} }}"
                 return f"Record<string, {_union(index)}>"
             if extra is False:
                 return []
@@ -723,7 +780,7 @@ class _Writer:
         return lines
 
     def named(self, name: str, view: View, type_name: str) -> list[str]:
-        schema = self.schemas[name]
+        schema: Any = self.schemas[name]
         own = self.doc_lines(schema, type_name=_type_name(name))
         if (name, RECEIVE) in self.names and self.names[(name, RECEIVE)] == type_name != (
             self.names.get((name, SEND))
@@ -731,7 +788,14 @@ class _Writer:
             note = f"`{self.names[(name, SEND)]}` as the client receives it: fields with a "
             note += "default are always present."
             own = [*own, *([""] if own else []), note]
-        return self.declare(type_name, schema, view, own, self.tags.get(name, ()))
+        if name in self.void:
+            own = [*own, *([""] if own else []), "Refers to itself without describing a value."]
+            schema = True
+        self.current = name
+        try:
+            return self.declare(type_name, schema, view, own, self.tags.get(name, ()))
+        finally:
+            self.current = None
 
     def declare(
         self,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -551,3 +552,100 @@ def test_rare_shapes_compile(tmp_path: Path) -> None:
     (tmp_path / "edge.ts").write_text(text, encoding="utf-8")
     proc = tsc(tmp_path, *STRICT, "edge.ts")
     assert proc.returncode == 0, proc.stdout + proc.stderr + text
+
+
+def random_schema(rng: random.Random, names: list[str], depth: int = 0) -> Any:
+    """A JSON Schema built from every keyword the writer reads, with hostile text."""
+    texts = ['a "quote"', "back\\slash", "*/ end", "line\nbreak", "ünïcode ✓", "", "__proto__"]
+    leaf = depth > 3
+    kind = rng.choice(
+        ["string", "integer", "number", "boolean", "null", "binary", "enum", "const", "ref", "any"]
+        + ([] if leaf else ["object", "array", "tuple", "anyOf", "allOf", "oneOf", "map", "list"])
+    )
+    schema: dict[str, Any]
+    if kind in ("string", "integer", "number", "boolean", "null"):
+        schema = {"type": kind}
+    elif kind == "binary":
+        schema = {"type": "string", "format": "binary"}
+    elif kind == "enum":
+        schema = {"enum": rng.sample([*texts, 1, 2.5, None, True, {"k": "v"}], 3)}
+    elif kind == "const":
+        schema = {"const": rng.choice([*texts, 0, False, [1, "x"]])}
+    elif kind == "ref":
+        return {"$ref": f"#/components/schemas/{rng.choice(names)}"}
+    elif kind == "any":
+        return rng.choice([{}, True])
+    elif kind == "object":
+        props = {
+            rng.choice([*texts, "plain", "with space", "class", "0digit"]) + str(i): random_schema(
+                rng, names, depth + 1
+            )
+            for i in range(rng.randint(0, 4))
+        }
+        schema = {"type": "object", "properties": props}
+        schema["required"] = [k for k in props if rng.random() < 0.5]
+        if rng.random() < 0.3:
+            schema["additionalProperties"] = random_schema(rng, names, depth + 1)
+    elif kind == "map":
+        schema = {"type": "object", "additionalProperties": random_schema(rng, names, depth + 1)}
+    elif kind == "list":
+        schema = {"type": "array", "items": random_schema(rng, names, depth + 1)}
+    elif kind == "array":
+        schema = {"type": "array", "uniqueItems": True, "minItems": 1}
+    elif kind == "tuple":
+        items = [random_schema(rng, names, depth + 1) for _ in range(rng.randint(1, 3))]
+        schema = {"type": "array", "items": items, "minItems": rng.randint(0, len(items))}
+        schema["additionalItems"] = rng.choice([False, True, {"type": "integer"}])
+    else:
+        branches = [random_schema(rng, names, depth + 1) for _ in range(rng.randint(1, 3))]
+        schema = {kind: branches}
+    if rng.random() < 0.3:
+        schema["title"] = rng.choice(texts)
+    if rng.random() < 0.3:
+        schema["description"] = rng.choice(texts)
+    if rng.random() < 0.2:
+        schema["examples"] = [rng.choice(texts)]
+    if rng.random() < 0.2:
+        schema["default"] = None
+    if rng.random() < 0.1:
+        schema["deprecated"] = True
+    if rng.random() < 0.1:
+        schema["nullable"] = True
+    return schema
+
+
+def test_random_schemas_compile(tmp_path: Path) -> None:
+    """Two hundred random schemas (recursive, hostile names and texts), each used in
+    both directions, give one module that compiles."""
+    rng = random.Random(20261203)
+    names = [
+        rng.choice(["Item", "item", "Item-Input", "2nd", "Record", "a.b", "Ü"]) + str(i)
+        for i in range(200)
+    ]
+    schemas = {name: random_schema(rng, names) for name in names}
+    messages: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    for i, name in enumerate(names):
+        ref = {"$ref": f"#/components/schemas/{name}"}
+        messages[f"in{i}"] = {"name": f"in {name}", "payload": ref}
+        messages[f"in{i}.ack"] = {"payload": ref}
+        messages[f"out{i}"] = {"name": f"out {name}", "payload": random_schema(rng, names)}
+        for key, action in ((f"in{i}", "receive"), (f"out{i}", "send")):
+            operations[key] = {
+                "action": action,
+                "channel": {"$ref": "#/channels/c"},
+                "messages": [{"$ref": f"#/channels/c/messages/{key}"}],
+            }
+        operations[f"in{i}"]["reply"] = {"messages": [{"$ref": f"#/channels/c/messages/in{i}.ack"}]}
+    doc = {
+        "asyncapi": "3.0.0",
+        "info": {"title": "Random", "version": "1"},
+        "channels": {"c": {"address": "/", "messages": messages}},
+        "operations": operations,
+        "components": {"schemas": schemas},
+    }
+    text = render(read_contract(doc))
+    assert render(read_contract(doc)) == text
+    (tmp_path / "random.ts").write_text(text, encoding="utf-8")
+    proc = tsc(tmp_path, *STRICT, "random.ts")
+    assert proc.returncode == 0, proc.stdout[:3000]

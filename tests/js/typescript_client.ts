@@ -134,6 +134,9 @@ export async function typeChecks(socket: Client, admin: Admin): Promise<void> {
   socket.on("notice", (notice) => void notice.level.toUpperCase());
   socket.on("pair", (room, count) => void [room.toUpperCase(), count.toFixed()]);
   socket.on("tick", () => {});
+  socket.once("notice", (notice) => void notice.text.toUpperCase());
+  // @ts-expect-error once is typed like on
+  socket.once("notice", (notice: string) => notice);
   const auth: AdminV2ConnectAuth = { token: "secret" };
   admin.emit("stats", (stats) => void ("rooms" in stats ? stats.rooms["general"] : stats));
   void [moved, auth];
