@@ -33,6 +33,7 @@ EXAMPLE_SPECS: list[list[str]] = [
     ["examples/asgi/app.py:app", "-o", "examples/asgi/asyncapi.yaml"],
     ["examples/plain_wsgi/app.py:sio", "-o", "examples/plain_wsgi/asyncapi.yaml"],
     ["examples/tictactoe/app.py:socketio", "-o", "examples/tictactoe/chat_gpt_asyncapi.yaml"],
+    ["examples/chat_aiohttp/app.py:spec", "-o", "examples/chat_aiohttp/chat-api.ts"],
 ]
 
 LINT_PATHS = ("sio_spec", "tests", "benchmarks", "examples", "noxfile.py")
@@ -98,7 +99,8 @@ def tictactoe(session: nox.Session) -> None:
 
 @nox.session
 def export(session: nox.Session) -> None:
-    """Regenerate the committed example AsyncAPI documents (EXAMPLE_SPECS)."""
+    """Regenerate the committed example AsyncAPI documents and TypeScript types
+    (EXAMPLE_SPECS)."""
     if not EXAMPLE_SPECS:
         session.error("EXAMPLE_SPECS in noxfile.py is empty")
     session.install("-e", ".[all]", "-r", "examples/requirements.txt")

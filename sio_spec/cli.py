@@ -36,19 +36,27 @@ class CLIError(SioSpecError):
 # -- commands --------------------------------------------------------------------------------
 
 
+_SUFFIX_FORMATS = {".json": "json", ".ts": "typescript", ".mts": "typescript"}
+
+
 def _format_for(path: str | None, explicit: str | None) -> str:
     if explicit:
         return explicit
-    return "json" if path is not None and pathlib.Path(path).suffix == ".json" else "yaml"
+    suffix = pathlib.Path(path).suffix if path is not None else ""
+    return _SUFFIX_FORMATS.get(suffix, "yaml")
 
 
 def render(spec: SocketIOSpec, fmt: str, version: str | None) -> str:
-    """Exactly what ``export`` writes: the document with one final newline."""
+    """Exactly what ``export`` writes: the document, the TypeScript types or the agent
+    catalog, with one final newline."""
     if fmt == "agent":  # the compact event catalog for agents, as JSON
         from .agent import agent_schema_json
 
         return agent_schema_json(spec.agent_schema(version)) + "\n"
-    text = spec.to_json(version) if fmt == "json" else spec.to_yaml(version)
+    if fmt == "typescript":
+        text = spec.typescript()
+    else:
+        text = spec.to_json(version) if fmt == "json" else spec.to_yaml(version)
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -229,9 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     export.add_argument(
         "--format",
-        choices=("yaml", "json", "agent"),
-        help="output format (default: from FILE's extension, else yaml); agent: the "
-        "compact event catalog for agents (JSON, every schema inlined)",
+        choices=("yaml", "json", "typescript", "agent"),
+        help="output format: the document as yaml or json, TypeScript types for "
+        "socket.io-client, or agent: the compact event catalog for agents (JSON, every "
+        "schema inlined) (default: from FILE's extension, .ts for typescript; else yaml)",
     )
     export.add_argument("--asyncapi-version", choices=VERSIONS, metavar="V", help=version_help)
     export.add_argument("--strict", action="store_true", help=strict_help)
@@ -240,10 +249,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="fail when a saved document is out of date",
-        description="Exit 0 when FILE matches what export would write, 1 with a diff if not.",
+        description="Exit 0 when FILE (a document, or TypeScript types for a .ts file) "
+        "matches what export would write, 1 with a diff if not.",
     )
     check.add_argument("target", metavar="TARGET", help=target_help)
-    check.add_argument("file", metavar="FILE", nargs="?", help="the saved document (.json, .yaml)")
+    check.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="the saved document (.json, .yaml) or TypeScript types (.ts)",
+    )
     check.add_argument(
         "--against",
         metavar="CONTRACT",

@@ -283,7 +283,10 @@ def read_contract(document: Mapping[str, Any]) -> Contract:
         major = 2
     else:
         raise ContractError(f"unsupported AsyncAPI version {version!r}; use 2.x, 3.0 or 3.1")
-    return _Reader(document, version, major).read()
+    try:
+        return _Reader(document, version, major).read()
+    except RecursionError:
+        raise ContractError("the document nests too deeply to be read") from None
 
 
 def contract_of(spec: SocketIOSpec) -> Contract:

@@ -381,6 +381,15 @@ class SocketIOSpec:
             hit = self._texts[key] = (doc, text)
         return hit[1]
 
+    def typescript(self) -> str:
+        """TypeScript types of this API for socket.io-client (see :mod:`sio_spec.typescript`),
+        written from the document; the same document always gives the same text."""
+        from .contract import contract_of
+        from .typescript import render
+
+        with _collector_paused():
+            return render(contract_of(self))
+
     def save(self, path: str | pathlib.Path, version: str | None = None) -> pathlib.Path:
         """Write the document; ``.json`` gives JSON, anything else YAML."""
         target = pathlib.Path(path)

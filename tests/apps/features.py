@@ -141,6 +141,18 @@ def make_server() -> tuple[socketio.AsyncServer, SocketIOSpec]:
     async def anything(sid, data=None):  # type: ignore[no-untyped-def]
         return data
 
+    raw_item = {
+        "type": "object",
+        "title": "RawItem",
+        "description": "A JSON Schema dict model",
+        "properties": {"sku": {"type": "string"}, "qty": {"type": "integer", "minimum": 1}},
+        "required": ["sku"],
+    }
+
+    @spec.on("raw", request=raw_item)
+    async def raw(sid: str, data: dict[str, Any]) -> None:
+        return None
+
     @spec.on("old", deprecated=True, description="Use move instead.")
     async def old(sid: str, data: Move) -> None:
         return None
