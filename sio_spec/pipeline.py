@@ -1,17 +1,36 @@
 """The validation pipeline: pure, synchronous, shared by the sync and async adapters.
 
-Each step takes what crossed the server and returns what may go on, or raises one
-of the :mod:`sio_spec.errors` exceptions. Nothing here awaits, touches a socket or
-knows a web framework; the adapters decide when to call what.
+Around a handler call there are two steps, and each returns what to do:
+
+- :meth:`Pipeline.before` takes ``(event, namespace, args)`` as python-socketio
+  dispatches them and returns ``(action, value, spec)``: :data:`CALL` the handler
+  with ``value`` as arguments and give its result to :meth:`Pipeline.after`,
+  :data:`PASS` it ``value`` and return its result untouched, :data:`ANSWER` with
+  ``value`` without calling it, or :data:`REFUSE` the connection (``value`` is the
+  error; :meth:`Pipeline.refusal` gives the refusal).
+- :meth:`Pipeline.after` takes the spec and the handler's result and returns
+  ``(ok, value)``: the ack to send, or (``ok`` false) the error handler's answer.
+
+On the way out, :meth:`Pipeline.outgoing` prepares an emit (data validated and
+serialized, ``callback=`` wrapped to see only a valid reply) and
+:meth:`Pipeline.call_result` checks what ``call()`` returned.
+
+Nothing here awaits, touches a socket or knows a web framework. An ``ANSWER`` or
+an ``after`` answer comes from a user error handler and may be awaitable: the
+async adapter awaits it, the sync one returns it. A client reuses the same steps
+with the directions swapped: its incoming events are the server's emits, its
+emits the server's handlers (see the class attributes of :class:`Pipeline`).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
 from .errors import (
+    MAX_NAME,
     ClientAckValidationError,
     EmitValidationError,
     ErrorDetail,
@@ -19,14 +38,28 @@ from .errors import (
     ResponseValidationError,
     SpecError,
     ValidationError,
+    display_name,
+    shortened,
 )
 from .payload import PayloadInvalid
-from .registry import EventSpec, Registry
+from .registry import EventSpec, Registry, UnusableHandler
 from .signature import ack_values, dump_any, from_ack_values
 
 logger = logging.getLogger("sio_spec")
 
 ErrorHandler = Callable[[ValidationError, str], Any]
+
+#: What :meth:`Pipeline.before` decides (the first item of its result).
+PASS = 0
+CALL = 1
+ANSWER = 2
+REFUSE = 3
+Decision = tuple[int, Any, "EventSpec | None"]
+
+#: After the full cause of an unusable handler, this many messages get a short
+#: line each; then one line per :data:`UNUSABLE_LOG_INTERVAL` seconds at most.
+UNUSABLE_SHORT_LINES = 10
+UNUSABLE_LOG_INTERVAL = 60.0
 
 UNSERIALIZABLE: ErrorDetail = {
     "loc": [],
@@ -41,13 +74,14 @@ def error_payload(error: ValidationError) -> dict[str, Any]:
     if isinstance(error, ResponseValidationError):
         return {
             "error": "internal_error",
-            "message": f"the server could not produce a valid ack for event {error.event!r}",
+            "message": "the server could not produce a valid ack for event "
+            + display_name(error.event),
         }
     return {
         "error": "validation_error",
         "message": error.title,
-        "event": error.event,
-        "namespace": error.namespace,
+        "event": shortened(error.event),
+        "namespace": shortened(error.namespace),
         "detail": error.errors(),
     }
 
@@ -62,20 +96,115 @@ def default_error_handler(error: ValidationError, sid: str) -> Any:
 
 
 def unusable_handler(error: SpecError, sid: str) -> dict[str, Any]:
-    """The answer when a handler's models cannot be built (a server bug): logged at
-    ERROR with the cause, and the client gets ``internal_error`` without details."""
-    logger.error("%s (client %s)", error, sid, exc_info=error)
+    """The answer when a handler's models cannot be built (a server bug): the
+    client gets ``internal_error`` without details. The cause is logged at ERROR
+    with its traceback once per handler; later messages get a short line each,
+    then at most one line per minute, so a flood costs constant log per message."""
+    broken = error.broken if isinstance(error, UnusableHandler) else None
+    if broken is None:
+        logger.error("%s (client %s)", error, sid, exc_info=error)
+    else:
+        _report_unusable(broken, sid)
     return {"error": "internal_error", "message": "the server cannot handle this event"}
 
 
+def _report_unusable(broken: Any, sid: str) -> None:
+    broken.answered += 1
+    if broken.logged == 0:
+        broken.logged = broken.answered
+        broken.reported_at = time.monotonic()
+        logger.error("%s (client %s)", broken.error, sid, exc_info=broken.error)
+        return
+    now = time.monotonic()
+    if broken.logged > UNUSABLE_SHORT_LINES and now - broken.reported_at < UNUSABLE_LOG_INTERVAL:
+        return
+    since = broken.answered - broken.logged
+    broken.logged = broken.answered
+    broken.reported_at = now
+    head = str(broken.error)
+    if len(head) > 3 * MAX_NAME:
+        head = head[: 3 * MAX_NAME] + "..."
+    logger.error(
+        "%s; answered internal_error to %d message(s) since the last report (client %s)",
+        head,
+        since,
+        sid,
+    )
+
+
 class Pipeline:
-    """Validation steps for one spec."""
+    """Validation steps for one spec.
+
+    The class attributes name the errors of each direction as seen from a server;
+    a client pipeline swaps them (what it receives are the server's emits, what it
+    sends the server's events).
+    """
+
+    #: An incoming payload is invalid / the local handler's ack is invalid.
+    request_error: type[ValidationError] = RequestValidationError
+    reply_error: type[ValidationError] = ResponseValidationError
+    #: Data about to be sent is invalid / the peer's reply to it is invalid.
+    emit_error: type[ValidationError] = EmitValidationError
+    peer_reply_error: type[ValidationError] = ClientAckValidationError
 
     def __init__(self, registry: Registry, *, strict_emits: bool = False) -> None:
         self.registry = registry
         self.strict_emits = strict_emits
         self.error_handlers: dict[str | None, ErrorHandler] = {}
         self.fallback: ErrorHandler = default_error_handler
+
+    # -- the two steps around a handler -------------------------------------------------
+    def before(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Decision:
+        """Decide what to do with an event python-socketio is about to dispatch;
+        ``args`` is ``(sid, *payload)`` (``(sid, environ, auth)`` for connect)."""
+        if event == "disconnect":
+            return PASS, args, None
+        try:
+            spec = self.registry.incoming(event, namespace)
+        except SpecError as err:
+            if event == "connect":
+                return REFUSE, err, None
+            return ANSWER, unusable_handler(err, args[0]), None
+        except TypeError:
+            if type(event) is str:
+                raise
+            # python-socketio's own lookup fails on this name (unhashable): let it
+            return PASS, args, None
+        if event == "connect":
+            if spec is None:
+                return PASS, args, None
+            try:
+                return PASS, self.connect(spec, args), None
+            except ValidationError as err:
+                return REFUSE, err, None
+        if spec is None:
+            return CALL, args, None
+        checked = spec.args
+        if checked is None:
+            return CALL, args, spec
+        try:
+            return CALL, checked.after_sid(args), spec
+        except PayloadInvalid as exc:
+            details = exc.details
+        error = self.request_error(spec.event, spec.namespace, details)
+        return ANSWER, self.handler_for(namespace)(error, args[0]), None
+
+    def after(self, spec: EventSpec | None, result: Any, sid: str) -> tuple[bool, Any]:
+        """The ack for a handler's ``result``: ``(True, ack)``, or ``(False, answer)``
+        with the error handler's answer when the result does not match the spec."""
+        if spec is None:
+            return True, serialize_any(result)
+        try:
+            return True, self.ack(spec, result)
+        except ValidationError as err:
+            return False, self.handler_for(spec.namespace)(err, sid)
+
+    def refusal(self, error: Exception) -> tuple[Any, ...]:
+        """The arguments of the ``ConnectionRefusedError`` that refuses a connection
+        ``before`` decided to refuse."""
+        if isinstance(error, ValidationError):
+            return connect_refusal(error)
+        return ("internal_error",)
 
     # -- incoming ---------------------------------------------------------------------
     def request(self, spec: EventSpec, args: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -86,7 +215,7 @@ class Pipeline:
         try:
             return checked.after_sid(args)
         except PayloadInvalid as exc:
-            raise RequestValidationError(spec.event, spec.namespace, exc.details) from None
+            raise self.request_error(spec.event, spec.namespace, exc.details) from None
 
     def connect(self, spec: EventSpec, args: tuple[Any, ...]) -> tuple[Any, ...]:
         """Validate connect ``(sid, environ, auth)``; returns it with a validated auth."""
@@ -100,7 +229,7 @@ class Pipeline:
         try:
             (auth,) = checked.validate((args[2],))
         except PayloadInvalid as exc:
-            raise RequestValidationError("connect", spec.namespace, exc.details) from None
+            raise self.request_error("connect", spec.namespace, exc.details) from None
         return (args[0], args[1], auth, *args[3:])
 
     def ack(self, spec: EventSpec, result: Any) -> Any:
@@ -111,9 +240,9 @@ class Pipeline:
                 return serialize_any(result)
             return checked.outgoing(result)
         except PayloadInvalid as exc:
-            raise ResponseValidationError(spec.event, spec.namespace, exc.details) from None
+            raise self.reply_error(spec.event, spec.namespace, exc.details) from None
         except ValueError as exc:  # pydantic could not serialize it (e.g. nested too deep)
-            raise ResponseValidationError(spec.event, spec.namespace, [UNSERIALIZABLE]) from exc
+            raise self.reply_error(spec.event, spec.namespace, [UNSERIALIZABLE]) from exc
 
     def handler_for(self, namespace: str) -> ErrorHandler:
         handlers = self.error_handlers
@@ -125,7 +254,7 @@ class Pipeline:
         spec = self.registry.emits.get((namespace, event))
         if spec is None:
             if self.strict_emits:
-                raise EmitValidationError(
+                raise self.emit_error(
                     event,
                     namespace,
                     [
@@ -143,9 +272,9 @@ class Pipeline:
         try:
             return checked.outgoing(data), spec
         except PayloadInvalid as exc:
-            raise EmitValidationError(event, namespace, exc.details) from None
+            raise self.emit_error(event, namespace, exc.details) from None
         except ValueError as exc:  # pydantic could not serialize it (e.g. nested too deep)
-            raise EmitValidationError(event, namespace, [UNSERIALIZABLE]) from exc
+            raise self.emit_error(event, namespace, [UNSERIALIZABLE]) from exc
 
     def client_ack(self, spec: EventSpec, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """Validate a client's reply to a server emit."""
@@ -155,7 +284,7 @@ class Pipeline:
         try:
             return checked.validate(values)
         except PayloadInvalid as exc:
-            raise ClientAckValidationError(spec.event, spec.namespace, exc.details) from None
+            raise self.peer_reply_error(spec.event, spec.namespace, exc.details) from None
 
     def outgoing(
         self, event: str, namespace: str, data: Any, callback: Callable[..., Any] | None
@@ -176,7 +305,7 @@ class Pipeline:
         def checked_callback(*values: Any) -> Any:
             try:
                 values = self.client_ack(spec, values)
-            except ClientAckValidationError as err:
+            except ValidationError as err:
                 logger.warning("%s; callback not called", err)
                 return None
             return callback(*values)

@@ -3,6 +3,10 @@
 ``_trigger_event``, ``emit`` and ``call`` are replaced on the server *instance*
 (never the class), keeping the previous attribute and calling through it, so
 other instrumentation (python-socketio's Admin UI, another library) chains.
+
+This module holds what the sync (:mod:`.server`) and async (:mod:`.async_server`)
+hooks share; they differ only where one awaits. Every decision is the pipeline's
+(:meth:`~sio_spec.pipeline.Pipeline.before` / ``after``).
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
-from ..errors import SpecError
+from ..errors import SpecError, ValidationError
+from ..pipeline import Pipeline, logger
 
 SUPPORTED = "python-socketio >= 5.11, < 6"
 HOOKED = ("_trigger_event", "emit", "call")
@@ -42,7 +47,14 @@ def check_server(server: Any) -> None:
     # clients have handlers, _trigger_event, emit and call too: require server parts
     missing += [
         name
-        for name in ("handlers", "namespace_handlers", "not_handled", "manager")
+        for name in (
+            "handlers",
+            "namespace_handlers",
+            "not_handled",
+            "manager",
+            "_get_event_handler",
+            "_get_namespace_handler",
+        )
         if not hasattr(server, name)
     ]
     if missing:
@@ -52,12 +64,53 @@ def check_server(server: Any) -> None:
         )
 
 
+def outgoing(
+    pipeline: Pipeline,
+    event: str,
+    namespace: str | None,
+    data: Any,
+    callback: Callable[..., Any] | None,
+) -> tuple[Any, Callable[..., Any] | None]:
+    """What the emit hook sends: ``data`` validated and serialized, the
+    ``callback`` wrapped to see only a valid reply (inside ``call()`` the reply is
+    checked by the call hook instead, which can raise)."""
+    own_reply = callback is not None and not in_call.get()
+    data, checked = pipeline.outgoing(
+        event, namespace or "/", data, callback if own_reply else None
+    )
+    return data, checked if own_reply else callback
+
+
+class calling:
+    """Marks the duration of a ``call()`` for :func:`outgoing`."""
+
+    def __enter__(self) -> None:
+        self.token = in_call.set(True)
+
+    def __exit__(self, *exc: object) -> None:
+        in_call.reset(self.token)
+
+
+def refusal_failed() -> None:
+    logger.exception("error handler failed for a refused connection")
+
+
+def refusal_handler(pipeline: Pipeline, error: Exception) -> Callable[..., Any] | None:
+    """The error handler to call before refusing a connection: the user's for an
+    invalid ``auth`` (to log, or to raise its own ``ConnectionRefusedError``; its
+    return value is ignored, so it can never let an invalid client in), none for
+    an unusable connect handler."""
+    if isinstance(error, ValidationError):
+        return pipeline.handler_for(error.namespace)
+    return None
+
+
 @dataclass
 class Hooks:
     """The wrappers installed on one server, and what they replaced."""
 
     server: Any
-    wrappers: dict[str, Callable[..., Any]]
+    wrappers: dict[str, Callable[..., Any]] = field(default_factory=dict)
     previous: dict[str, Any] = field(default_factory=dict)
     active: bool = True
 
