@@ -313,3 +313,35 @@ def test_documents_served_while_handlers_are_registered_never_fail() -> None:
     assert statuses and set(statuses) == {200}
     channels = final.json()["channels"]
     assert sum(1 for c in channels.values() if c["address"].startswith("/late")) == 12
+
+
+def test_truthy_non_string_event_names_fail_inside_python_socketio_with_or_without_spec(
+    served: tuple[int, socketio.Server, SocketIOSpec], plain: int
+) -> None:
+    """python-socketio's own ``"on_" + event`` raises ``TypeError`` for these names on
+    a class namespace: no ack either way, and the connection stays up (a limit listed
+    in the README, not something sio-spec adds)."""
+    port, _sio, _spec = served
+    raised: dict[int, list[tuple[str, str]]] = {port: [], plain: []}
+    old_hook = threading.excepthook
+    try:
+        for server_port in (port, plain):
+
+            def record(args: Any, into: list[tuple[str, str]] = raised[server_port]) -> None:
+                tb = args.exc_traceback
+                while tb is not None and tb.tb_next is not None:
+                    tb = tb.tb_next
+                where = tb.tb_frame.f_code.co_filename if tb is not None else ""
+                into.append((type(args.exc_value).__name__, where.split("/")[-2]))
+
+            threading.excepthook = record
+            with client_for(server_port, ["/shapes"]) as client:
+                for event in (1, True):
+                    with pytest.raises(socketio.exceptions.TimeoutError):
+                        client.call(event, {"x": 1, "y": 2}, namespace="/shapes", timeout=0.5)  # type: ignore[arg-type]
+                answer = client.call("move", {"x": 1, "y": 2}, namespace="/shapes", timeout=TIMEOUT)
+                assert answer == "moved"
+    finally:
+        threading.excepthook = old_hook
+    # the same exception, raised by python-socketio itself, with and without sio-spec
+    assert raised[port] == raised[plain] == [("TypeError", "socketio")] * 2
