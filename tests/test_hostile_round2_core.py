@@ -28,7 +28,7 @@ import pytest
 import requests
 import socketio
 from pydantic import BaseModel
-from support.servers import run_wsgi, url
+from support.servers import run_asgi, run_wsgi, url
 
 from sio_spec import SocketIOSpec
 from sio_spec.errors import MAX_NAME
@@ -221,13 +221,28 @@ def test_a_non_string_event_name_cannot_bypass_a_catch_all_handlers_validation(
 # -- 7: detach during dispatch ----------------------------------------------------------------
 
 
-def test_detach_and_attach_while_calls_are_in_flight_answer_every_call() -> None:
+def moving_server(kind: str) -> tuple[Any, Any]:
+    """A server of ``kind`` whose ``move`` handler tells whether it got a model."""
+    if kind == "asgi":
+        sio: Any = socketio.AsyncServer(async_mode="asgi")
+
+        async def amove(sid: str, p: Point) -> dict[str, bool]:
+            return {"validated": isinstance(p, Point)}
+
+        sio.on("move", amove)
+        return sio, socketio.ASGIApp(sio)
     sio = socketio.Server(async_mode="threading")
 
-    @sio.on("move")
     def move(sid: str, p: Point) -> dict[str, bool]:
         return {"validated": isinstance(p, Point)}
 
+    sio.on("move", move)
+    return sio, socketio.WSGIApp(sio)
+
+
+@pytest.mark.parametrize("kind", ["wsgi", "asgi"])
+def test_detach_and_attach_while_calls_are_in_flight_answer_every_call(kind: str) -> None:
+    sio, app = moving_server(kind)
     spec = SocketIOSpec(sio)
     failures: list[str] = []
 
@@ -255,8 +270,9 @@ def test_detach_and_attach_while_calls_are_in_flight_answer_every_call() -> None
     threading.excepthook = lambda args: thread_errors.append(args.exc_value)
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-5)
+    run = run_asgi if kind == "asgi" else run_wsgi
     try:
-        with run_wsgi(socketio.WSGIApp(sio)) as port, sio_spec_records() as records:
+        with run(app) as port, sio_spec_records() as records:
             workers = [threading.Thread(target=calls, args=(port, n)) for n in range(4)]
             for worker in workers:
                 worker.start()
@@ -274,6 +290,30 @@ def test_detach_and_attach_while_calls_are_in_flight_answer_every_call() -> None
     assert failures == []
     assert thread_errors == []
     assert [r for r in records if r.levelno >= logging.ERROR] == []
+
+
+def test_an_event_in_its_handler_when_detach_runs_is_still_answered_with_validation() -> None:
+    sio = socketio.Server(async_mode="threading")
+    entered, release = threading.Event(), threading.Event()
+
+    @sio.on("slow")
+    def slow(sid: str, p: Point) -> Point:
+        entered.set()
+        release.wait(TIMEOUT)
+        return Point(x=p.x + 1, y=p.y)  # only the validating hook can send a model
+
+    spec = SocketIOSpec(sio)
+    answers: list[Any] = []
+    with run_wsgi(socketio.WSGIApp(sio)) as port, client_for(port) as client:
+        caller = threading.Thread(
+            target=lambda: answers.append(client.call("slow", {"x": "1", "y": 2}, timeout=TIMEOUT))
+        )
+        caller.start()
+        assert entered.wait(TIMEOUT)
+        spec.detach()
+        release.set()
+        caller.join(TIMEOUT)
+    assert answers == [{"x": 2, "y": 2}]
 
 
 # -- 8: documents built while handlers are registered -------------------------------------
