@@ -24,6 +24,7 @@ emits the server's handlers (see the class attributes of :class:`Pipeline`).
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from collections.abc import Callable
@@ -46,6 +47,10 @@ from .registry import EventSpec, Registry, UnusableHandler
 from .signature import ack_values, dump_any, from_ack_values
 
 logger = logging.getLogger("sio_spec")
+
+# Set while a server ``call()`` runs: its reply is checked by the call hook (which
+# can raise), so :meth:`Pipeline.outgoing` leaves its internal callback alone.
+in_call: contextvars.ContextVar[bool] = contextvars.ContextVar("sio_spec_in_call", default=False)
 
 ErrorHandler = Callable[[ValidationError, str], Any]
 
@@ -149,6 +154,7 @@ class Pipeline:
 
     def __init__(self, registry: Registry, *, strict_emits: bool = False) -> None:
         self.registry = registry
+        self._incoming = registry.incoming
         self.strict_emits = strict_emits
         self.error_handlers: dict[str | None, ErrorHandler] = {}
         self.fallback: ErrorHandler = default_error_handler
@@ -160,7 +166,7 @@ class Pipeline:
         if event == "disconnect":
             return PASS, args, None
         try:
-            spec = self.registry.incoming(event, namespace)
+            spec = self._incoming(event, namespace)
         except SpecError as err:
             if event == "connect":
                 return REFUSE, err, None
@@ -194,10 +200,16 @@ class Pipeline:
         with the error handler's answer when the result does not match the spec."""
         if spec is None:
             return True, serialize_any(result)
+        checked = spec.ack
         try:
-            return True, self.ack(spec, result)
-        except ValidationError as err:
-            return False, self.handler_for(spec.namespace)(err, sid)
+            if checked is None:
+                return True, serialize_any(result)
+            return True, checked.outgoing(result)
+        except PayloadInvalid as exc:
+            error = _raised(self.reply_error(spec.event, spec.namespace, exc.details), None)
+        except ValueError as exc:  # pydantic could not serialize it (e.g. nested too deep)
+            error = _raised(self.reply_error(spec.event, spec.namespace, [UNSERIALIZABLE]), exc)
+        return False, self.handler_for(spec.namespace)(error, sid)
 
     def refusal(self, error: Exception) -> tuple[Any, ...]:
         """The arguments of the ``ConnectionRefusedError`` that refuses a connection
@@ -287,12 +299,13 @@ class Pipeline:
             raise self.peer_reply_error(spec.event, spec.namespace, exc.details) from None
 
     def outgoing(
-        self, event: str, namespace: str, data: Any, callback: Callable[..., Any] | None
+        self, event: str, namespace: str | None, data: Any, callback: Callable[..., Any] | None
     ) -> tuple[Any, Callable[..., Any] | None]:
         """An emit about to leave: ``data`` validated and serialized (raises
-        ``EmitValidationError``), ``callback`` wrapped to see only a valid reply."""
-        data, spec = self.emit(event, namespace, data)
-        if callback is not None and spec is not None:
+        ``EmitValidationError``), ``callback`` wrapped to see only a valid reply
+        (inside ``call()``, whose hook checks the reply, it is left as it is)."""
+        data, spec = self.emit(event, namespace or "/", data)
+        if callback is not None and spec is not None and not in_call.get():
             callback = self.wrap_callback(spec, callback)
         return data, callback
 
@@ -318,6 +331,14 @@ class Pipeline:
             return result
         # call() returns None for no reply, the value for one, a tuple for several
         return from_ack_values(self.client_ack(spec, ack_values(result)))
+
+
+def _raised(error: ValidationError, cause: BaseException | None) -> ValidationError:
+    """``error`` raised once, so that logging it shows a traceback (and its cause)."""
+    try:
+        raise error from cause
+    except ValidationError as raised:
+        return raised
 
 
 def serialize_any(value: Any) -> Any:

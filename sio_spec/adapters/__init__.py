@@ -11,21 +11,16 @@ hooks share; they differ only where one awaits. Every decision is the pipeline's
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
 from ..errors import SpecError, ValidationError
-from ..pipeline import Pipeline, logger
+from ..pipeline import Pipeline, in_call, logger
 
 SUPPORTED = "python-socketio >= 5.11, < 6"
 HOOKED = ("_trigger_event", "emit", "call")
-
-# Set while a server ``call()`` runs: its internal callback is validated by the
-# call hook (which can raise), not wrapped by the emit hook.
-in_call: contextvars.ContextVar[bool] = contextvars.ContextVar("sio_spec_in_call", default=False)
 
 
 def check_server(server: Any) -> None:
@@ -64,25 +59,9 @@ def check_server(server: Any) -> None:
         )
 
 
-def outgoing(
-    pipeline: Pipeline,
-    event: str,
-    namespace: str | None,
-    data: Any,
-    callback: Callable[..., Any] | None,
-) -> tuple[Any, Callable[..., Any] | None]:
-    """What the emit hook sends: ``data`` validated and serialized, the
-    ``callback`` wrapped to see only a valid reply (inside ``call()`` the reply is
-    checked by the call hook instead, which can raise)."""
-    own_reply = callback is not None and not in_call.get()
-    data, checked = pipeline.outgoing(
-        event, namespace or "/", data, callback if own_reply else None
-    )
-    return data, checked if own_reply else callback
-
-
 class calling:
-    """Marks the duration of a ``call()`` for :func:`outgoing`."""
+    """Marks the duration of a ``call()``: its internal callback is checked by the call
+    hook (which can raise), not wrapped by :meth:`Pipeline.outgoing`."""
 
     def __enter__(self) -> None:
         self.token = in_call.set(True)

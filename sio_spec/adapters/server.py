@@ -8,12 +8,12 @@ from typing import Any
 from socketio.exceptions import ConnectionRefusedError as Refused
 
 from ..pipeline import CALL, PASS, REFUSE, Pipeline
-from . import Hooks, calling, outgoing, refusal_failed, refusal_handler
+from . import Hooks, calling, refusal_failed, refusal_handler
 
 
 def hooks(server: Any, pipeline: Pipeline) -> Hooks:
     state = Hooks(server)
-    before, after = pipeline.before, pipeline.after
+    before, after, prepare = pipeline.before, pipeline.after, pipeline.outgoing
     trigger = server._trigger_event
     emit = server.emit
     call = server.call
@@ -46,7 +46,7 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
         **kwargs: Any,
     ) -> Any:
         if state.active:
-            data, callback = outgoing(pipeline, event, namespace, data, callback)
+            data, callback = prepare(event, namespace, data, callback)
         return emit(
             event,
             data,
