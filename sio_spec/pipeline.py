@@ -151,6 +151,9 @@ class Pipeline:
     #: Data about to be sent is invalid / the peer's reply to it is invalid.
     emit_error: type[ValidationError] = EmitValidationError
     peer_reply_error: type[ValidationError] = ClientAckValidationError
+    #: Handlers get the sid before the payload (a server); a client's get none, and
+    #: its error handlers get ``""`` as sid.
+    sid_first = True
 
     def __init__(self, registry: Registry, *, strict_emits: bool = False) -> None:
         self.registry = registry
@@ -162,7 +165,8 @@ class Pipeline:
     # -- the two steps around a handler -------------------------------------------------
     def before(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Decision:
         """Decide what to do with an event python-socketio is about to dispatch;
-        ``args`` is ``(sid, *payload)`` (``(sid, environ, auth)`` for connect)."""
+        ``args`` is ``(sid, *payload)`` (``(sid, environ, auth)`` for connect), or
+        the payload alone when :attr:`sid_first` is false."""
         if event == "disconnect":
             return PASS, args, None
         try:
@@ -189,11 +193,13 @@ class Pipeline:
         if checked is None:
             return CALL, args, spec
         try:
-            return CALL, checked.after_sid(args), spec
+            if self.sid_first:
+                return CALL, checked.after_sid(args), spec
+            return CALL, checked.validate(args), spec
         except PayloadInvalid as exc:
             details = exc.details
         error = self.request_error(spec.event, spec.namespace, details)
-        return ANSWER, self.handler_for(namespace)(error, args[0]), None
+        return ANSWER, self.handler_for(namespace)(error, args[0] if self.sid_first else ""), None
 
     def after(self, spec: EventSpec | None, result: Any, sid: str) -> tuple[bool, Any]:
         """The ack for a handler's ``result``: ``(True, ack)``, or ``(False, answer)``
@@ -219,16 +225,6 @@ class Pipeline:
         return ("internal_error",)
 
     # -- incoming ---------------------------------------------------------------------
-    def request(self, spec: EventSpec, args: tuple[Any, ...]) -> tuple[Any, ...]:
-        """Validate ``(sid, *payload)``; returns it with validated values."""
-        checked = spec.args
-        if checked is None:
-            return args
-        try:
-            return checked.after_sid(args)
-        except PayloadInvalid as exc:
-            raise self.request_error(spec.event, spec.namespace, exc.details) from None
-
     def connect(self, spec: EventSpec, args: tuple[Any, ...]) -> tuple[Any, ...]:
         """Validate connect ``(sid, environ, auth)``; returns it with a validated auth."""
         checked = spec.args
@@ -243,18 +239,6 @@ class Pipeline:
         except PayloadInvalid as exc:
             raise self.request_error("connect", spec.namespace, exc.details) from None
         return (args[0], args[1], auth, *args[3:])
-
-    def ack(self, spec: EventSpec, result: Any) -> Any:
-        """Validate and serialize a handler's return value."""
-        checked = spec.ack
-        try:
-            if checked is None:
-                return serialize_any(result)
-            return checked.outgoing(result)
-        except PayloadInvalid as exc:
-            raise self.reply_error(spec.event, spec.namespace, exc.details) from None
-        except ValueError as exc:  # pydantic could not serialize it (e.g. nested too deep)
-            raise self.reply_error(spec.event, spec.namespace, [UNSERIALIZABLE]) from exc
 
     def handler_for(self, namespace: str) -> ErrorHandler:
         handlers = self.error_handlers

@@ -21,8 +21,10 @@ from sio_spec import (
     ResponseValidationError,
     SocketIOSpec,
 )
+from sio_spec.adapters.handlers import SocketIOHandlers
 from sio_spec.errors import MAX_NAME
 from sio_spec.pipeline import ANSWER, CALL, PASS, REFUSE, Pipeline
+from sio_spec.registry import Registry
 
 
 class Move(BaseModel):
@@ -263,3 +265,31 @@ def test_the_error_classes_of_each_direction_can_be_swapped(sio: socketio.Server
     assert seen == [EmitValidationError]
     with pytest.raises(RequestValidationError):
         swapped.outgoing("moved", "/", {"x": "bad"}, None)
+
+
+def test_a_pipeline_without_sid_validates_the_whole_argument_list() -> None:
+    """What a client-side hook needs: its handlers get the payload without a sid."""
+
+    class ClientSide(Pipeline):
+        sid_first = False
+
+    client = socketio.Client()
+
+    @client.on("moved")
+    def moved(move: Move) -> None: ...
+
+    class NoSid(SocketIOHandlers):
+        leading = 0
+        connect_environ = False
+
+    registry = Registry(source=NoSid(client))
+    pipeline = ClientSide(registry)
+    seen: list[str] = []
+    pipeline.fallback = lambda error, sid: seen.append(sid)
+    assert pipeline.before("moved", "/", ({"x": "4"},)) == (
+        CALL,
+        (Move(x=4),),
+        registry.incoming("moved", "/"),
+    )
+    action, _, _ = pipeline.before("moved", "/", ({"x": "no"},))
+    assert action == ANSWER and seen == [""]
