@@ -28,6 +28,10 @@ RESERVED = frozenset({"connect", "disconnect"})
 UNSET: Any = object()
 #: Bound of the per-event plan cache (clients choose event names for catch-alls).
 MAX_PLANS = 4096
+#: Longer event names are not cached: 4096 plans keyed by megabyte names would pin
+#: gigabytes. Such events take the uncached path (the handler's models are still
+#: built once).
+MAX_CACHED_NAME = 256
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,8 @@ class Registry:
             return hit[1]
         spec = self._read(namespace, event, target)
         plan = None if spec.args is None and spec.ack is None else spec
-        if self.revision == revision:  # not declared anew meanwhile
+        cacheable = not isinstance(event, str) or len(event) <= MAX_CACHED_NAME
+        if cacheable and self.revision == revision:  # not declared anew meanwhile
             if len(self._plans) >= MAX_PLANS:
                 # catch-all handlers get a plan per event name the client invents
                 self._plans.clear()
