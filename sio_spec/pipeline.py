@@ -174,7 +174,7 @@ class Pipeline:
         except SpecError as err:
             if event == "connect":
                 return REFUSE, err, None
-            return ANSWER, unusable_handler(err, args[0]), None
+            return ANSWER, unusable_handler(err, args[0] if self.sid_first else ""), None
         except TypeError:
             if type(event) is str:
                 raise

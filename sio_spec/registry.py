@@ -1,8 +1,9 @@
 """What the server handles and sends: one :class:`EventSpec` per event and direction.
 
-Handlers are read where python-socketio keeps them (``server.handlers`` and
-``server.namespace_handlers``), so every registration style is seen, whenever it
-happened. Each handler is inspected once, when first needed (first message or
+Handlers are found through a :class:`HandlerSource` (python-socketio's own lookup,
+or Flask-SocketIO's, in :mod:`sio_spec.adapters`), so every registration style is
+seen, whenever it happened, and exactly the handler that will be called is
+validated for. Each handler is inspected once, when first needed (first message or
 first document), and the result is cached against the handler object.
 """
 
