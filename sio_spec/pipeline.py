@@ -53,6 +53,7 @@ logger = logging.getLogger("sio_spec")
 in_call: contextvars.ContextVar[bool] = contextvars.ContextVar("sio_spec_in_call", default=False)
 
 ErrorHandler = Callable[[ValidationError, str], Any]
+SpecLookup = Callable[[Any, str], "EventSpec | None"]
 
 #: What :meth:`Pipeline.before` decides (the first item of its result).
 PASS = 0
@@ -155,9 +156,20 @@ class Pipeline:
     #: its error handlers get ``""`` as sid.
     sid_first = True
 
-    def __init__(self, registry: Registry, *, strict_emits: bool = False) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        strict_emits: bool = False,
+        received: SpecLookup | None = None,
+        sent: SpecLookup | None = None,
+    ) -> None:
         self.registry = registry
-        self._incoming = registry.incoming
+        #: ``(event, namespace) -> EventSpec | None`` of what this end receives and
+        #: sends: a server's handlers and declared emits by default; a client passes
+        #: the server's emits and handlers (read from its contract) instead.
+        self.received: SpecLookup = received or registry.incoming
+        self.sent: SpecLookup = sent or registry.emit_spec
         self.strict_emits = strict_emits
         self.error_handlers: dict[str | None, ErrorHandler] = {}
         self.fallback: ErrorHandler = default_error_handler
@@ -170,7 +182,7 @@ class Pipeline:
         if event == "disconnect":
             return PASS, args, None
         try:
-            spec = self._incoming(event, namespace)
+            spec = self.received(event, namespace)
         except SpecError as err:
             if event == "connect":
                 return REFUSE, err, None
@@ -247,7 +259,7 @@ class Pipeline:
     # -- outgoing ---------------------------------------------------------------------
     def emit(self, event: str, namespace: str, data: Any) -> tuple[Any, EventSpec | None]:
         """Validate and serialize emitted data; returns ``(data, spec)``."""
-        spec = self.registry.emits.get((namespace, event))
+        spec = self.sent(event, namespace)
         if spec is None:
             if self.strict_emits:
                 raise self.emit_error(
@@ -309,8 +321,9 @@ class Pipeline:
 
         return checked_callback
 
-    def call_result(self, spec: EventSpec | None, result: Any) -> Any:
+    def call_result(self, event: str, namespace: str | None, result: Any) -> Any:
         """Validate what ``call()`` returned (the client's reply)."""
+        spec = self.sent(event, namespace or "/")
         if spec is None or spec.ack is None:
             return result
         # call() returns None for no reply, the value for one, a tuple for several

@@ -88,7 +88,7 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
             result = await call(
                 event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs
             )
-        return pipeline.call_result(pipeline.registry.emit_spec(event, namespace or "/"), result)
+        return pipeline.call_result(event, namespace, result)
 
     state.wrappers.update(_trigger_event=_trigger_event, emit=_emit, call=_call)
     return state

@@ -239,10 +239,10 @@ def test_outgoing_validates_serializes_and_wraps_the_callback(sio: socketio.Serv
 def test_call_result_checks_the_clients_reply(sio: socketio.Server) -> None:
     spec = SocketIOSpec(sio)
     spec.emits("moved", Move, ack=MoveAck)
-    emitted = spec.registry.emit_spec("moved", "/")
-    assert spec.pipeline.call_result(emitted, {"ok": True}) == MoveAck(ok=True)
+    assert spec.pipeline.call_result("moved", None, {"ok": True}) == MoveAck(ok=True)
     with pytest.raises(ClientAckValidationError):
-        spec.pipeline.call_result(emitted, {"ok": "maybe"})
+        spec.pipeline.call_result("moved", "/", {"ok": "maybe"})
+    assert spec.pipeline.call_result("undeclared", "/", {"ok": "maybe"}) == {"ok": "maybe"}
 
 
 def test_the_error_classes_of_each_direction_can_be_swapped(sio: socketio.Server) -> None:
@@ -267,29 +267,51 @@ def test_the_error_classes_of_each_direction_can_be_swapped(sio: socketio.Server
         swapped.outgoing("moved", "/", {"x": "bad"}, None)
 
 
-def test_a_pipeline_without_sid_validates_the_whole_argument_list() -> None:
-    """What a client-side hook needs: its handlers get the payload without a sid."""
+def test_a_client_side_pipeline_reuses_the_steps_with_the_directions_swapped(
+    sio: socketio.Server,
+) -> None:
+    """What a validated client needs: it receives what the server emits, sends what
+    the server's handlers accept, and its handlers get the payload without a sid."""
+
+    @sio.on("move")
+    def move(sid: str, move: Move) -> MoveAck:
+        return MoveAck(ok=True)
+
+    server = SocketIOSpec(sio)
+    server.emits("moved", Move)
 
     class ClientSide(Pipeline):
         sid_first = False
+        request_error = EmitValidationError  # the server sent something invalid
+        emit_error = RequestValidationError  # the client is about to send it
 
+    registry = server.registry
+    client = ClientSide(registry, received=registry.emit_spec, sent=registry.incoming)
+    seen: list[tuple[type, str]] = []
+    client.fallback = lambda error, sid: seen.append((type(error), sid))
+    action, value, _ = client.before("moved", "/", ({"x": "4"},))
+    assert (action, value) == (CALL, (Move(x=4),))
+    action, _, _ = client.before("moved", "/", ({"x": "no"},))
+    assert action == ANSWER and seen == [(EmitValidationError, "")]
+    replies: list[Any] = []
+    data, callback = client.outgoing("move", "/", Move(x=1), replies.append)
+    assert data == {"x": 1} and callback is not None
+    callback({"ok": True})  # the server's ack, checked against its handler's return type
+    assert replies == [MoveAck(ok=True)]
+    with pytest.raises(RequestValidationError):
+        client.outgoing("move", "/", {"x": "bad"}, None)
+
+
+def test_handler_sources_serve_a_client_too() -> None:
     client = socketio.Client()
 
     @client.on("moved")
     def moved(move: Move) -> None: ...
 
-    class NoSid(SocketIOHandlers):
+    class ClientHandlers(SocketIOHandlers):
         leading = 0
         connect_environ = False
 
-    registry = Registry(source=NoSid(client))
-    pipeline = ClientSide(registry)
-    seen: list[str] = []
-    pipeline.fallback = lambda error, sid: seen.append(sid)
-    assert pipeline.before("moved", "/", ({"x": "4"},)) == (
-        CALL,
-        (Move(x=4),),
-        registry.incoming("moved", "/"),
-    )
-    action, _, _ = pipeline.before("moved", "/", ({"x": "no"},))
-    assert action == ANSWER and seen == [""]
+    spec = Registry(source=ClientHandlers(client)).incoming("moved", "/")
+    assert spec is not None and spec.args is not None
+    assert spec.args.validate(({"x": "4"},)) == (Move(x=4),)
