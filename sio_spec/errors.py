@@ -14,6 +14,26 @@ from typing import Any
 ErrorDetail = dict[str, Any]
 """One validation problem: ``{"loc": [...], "msg": "...", "type": "..."}``."""
 
+#: Characters of an event or namespace name shown in error acks and log lines.
+MAX_NAME = 100
+
+
+def shortened(name: Any) -> Any:
+    """An event or namespace name as an error ack carries it: names longer than
+    :data:`MAX_NAME` characters are cut there and end with ``...``."""
+    if isinstance(name, str) and len(name) > MAX_NAME:
+        return name[:MAX_NAME] + "..."
+    return name
+
+
+def display_name(name: Any) -> str:
+    """``repr()`` of an event or namespace name for messages and logs, at most
+    about :data:`MAX_NAME` characters whatever the client sent."""
+    if isinstance(name, str) and len(name) > MAX_NAME:
+        return f"{name[:MAX_NAME]!r}... ({len(name) - MAX_NAME} more characters)"
+    text = repr(name)
+    return text if len(text) <= MAX_NAME else text[:MAX_NAME] + "..."
+
 
 class SioSpecError(Exception):
     """Base of every exception sio-spec raises; ``except SioSpecError`` catches them all."""
@@ -58,7 +78,7 @@ class ValidationError(SioSpecError):
     @property
     def title(self) -> str:
         """One line naming what was invalid, without details."""
-        return f"invalid {self.kind} for event {self.event!r}"
+        return f"invalid {self.kind} for event {display_name(self.event)}"
 
     def _message(self) -> str:
         parts = []

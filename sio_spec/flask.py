@@ -33,9 +33,10 @@ from .errors import (
     SpecError,
     ValidationError,
 )
+from .payload import PayloadInvalid
 from .pipeline import serialize_any
 from .pydantic_v1 import refuse_nested_pydantic_v1
-from .registry import UNSET, Declaration, EventSpec, _Target
+from .registry import UNSET, Declaration, EventSpec, Target
 from .signature import Arguments, Param, ack_from_annotation, positional_params
 from .spec import SocketIOSpec
 
@@ -303,22 +304,25 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
             if not self.validate:
                 return serialize_any(handler(*args, **kwargs))
             spec = self._direct_spec(handler, event, namespace)
-            pipeline = self.spec.pipeline
             if spec.args is not None:
                 args, kwargs = _bind(handler, args, kwargs)
                 skip = 1 if event == "*" else 0  # a catch-all gets the event name first
                 try:
-                    payload = pipeline.request(spec, (None, *args[skip:]))[1:]
-                except RequestValidationError as error:
-                    error.model = _single_model(spec.args)
-                    raise
+                    payload = spec.args.validate(tuple(args[skip:]))
+                except PayloadInvalid as exc:
+                    request_error = RequestValidationError(event, namespace, exc.details)
+                    request_error.model = _single_model(spec.args)
+                    raise request_error from None
                 args = (*args[:skip], *payload)
             result = handler(*args, **kwargs)
             try:
-                return pipeline.ack(spec, result)
-            except ResponseValidationError as error:
-                error.model = _single_model(spec.ack)
-                raise
+                if spec.ack is None:
+                    return serialize_any(result)
+                return spec.ack.outgoing(result)
+            except PayloadInvalid as exc:
+                ack_error = ResponseValidationError(event, namespace, exc.details)
+                ack_error.model = _single_model(spec.ack)
+                raise ack_error from None
 
         validated._sio_spec_handler = handler  # type: ignore[attr-defined]
         return validated
@@ -331,7 +335,7 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
         hit = self._direct.get(key)
         if hit is None or hit[0] != registry.revision:
             skip = 1 if event == "*" else 0
-            target = _Target(handler, handler, skip, False)
+            target = Target(handler, handler, skip, False)
             hit = self._direct[key] = (
                 registry.revision,
                 registry._build_checked(namespace, event, target),

@@ -1,8 +1,9 @@
 """What the server handles and sends: one :class:`EventSpec` per event and direction.
 
-Handlers are read where python-socketio keeps them (``server.handlers`` and
-``server.namespace_handlers``), so every registration style is seen, whenever it
-happened. Each handler is inspected once, when first needed (first message or
+Handlers are found through a :class:`HandlerSource` (python-socketio's own lookup,
+or Flask-SocketIO's, in :mod:`sio_spec.adapters`), so every registration style is
+seen, whenever it happened, and exactly the handler that will be called is
+validated for. Each handler is inspected once, when first needed (first message or
 first document), and the result is cached against the handler object.
 """
 
@@ -10,11 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from .errors import SpecError
+from .errors import SpecError, display_name
 from .model import Direction as Direction
 from .model import EventSpec as EventSpec
 from .signature import (
@@ -29,6 +30,10 @@ RESERVED = frozenset({"connect", "disconnect"})
 UNSET: Any = object()
 #: Bound of the per-event plan cache (clients choose event names for catch-alls).
 MAX_PLANS = 4096
+#: Longer event names are not cached: 4096 plans keyed by megabyte names would pin
+#: gigabytes. Such events take the uncached path (the handler's models are still
+#: built once).
+MAX_CACHED_NAME = 256
 
 
 @dataclass
@@ -45,28 +50,45 @@ class Declaration:
     use_hints: bool = True
 
 
-@dataclass
-class _Target:
-    """A callable the server will invoke for an event, and how it is called."""
+@dataclass(frozen=True)
+class Target:
+    """A callable the server will invoke for an event, and how it is called.
+
+    ``identity`` is what the server dispatches to (a function or a namespace
+    object): a cached plan is reused while it stays the same. ``func`` is the
+    user's function whose signature declares the payload, ``skip`` the number of
+    its leading parameters that are not payload (sid, catch-all names), and
+    ``environ`` tells that a connect handler gets ``environ`` before ``auth``.
+    """
 
     identity: object
     func: Callable[..., Any]
-    skip: int  # leading parameters that are not payload (sid, catch-all names)
-    environ: bool  # connect handlers get ``environ`` before ``auth``
+    skip: int
+    environ: bool
 
 
-def _is_flask_wrapper(fn: Any) -> bool:
-    code = getattr(fn, "__code__", None)
-    return (
-        getattr(fn, "__wrapped__", None) is not None
-        and code is not None
-        and code.co_name == "_handler"
-        and "flask_socketio" in code.co_filename
-    )
+class HandlerSource(Protocol):
+    """Where the registry finds the handlers of one server (or client).
 
+    The python-socketio implementation is
+    :class:`sio_spec.adapters.handlers.SocketIOHandlers`; Flask-SocketIO's lives
+    in :mod:`sio_spec.adapters.flask`. ``handlers`` and ``namespace_handlers`` are
+    the live tables the server dispatches from: the registry reads them only to
+    check that a cached plan still belongs to the handler that will be called.
+    """
 
-def _is_flask_namespace(obj: Any) -> bool:
-    return any(c.__module__.startswith("flask_socketio") for c in type(obj).__mro__)
+    server: Any
+    handlers: Mapping[Any, Mapping[Any, Any]]
+    namespace_handlers: Mapping[Any, Any]
+
+    def target(self, event: Any, namespace: str) -> Target | None:
+        """The handler the server calls for ``event``, or ``None``."""
+
+    def names(self) -> list[tuple[str, str]]:
+        """Every ``(namespace, event)`` with a handler, read from a snapshot."""
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Changes whenever a handler is added, removed or replaced."""
 
 
 def _user_function(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -75,21 +97,51 @@ def _user_function(func: Callable[..., Any]) -> Callable[..., Any]:
     return user
 
 
+class Broken:
+    """A handler whose models cannot be built: the first failure, kept once per
+    handler, and how often it has been answered since (for rate-limited logs)."""
+
+    __slots__ = ("answered", "error", "logged", "reported_at")
+
+    def __init__(self, error: SpecError) -> None:
+        # The traceback would keep the frames (and payload) of the first message alive.
+        self.error = error.with_traceback(None)
+        self.answered = 0
+        self.logged = 0
+        self.reported_at = 0.0
+
+
+class UnusableHandler(SpecError):
+    """Raised at dispatch for an event whose handler's models cannot be built.
+
+    A new, small exception per message (the cached :class:`Broken` record carries
+    the first failure), so repeated messages never grow a traceback."""
+
+    def __init__(self, broken: Broken) -> None:
+        super().__init__(str(broken.error))
+        self.broken = broken
+
+
 @dataclass
 class Registry:
     """Event specs of one server, built lazily and cached per handler."""
 
-    server: Any = None
-    flask: Any = None  # a flask_socketio.SocketIO, possibly before init_app
+    source: HandlerSource | None = None
     declarations: dict[Callable[..., Any], Declaration] = field(default_factory=dict)
     emits: dict[tuple[str, str], EventSpec] = field(default_factory=dict)
-    _plans: dict[tuple[str, str], tuple[object, EventSpec | None]] = field(default_factory=dict)
+    _plans: dict[tuple[Any, Any], tuple[object, EventSpec | None]] = field(default_factory=dict)
     _templates: dict[tuple[Any, ...], EventSpec] = field(default_factory=dict)
-    _broken: dict[tuple[str, str], tuple[object, SpecError]] = field(default_factory=dict)
+    _broken: dict[tuple[Any, ...], Broken] = field(default_factory=dict)
     revision: int = 0
     fixed: dict[tuple[str, str], EventSpec] = field(default_factory=dict)
     """Incoming specs given by a contract (``SocketIOSpec.from_document``): they win
     over what handlers declare."""
+
+    @property
+    def server(self) -> Any:
+        """The python-socketio server whose handlers are read (``None``: none yet)."""
+        source = self.source
+        return None if source is None else source.server
 
     # -- declarations ---------------------------------------------------------------
     def declare(self, func: Callable[..., Any], declaration: Declaration) -> None:
@@ -106,102 +158,87 @@ class Registry:
         self._templates.clear()
         self._broken.clear()
 
-    # -- resolution, mirroring python-socketio's dispatch order -----------------------
-    def _resolve(self, event: str, namespace: str) -> _Target | None:
-        handlers = self.server.handlers
-        connect = event == "connect"
-        fn = None
-        skip = 1
-        any_event = False
-        ns_handlers = handlers.get(namespace)
-        if ns_handlers is not None:
-            fn = ns_handlers.get(event)
-            if fn is None and event not in RESERVED:
-                fn = ns_handlers.get("*")
-                skip, any_event = 2, True
-        if fn is None and "*" in handlers:
-            star = handlers["*"]
-            fn = star.get(event)
-            skip, any_event = 2, False
-            if fn is None and event not in RESERVED:
-                fn = star.get("*")
-                skip, any_event = 3, True
-        if fn is not None:
-            if _is_flask_wrapper(fn):
-                # Flask-SocketIO calls the user's function without sid; a catch-all
-                # event handler gets the event name first.
-                return _Target(fn, fn.__wrapped__, 1 if any_event else 0, False)
-            return _Target(fn, fn, skip, connect)
-        namespaces = self.server.namespace_handlers
-        ns_obj = namespaces.get(namespace)
-        skip = 1
-        if ns_obj is None:
-            ns_obj = namespaces.get("*")
-            skip = 2
-        if ns_obj is None:
-            return None
-        method = getattr(ns_obj, "on_" + event, None)
-        if method is None:
-            return None
-        if _is_flask_namespace(ns_obj):
-            return _Target(ns_obj, method, 0, False)
-        return _Target(ns_obj, method, skip, connect)
+    # -- dispatch ---------------------------------------------------------------------
+    def incoming(self, event: Any, namespace: str) -> EventSpec | None:
+        """The spec of an incoming event, or ``None`` to pass it through untouched.
 
-    def incoming(self, event: str, namespace: str) -> EventSpec | None:
-        """The spec of an incoming event, or ``None`` to pass it through untouched."""
+        Raises :class:`UnusableHandler` when the handler's models cannot be built,
+        and ``TypeError`` where python-socketio's own lookup fails on the event name
+        (an unhashable one). The source is read once: after ``detach`` an event
+        already in flight is passed through whole.
+        """
         if self.fixed:
             contract = self.fixed.get((namespace, event))
             if contract is not None:
                 return contract
-        handlers = self.server.handlers
-        ns_handlers = handlers.get(namespace)
+        source = self.source
+        if source is None:
+            return None
+        # Fast paths: a cached plan is valid while the handler python-socketio
+        # calls first for this name is still the one it was built for.
+        ns_handlers = source.handlers.get(namespace)
         if ns_handlers is not None:
             fn = ns_handlers.get(event)
-            if fn is not None:  # the common case: a direct handler already seen
+            if fn is not None:  # a direct handler always wins
                 hit = self._plans.get((namespace, event))
                 if hit is not None and hit[0] is fn:
                     return hit[1]
-        elif "*" not in handlers:  # no function handler can match: a class namespace
-            ns_obj = self.server.namespace_handlers.get(namespace)
+        elif "*" not in source.handlers:  # no function handler can match: a class namespace
+            ns_obj = source.namespace_handlers.get(namespace)
             if ns_obj is not None:
                 hit = self._plans.get((namespace, event))
                 if hit is not None and hit[0] is ns_obj:
                     return hit[1]
-        target = self._resolve(event, namespace)
+        return self._incoming_slow(source, event, namespace)
+
+    def _incoming_slow(self, source: HandlerSource, event: Any, namespace: str) -> EventSpec | None:
+        revision = self.revision
+        target = source.target(event, namespace)
         if target is None:
             return None
         key = (namespace, event)
         hit = self._plans.get(key)
         if hit is not None and hit[0] is target.identity:
             return hit[1]
-        broken = self._broken.get(key)
-        if broken is not None and broken[0] is target.identity:
-            raise broken[1]
-        try:
-            spec = self._read(namespace, event, target)
-        except SpecError as error:
-            self._broken[key] = (target.identity, error)
-            raise
+        spec = self._read(namespace, event, target)
         plan = None if spec.args is None and spec.ack is None else spec
-        if len(self._plans) >= MAX_PLANS:
-            # catch-all handlers get a plan per event name the client invents
-            self._plans.clear()
-        self._plans[key] = (target.identity, plan)
+        cacheable = not isinstance(event, str) or len(event) <= MAX_CACHED_NAME
+        if cacheable and self.revision == revision:  # not declared anew meanwhile
+            if len(self._plans) >= MAX_PLANS:
+                # catch-all handlers get a plan per event name the client invents
+                self._plans.clear()
+            self._plans[key] = (target.identity, plan)
         return plan
 
-    def _read(self, namespace: str, event: str, target: _Target) -> EventSpec:
+    def _read(self, namespace: str, event: Any, target: Target) -> EventSpec:
         """``_build`` once per handler function: a catch-all handler serves any event
-        name a client sends, and only the names differ between its specs."""
+        name a client sends, and only the names differ between its specs. A failure
+        is cached per handler too, so invented event names cannot grow the cache."""
         func = _user_function(target.func)
         key = (func, target.skip, target.environ, event == "connect")
         template = self._templates.get(key)
         if template is None:
-            template = self._templates[key] = self._build_checked(namespace, event, target)
+            broken = self._broken.get(key)
+            if broken is None:
+                revision = self.revision
+                try:
+                    template = self._build_checked(namespace, event, target)
+                except SpecError as error:
+                    broken = Broken(error)
+                    if self.revision == revision:
+                        if len(self._broken) >= MAX_PLANS:
+                            self._broken.clear()
+                        self._broken[key] = broken
+                    raise UnusableHandler(broken) from None
+                if self.revision == revision:
+                    self._templates[key] = template
+            else:
+                raise UnusableHandler(broken)
         if template.event == event and template.namespace == namespace:
             return template
         return dataclasses.replace(template, event=event, namespace=namespace)
 
-    def _build_checked(self, namespace: str, event: str, target: _Target) -> EventSpec:
+    def _build_checked(self, namespace: str, event: Any, target: Target) -> EventSpec:
         """``_build``, with any failure to read the models reported as a SpecError
         naming the handler."""
         try:
@@ -212,10 +249,10 @@ class Registry:
             name = getattr(_user_function(target.func), "__qualname__", repr(target.func))
             raise SpecError(
                 f"cannot read the models of handler {name!r} for event "
-                f"{event!r} in namespace {namespace!r}: {exc}"
+                f"{display_name(event)} in namespace {display_name(namespace)}: {exc}"
             ) from exc
 
-    def _build(self, namespace: str, event: str, target: _Target) -> EventSpec:
+    def _build(self, namespace: str, event: str, target: Target) -> EventSpec:
         func = target.func
         decl = self.declarations.get(_user_function(func), Declaration())
         summary, description = docstring_parts(func)
@@ -256,77 +293,40 @@ class Registry:
         return self.emits.get((namespace, event))
 
     # -- enumeration for the documentation --------------------------------------------
-    def _handler_keys(self) -> Iterator[tuple[str, str]]:
-        server = self.server
-        if server is not None:
-            for namespace, events in server.handlers.items():
-                for event in events:
-                    yield namespace, event
-            for namespace, ns_obj in server.namespace_handlers.items():
-                for attr in dir(type(ns_obj)):
-                    if attr.startswith("on_") and callable(getattr(ns_obj, attr, None)):
-                        yield namespace, attr[3:]
-        elif self.flask is not None:
-            for event, _fn, namespace in self.flask.handlers:
-                yield namespace or "/", event
-            for ns_obj in self.flask.namespace_handlers:
-                for attr in dir(type(ns_obj)):
-                    if attr.startswith("on_") and callable(getattr(ns_obj, attr, None)):
-                        yield ns_obj.namespace or "/", attr[3:]
-
     def specs(self) -> list[EventSpec]:
         """Every documented event, sorted by namespace, event and direction.
 
         Catch-all events and namespaces (``'*'``) and ``disconnect`` carry no fixed
-        name or payload and are not listed.
+        name or payload and are not listed. Reads snapshots: handlers may be
+        registered meanwhile from another thread.
         """
         out: dict[tuple[str, str, str], EventSpec] = {}
-        for namespace, event in sorted(set(self._handler_keys())):
+        source = self.source
+        names = [] if source is None else source.names()
+        for namespace, event in sorted(set(names)):
             if "*" in (namespace, event) or event == "disconnect":
                 continue
-            spec = self.incoming_for_docs(event, namespace)
+            spec = self.incoming_for_docs(event, namespace, source)
             out[(namespace, event, "receive")] = spec
-        for (namespace, event), spec in self.fixed.items():
+        for (namespace, event), spec in list(self.fixed.items()):
             out[(namespace, event, "receive")] = spec
-        for (namespace, event), spec in self.emits.items():
+        for (namespace, event), spec in list(self.emits.items()):
             out[(namespace, event, "send")] = spec
         return [out[k] for k in sorted(out)]
 
-    def incoming_for_docs(self, event: str, namespace: str) -> EventSpec:
+    def incoming_for_docs(
+        self, event: str, namespace: str, source: HandlerSource | None = None
+    ) -> EventSpec:
         """The spec of a handled event, validated or not, for the documentation."""
-        if self.server is not None:
-            target = self._resolve(event, namespace)
-        else:
-            func = self._queued_handler(event, namespace)
-            target = None if func is None else _Target(func, func, 0, False)
+        source = source or self.source
+        target = None if source is None else source.target(event, namespace)
         if target is None:
             return EventSpec(namespace=namespace, event=event, direction="receive", args=None)
         return self._build_checked(namespace, event, target)
 
-    def _queued_handler(self, event: str, namespace: str) -> Callable[..., Any] | None:
-        for ev, fn, ns in self.flask.handlers:
-            if ev == event and (ns or "/") == namespace:
-                return fn.__wrapped__ if _is_flask_wrapper(fn) else fn  # type: ignore[no-any-return]
-        for ns_obj in self.flask.namespace_handlers:
-            if (ns_obj.namespace or "/") == namespace:
-                method = getattr(ns_obj, "on_" + event, None)
-                if method is not None:
-                    return method  # type: ignore[no-any-return]
-        return None
-
     def fingerprint(self) -> tuple[Any, ...]:
         """Changes whenever a handler is added, removed or replaced."""
-        server = self.server
-        if server is not None:
-            return (
-                self.revision,
-                tuple(
-                    (ns, ev, id(fn))
-                    for ns, evs in server.handlers.items()
-                    for ev, fn in evs.items()
-                ),
-                tuple((ns, id(obj)) for ns, obj in server.namespace_handlers.items()),
-            )
-        if self.flask is not None:
-            return (self.revision, len(self.flask.handlers), len(self.flask.namespace_handlers))
-        return (self.revision,)
+        source = self.source
+        if source is None:
+            return (self.revision,)
+        return (self.revision, source.fingerprint())

@@ -11,6 +11,7 @@ from typing import Any, TypeVar, overload
 
 from . import adapters
 from .adapters import flask as flask_adapter
+from .adapters.handlers import SocketIOHandlers
 from .asyncapi import build, dump_json, dump_yaml
 from .emitter import AsyncEmitter, Emitter
 from .errors import SpecError
@@ -156,7 +157,7 @@ class SocketIOSpec:
             raise SpecError("this server already has a SocketIOSpec attached")
         if flask_adapter.is_flask_socketio(server):
             self._target = server
-            self.registry.flask = server
+            self.registry.source = flask_adapter.FlaskHandlers(server)
             self.pipeline.fallback = flask_adapter.error_router(server, default_error_handler)
             server._sio_spec = self
             if server.server is None:
@@ -174,7 +175,11 @@ class SocketIOSpec:
 
     def _hook(self, server: Any) -> None:
         adapters.check_server(server)
-        self.registry.server = server
+        target = self._target
+        if target is not server and flask_adapter.is_flask_socketio(target):
+            self.registry.source = flask_adapter.FlaskHandlers(target)
+        else:
+            self.registry.source = SocketIOHandlers(server)
         server._sio_spec = self
         if not self.validate:
             return
@@ -196,8 +201,7 @@ class SocketIOSpec:
         for obj in (self._target, self.registry.server):
             if obj is not None and obj.__dict__.get("_sio_spec") is self:
                 del obj.__dict__["_sio_spec"]
-        self.registry.server = None
-        self.registry.flask = None
+        self.registry.source = None
         self.pipeline.fallback = default_error_handler
         self._target = None
 
@@ -255,7 +259,7 @@ class SocketIOSpec:
         target = self._target
         if target is None:
             self._queued.append((event, namespace, handler))
-        elif self.registry.flask is not None:
+        elif flask_adapter.is_flask_socketio(target):
             target.on(event, namespace=namespace)(handler)
         else:
             target.on(event, handler, namespace=namespace)

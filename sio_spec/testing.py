@@ -101,7 +101,7 @@ class _Target:
         spec: SocketIOSpec | None = None
         if isinstance(obj, SocketIOSpec):
             spec = obj
-            obj = obj.registry.flask or obj.registry.server
+            obj = obj._target  # the server, or the Flask-SocketIO object it was given
             if obj is None:
                 raise SpecError("the spec is not attached to a server; call spec.attach() first")
         socketio_ext = None

@@ -3,24 +3,24 @@
 ``_trigger_event``, ``emit`` and ``call`` are replaced on the server *instance*
 (never the class), keeping the previous attribute and calling through it, so
 other instrumentation (python-socketio's Admin UI, another library) chains.
+
+This module holds what the sync (:mod:`.server`) and async (:mod:`.async_server`)
+hooks share; they differ only where one awaits. Every decision is the pipeline's
+(:meth:`~sio_spec.pipeline.Pipeline.before` / ``after``).
 """
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
-from ..errors import SpecError
+from ..errors import SpecError, ValidationError
+from ..pipeline import Pipeline, in_call, logger
 
 SUPPORTED = "python-socketio >= 5.11, < 6"
 HOOKED = ("_trigger_event", "emit", "call")
-
-# Set while a server ``call()`` runs: its internal callback is validated by the
-# call hook (which can raise), not wrapped by the emit hook.
-in_call: contextvars.ContextVar[bool] = contextvars.ContextVar("sio_spec_in_call", default=False)
 
 
 def check_server(server: Any) -> None:
@@ -42,7 +42,14 @@ def check_server(server: Any) -> None:
     # clients have handlers, _trigger_event, emit and call too: require server parts
     missing += [
         name
-        for name in ("handlers", "namespace_handlers", "not_handled", "manager")
+        for name in (
+            "handlers",
+            "namespace_handlers",
+            "not_handled",
+            "manager",
+            "_get_event_handler",
+            "_get_namespace_handler",
+        )
         if not hasattr(server, name)
     ]
     if missing:
@@ -52,12 +59,37 @@ def check_server(server: Any) -> None:
         )
 
 
+class calling:
+    """Marks the duration of a ``call()``: its internal callback is checked by the call
+    hook (which can raise), not wrapped by :meth:`Pipeline.outgoing`."""
+
+    def __enter__(self) -> None:
+        self.token = in_call.set(True)
+
+    def __exit__(self, *exc: object) -> None:
+        in_call.reset(self.token)
+
+
+def refusal_failed() -> None:
+    logger.exception("error handler failed for a refused connection")
+
+
+def refusal_handler(pipeline: Pipeline, error: Exception) -> Callable[..., Any] | None:
+    """The error handler to call before refusing a connection: the user's for an
+    invalid ``auth`` (to log, or to raise its own ``ConnectionRefusedError``; its
+    return value is ignored, so it can never let an invalid client in), none for
+    an unusable connect handler."""
+    if isinstance(error, ValidationError):
+        return pipeline.handler_for(error.namespace)
+    return None
+
+
 @dataclass
 class Hooks:
     """The wrappers installed on one server, and what they replaced."""
 
     server: Any
-    wrappers: dict[str, Callable[..., Any]]
+    wrappers: dict[str, Callable[..., Any]] = field(default_factory=dict)
     previous: dict[str, Any] = field(default_factory=dict)
     active: bool = True
 

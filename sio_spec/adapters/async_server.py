@@ -1,4 +1,8 @@
-"""Hooks for ``socketio.AsyncServer`` (asyncio: aiohttp, ASGI, Sanic, Tornado)."""
+"""Hooks for ``socketio.AsyncServer`` (asyncio: aiohttp, ASGI, Sanic, Tornado).
+
+The same control flow as :mod:`.server`; it awaits the handler and any answer a
+user error handler gives as a coroutine.
+"""
 
 from __future__ import annotations
 
@@ -8,58 +12,39 @@ from typing import Any
 
 from socketio.exceptions import ConnectionRefusedError as Refused
 
-from ..errors import RequestValidationError, ResponseValidationError, SpecError, ValidationError
-from ..pipeline import Pipeline, connect_refusal, logger, unusable_handler
-from . import Hooks, in_call
+from ..pipeline import CALL, PASS, REFUSE, Pipeline
+from . import Hooks, calling, refusal_failed, refusal_handler
 
 
-async def _handle(pipeline: Pipeline, err: ValidationError, sid: str) -> Any:
-    result = pipeline.handler_for(err.namespace)(err, sid)
-    if inspect.isawaitable(result):
-        result = await result
-    return result
+async def _settled(answer: Any) -> Any:
+    if inspect.isawaitable(answer):
+        return await answer
+    return answer
 
 
 def hooks(server: Any, pipeline: Pipeline) -> Hooks:
-    registry = pipeline.registry
+    state = Hooks(server)
+    before, after, prepare = pipeline.before, pipeline.after, pipeline.outgoing
     trigger = server._trigger_event
     emit = server.emit
     call = server.call
     not_handled = server.not_handled
-    state: Hooks
 
     async def _trigger_event(event: str, namespace: str, *args: Any) -> Any:
-        if not state.active or event == "disconnect":
+        if not state.active:
             return await trigger(event, namespace, *args)
-        try:
-            spec = registry.incoming(event, namespace)
-        except SpecError as err:
-            if event == "connect":
-                raise Refused("internal_error") from err
-            return unusable_handler(err, args[0])
-        if spec is None:
-            result = await trigger(event, namespace, *args)
-            try:
-                return pipeline.plain_ack(event, namespace, result)
-            except ResponseValidationError as err:
-                return await _handle(pipeline, err, args[0])
-        if event == "connect":
-            try:
-                args = pipeline.connect(spec, args)
-            except RequestValidationError as err:
-                await refuse_connect(pipeline, err, args[0])
-            return await trigger(event, namespace, *args)
-        try:
-            args = pipeline.request(spec, args)
-        except RequestValidationError as err:
-            return await _handle(pipeline, err, args[0])
-        result = await trigger(event, namespace, *args)
-        if result is not_handled:
-            return result
-        try:
-            return pipeline.ack(spec, result)
-        except ResponseValidationError as err:
-            return await _handle(pipeline, err, args[0])
+        action, value, spec = before(event, namespace, args)
+        if action == CALL:
+            result = await trigger(event, namespace, *value)
+            if result is not_handled:
+                return result
+            ok, value = after(spec, result, value[0], event, namespace)
+            return value if ok else await _settled(value)
+        if action == PASS:
+            return await trigger(event, namespace, *value)
+        if action == REFUSE:
+            await refuse(pipeline, value, args[0])
+        return await _settled(value)
 
     async def _emit(
         event: str,
@@ -73,13 +58,7 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
         **kwargs: Any,
     ) -> Any:
         if state.active:
-            # inside call() the reply is checked by the call hook, which can raise
-            own_reply = callback is not None and not in_call.get()
-            data, checked = pipeline.outgoing(
-                event, namespace or "/", data, callback if own_reply else None
-            )
-            if own_reply:
-                callback = checked
+            data, callback = prepare(event, namespace, data, callback)
         return await emit(
             event,
             data,
@@ -105,25 +84,24 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
             return await call(
                 event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs
             )
-        token = in_call.set(True)
-        try:
+        with calling():
             result = await call(
                 event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs
             )
-        finally:
-            in_call.reset(token)
-        return pipeline.call_result(registry.emit_spec(event, namespace or "/"), result)
+        return pipeline.call_result(event, namespace, result)
 
-    state = Hooks(server, {"_trigger_event": _trigger_event, "emit": _emit, "call": _call})
+    state.wrappers.update(_trigger_event=_trigger_event, emit=_emit, call=_call)
     return state
 
 
-async def refuse_connect(pipeline: Pipeline, err: RequestValidationError, sid: str) -> None:
-    """Refuse a connection whose auth is invalid; see the sync adapter."""
-    try:
-        await _handle(pipeline, err, sid)
-    except Refused:
-        raise
-    except Exception:
-        logger.exception("error handler failed for a refused connection")
-    raise Refused(*connect_refusal(err))
+async def refuse(pipeline: Pipeline, error: Exception, sid: str) -> None:
+    """Refuse a connection ``before`` decided to refuse; see the sync adapter."""
+    handler = refusal_handler(pipeline, error)
+    if handler is not None:
+        try:
+            await _settled(handler(error, sid))
+        except Refused:
+            raise
+        except Exception:
+            refusal_failed()
+    raise Refused(*pipeline.refusal(error)) from error
