@@ -146,13 +146,17 @@ class AckValidationError(ValidationError):
     kind = "ack from the server"
 
 
-class RemoteInternalError(SioSpecError):
+class RemoteInternalError(ValidationError):
     """The server answered ``internal_error``: it failed to handle the event (its
-    handler's ack was invalid, or the handler could not be used). ``message`` is the
-    server's own one-line text."""
+    handler's ack was invalid, or the handler could not be used). It has no details
+    (:meth:`errors` is empty); ``message`` is the server's own one-line text."""
+
+    kind = "ack"
 
     def __init__(self, event: str, namespace: str, message: str) -> None:
-        self.event = event
-        self.namespace = namespace
         self.message = message
-        super().__init__(f"the server failed to handle event {event!r}: {message}")
+        super().__init__(event, namespace, [])
+
+    @property
+    def title(self) -> str:
+        return f"the server failed to handle event {self.event!r}: {self.message}"

@@ -58,6 +58,12 @@ class Named(BaseModel):
         return value
 
 
+class Note(BaseModel):
+    """An ack whose fields are all optional: an error ack would fit it too."""
+
+    error: str | None = None
+
+
 class News(BaseModel):
     title: str
     count: int
@@ -90,6 +96,11 @@ def build_server(validate: bool) -> tuple[Any, SocketIOSpec, dict[str, list[Any]
     @sio.on("named")
     async def named(sid: str, data: Named) -> None:
         seen["named"].append(data)
+
+    @sio.on("named_note")
+    async def named_note(sid: str, data: Named) -> Note:
+        seen["named"].append(data)
+        return Note()
 
     @sio.on("pair")
     async def pair(sid: str, a: int, b: str = "x") -> str:
@@ -214,6 +225,24 @@ def test_remote_validation_error_carries_the_server_details(servers: dict[str, A
 
     asyncio.run(main())
     assert servers["seen"]["named"] == []
+
+
+def test_an_error_ack_is_raised_even_when_the_ack_model_would_accept_it(
+    servers: dict[str, Any],
+) -> None:
+    async def main() -> None:
+        client, _ = await connected(servers, servers["spec"].asyncapi())
+        try:
+            assert await client.call("named_note", {"name": "fine"}, timeout=TIMEOUT) == {
+                "error": None
+            }
+            with pytest.raises(RemoteValidationError) as raised:
+                await client.call("named_note", {"name": "forbidden"}, timeout=TIMEOUT)
+            assert [e["loc"] for e in raised.value.errors()] == [["name"]]
+        finally:
+            await client.disconnect()
+
+    asyncio.run(main())
 
 
 def test_server_events_are_checked_before_handlers(

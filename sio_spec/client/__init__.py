@@ -23,7 +23,7 @@ from .hooks import (
     client_hooks,
     simple_client_hooks,
 )
-from .steps import Plans, Steps
+from .steps import ClientPipeline, Plans
 
 if TYPE_CHECKING:
     from ..spec import SocketIOSpec
@@ -91,14 +91,21 @@ class ClientSpec:
         self._contract: Contract | None = None
         from ..spec import SocketIOSpec
 
+        handlers = getattr(client, "handlers", None)  # the simple clients have none yet
         if isinstance(source, SocketIOSpec):
             self._spec = source
-            steps = Steps(Plans(), source, on_invalid_event)
-            steps.plans()  # read the server's handlers now: a broken one fails here
+            self.pipeline = ClientPipeline(
+                Plans(), source, handlers=handlers, on_invalid_event=on_invalid_event
+            )
+            self.pipeline.plans()  # read the server's handlers now: a broken one fails here
         else:
             self._contract = _read(source)
-            steps = Steps(Plans.of_contract(self._contract), None, on_invalid_event)
-        self._hooks: Hooks | None = _HOOKS[kind](client, steps)
+            self.pipeline = ClientPipeline(
+                Plans.of_contract(self._contract),
+                handlers=handlers,
+                on_invalid_event=on_invalid_event,
+            )
+        self._hooks: Hooks | None = _HOOKS[kind](client, self.pipeline)
         self._hooks.install()
         client._sio_spec_client = self
 

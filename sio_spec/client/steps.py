@@ -1,10 +1,16 @@
-"""What a validated client checks, as pure steps shared by the sync and async hooks.
+"""The server's validation pipeline with the directions swapped, for a client.
 
-The server pipeline with the directions swapped: what the client sends is checked
-against what the server accepts (and serialized), what it receives against what
-the server sends. Plans come from a :class:`~sio_spec.SocketIOSpec` (the server's
-own models: values arrive as model instances) or from a contract read from an
-AsyncAPI document (validators compiled once from its schemas).
+What a client receives are the server's emits, what it sends the server's events:
+:class:`ClientPipeline` is :class:`~sio_spec.pipeline.Pipeline` with those two
+lookups and the error classes of the client's side, so the client hooks make the
+same decisions (``before`` / ``after`` around a handler, ``outgoing`` for an emit,
+``call_result`` for a ``call()``) as the server adapters. What only a client does
+is added here: connect ``auth`` checked before connecting, the server's error acks
+recognized, and the type hints of the client's handlers turned into models.
+
+Plans come from a :class:`~sio_spec.SocketIOSpec` (the server's own models: values
+arrive as model instances) or from a contract read from an AsyncAPI document
+(validators compiled once from its schemas).
 """
 
 from __future__ import annotations
@@ -15,20 +21,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..contract import Contract
-from ..error_acks import internal_error_ack
 from ..errors import (
     AckValidationError,
     EmitValidationError,
     ErrorDetail,
     RemoteInternalError,
     RemoteValidationError,
+    ResponseValidationError,
     ValidationError,
 )
 from ..payload import PayloadInvalid
-from ..pipeline import serialize_any
+from ..pipeline import ANSWER, CALL, Decision, Pipeline, error_payload, serialize_any
 from ..plans import auth_spec, event_spec
-from ..registry import EventSpec
-from ..signature import Arguments, arguments_from_handler
+from ..registry import EventSpec, Registry
+from ..signature import Arguments, ack_values, arguments_from_handler
 
 if TYPE_CHECKING:
     from ..spec import SocketIOSpec
@@ -38,11 +44,8 @@ logger = logging.getLogger("sio_spec.client")
 #: Events python-socketio's client triggers itself; they carry no server payload.
 RESERVED = frozenset({"connect", "connect_error", "disconnect", "__disconnect_final"})
 MAX_DETAILS = 100
-UNSERIALIZABLE: ErrorDetail = {
-    "loc": [],
-    "msg": "Value could not be serialized",
-    "type": "serialization_error",
-}
+
+InvalidEventHook = Callable[[ValidationError], object]
 
 
 @dataclass
@@ -103,24 +106,66 @@ def _details(value: Any) -> list[ErrorDetail]:
     return out
 
 
-class Steps:
-    """The client's checks against fixed :class:`Plans`, or against a spec's registry
-    (rebuilt when the registry changes)."""
+def remote_error(event: str, namespace: str, values: tuple[Any, ...]) -> ValidationError | None:
+    """The server's error ack among ``values`` as an exception: ``validation_error``
+    gives :class:`RemoteValidationError` (with the server's details),
+    ``internal_error`` :class:`RemoteInternalError`; ``None`` for any other ack."""
+    if len(values) != 1 or not isinstance(values[0], Mapping):
+        return None
+    ack = values[0]
+    kind = ack.get("error")
+    if kind == "validation_error" and "detail" in ack:
+        return RemoteValidationError(event, namespace, _details(ack.get("detail")))
+    if kind == "internal_error" and set(ack) == {"error", "message"}:
+        return RemoteInternalError(event, namespace, str(ack.get("message"))[:300])
+    return None
+
+
+class ClientPipeline(Pipeline):
+    """The validation steps of a client, held to a contract.
+
+    Received events are the server's emits (an invalid one is a server emit outside
+    the contract, :class:`EmitValidationError`), the client's replies to server
+    calls are checked like acks (:class:`ResponseValidationError`), emits like the
+    server's (:class:`EmitValidationError`) and the server's acks like clients'
+    replies (:class:`AckValidationError`; the server's own error acks raise
+    :class:`RemoteValidationError` / :class:`RemoteInternalError` first).
+    """
+
+    request_error = EmitValidationError
+    reply_error = ResponseValidationError
+    emit_error = EmitValidationError
+    peer_reply_error = AckValidationError
+    sid_first = False
 
     def __init__(
         self,
         plans: Plans,
         spec: SocketIOSpec | None = None,
-        on_invalid_event: Callable[[ValidationError], object] | None = None,
+        *,
+        handlers: Mapping[str, Mapping[str, Callable[..., Any]]] | None = None,
+        on_invalid_event: InvalidEventHook | None = None,
     ) -> None:
         self._plans = plans
         self._spec = spec
-        self.on_invalid_event = on_invalid_event
         self._revision = -1
+        self._handlers = handlers or {}
         self._hints: dict[Callable[..., Any], Arguments | None] = {}
+        self.on_invalid_event = on_invalid_event
+        if spec is None:  # fixed plans: look them up directly (the per-message path)
+            receives, sends = plans.receives, plans.sends
+            super().__init__(
+                Registry(),
+                received=lambda event, ns: receives.get((ns, event)),
+                sent=lambda event, ns: sends.get((ns, event)),
+            )
+        else:
+            super().__init__(Registry(), received=self._received, sent=self._sent)
+        self.fallback = self._invalid
 
+    # -- the plans -------------------------------------------------------------------------
     def plans(self) -> Plans:
-        """The current plans."""
+        """The current plans: fixed, or rebuilt when the spec's registry changed."""
         spec = self._spec
         if spec is not None and spec.registry.revision != self._revision:
             # handlers or emits were declared on the server's spec since: rebuild
@@ -128,121 +173,80 @@ class Steps:
             self._plans = Plans.of_specs(spec.specs(), spec.validate)
         return self._plans
 
-    # -- what the client sends ------------------------------------------------------------
-    def outgoing(self, event: str, namespace: str, data: Any) -> Any:
-        """``data`` for ``emit``/``call``, validated against what the server accepts and
-        serialized; raises :class:`EmitValidationError` (nothing is sent)."""
-        source = self._spec
-        plans = (
-            self._plans
-            if source is None or source.registry.revision == self._revision
-            else self.plans()
-        )
-        spec = plans.sends.get((namespace, event))
+    def _received(self, event: Any, namespace: str) -> EventSpec | None:
+        return self.plans().receives.get((namespace, event))
+
+    def _sent(self, event: Any, namespace: str) -> EventSpec | None:
+        return self.plans().sends.get((namespace, event))
+
+    # -- what only a client does -----------------------------------------------------------
+    def before(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Decision:
+        """As the server's, then the values turned into the models of the type hints of
+        the client's handler for the event (when it has some)."""
+        decision = super().before(event, namespace, args)
+        if decision[0] != CALL:
+            return decision
+        handler = self._handlers.get(namespace, {}).get(event)
+        hints = self._handler_hints(handler) if handler is not None else None
+        if hints is None:
+            return decision
         try:
-            if spec is None or spec.args is None:
-                return serialize_any(data)
-            return spec.args.outgoing(data)
+            return CALL, hints.validate(decision[1]), decision[2]
         except PayloadInvalid as exc:
-            raise EmitValidationError(event, namespace, exc.details) from None
-        except ValueError as exc:  # pydantic could not serialize the value
-            raise EmitValidationError(event, namespace, [UNSERIALIZABLE]) from exc
+            error = self.request_error(event, namespace, exc.details)
+            return ANSWER, self.handler_for(namespace)(error, ""), None
 
     def auth(self, namespace: str, auth: Any) -> Any:
-        """Connect ``auth`` checked against the namespace's declared auth."""
+        """Connect ``auth`` checked against the namespace's declared auth and
+        serialized; raises :class:`EmitValidationError` (event ``connect``)."""
         spec = self.plans().auth.get(namespace)
-        return _send(None if spec is None else spec.args, "connect", namespace, auth)
-
-    def reply(self, event: str, namespace: str, result: Any) -> Any:
-        """The client's answer to a server ``call()``: an invalid one is never sent;
-        the server gets the ``internal_error`` ack instead and the cause is logged."""
-        spec = self._plans.receives.get((namespace, event))
+        checked = None if spec is None else spec.args
         try:
-            return _send(None if spec is None else spec.ack, event, namespace, result)
-        except EmitValidationError as err:
-            logger.error("invalid reply to the server's call of %r: %s", event, err)
-            return internal_error_ack(
-                f"the client could not produce a valid reply for event {event!r}"
-            )
-
-    # -- what the client receives ---------------------------------------------------------
-    def answer(self, event: str, namespace: str, values: tuple[Any, ...]) -> tuple[Any, ...]:
-        """The server's ack to a client event, validated. Raises
-        :class:`RemoteValidationError` / :class:`RemoteInternalError` for the server's
-        error acks and :class:`AckValidationError` for an ack outside the contract."""
-        plans = self.plans()
-        spec = plans.sends.get((namespace, event))
-        checked = None if spec is None else spec.ack
-        problem: list[ErrorDetail] = []
-        if checked is not None:
-            try:
-                return checked.validate(values)
-            except PayloadInvalid as exc:
-                problem = exc.details
-        if plans.error_acks and len(values) == 1 and isinstance(values[0], Mapping):
-            kind = values[0].get("error")
-            if kind == "validation_error":
-                raise RemoteValidationError(event, namespace, _details(values[0].get("detail")))
-            if kind == "internal_error":
-                message = values[0].get("message")
-                raise RemoteInternalError(event, namespace, str(message)[:300])
-        if checked is None:
-            return values
-        raise AckValidationError(event, namespace, problem)
-
-    def incoming(
-        self,
-        event: str,
-        namespace: str,
-        args: tuple[Any, ...],
-        handler: Callable[..., Any] | None,
-    ) -> tuple[Any, ...] | None:
-        """A server event's arguments, validated (and turned into the models of the
-        handler's type hints); ``None`` when invalid: logged at WARNING, the handler
-        is not called."""
-        source = self._spec
-        plans = (
-            self._plans
-            if source is None or source.registry.revision == self._revision
-            else self.plans()
-        )
-        spec = plans.receives.get((namespace, event))
-        hints = self._hints.get(handler) if handler is not None else None
-        if hints is None and handler is not None and handler not in self._hints:
-            hints = self._handler_hints(handler)
-        try:
-            if spec is not None and spec.args is not None:
-                args = spec.args.validate(args)
-            if hints is not None:
-                args = hints.validate(args)
+            if checked is None:
+                return serialize_any(auth)
+            return checked.outgoing(auth)
         except PayloadInvalid as exc:
-            err = EmitValidationError(event, namespace, exc.details)
-            logger.warning("ignored server event %r [%s]: %s", event, namespace, err)
+            raise EmitValidationError("connect", namespace, exc.details) from None
+
+    def client_ack(self, spec: EventSpec, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The server's ack: its error acks raise first, then the declared ack."""
+        if self.plans().error_acks:
+            error = remote_error(spec.event, spec.namespace, values)
+            if error is not None:
+                raise error
+        return super().client_ack(spec, values)
+
+    def call_result(self, event: str, namespace: str | None, result: Any) -> Any:
+        """What ``call()`` returned; the server's error acks raise also for events the
+        contract does not list."""
+        if self.sent(event, namespace or "/") is None and self.plans().error_acks:
+            error = remote_error(event, namespace or "/", ack_values(result))
+            if error is not None:
+                raise error
+        return super().call_result(event, namespace, result)
+
+    def _invalid(self, error: ValidationError, sid: str) -> Any:
+        """The client's answer to what breaks the contract: a server event outside it
+        is not handed to the handler (logged at WARNING, ``on_invalid_event`` told);
+        an invalid reply of the client's handler is not sent (logged at ERROR). Either
+        way the server, if it asked for a reply, gets the error ack a server sends."""
+        if isinstance(error, ResponseValidationError):
+            logger.error("invalid reply to the server's call of %s", error.event, exc_info=error)
+        else:
+            logger.warning("ignored server event %r [%s]: %s", error.event, error.namespace, error)
             if self.on_invalid_event is not None:
-                self.on_invalid_event(err)
-            return None
-        return args
+                self.on_invalid_event(error)
+        return error_payload(error)
 
     def _handler_hints(self, handler: Callable[..., Any]) -> Arguments | None:
+        try:
+            return self._hints[handler]
+        except KeyError:
+            pass
         try:
             hints = arguments_from_handler(handler, 0)
         except Exception as err:  # hints pydantic cannot use: the handler gets raw values
             logger.error("cannot use the type hints of %r: %s", handler, err)
             hints = None
-        if hints is not None and not hints.validated:
-            hints = None
         self._hints[handler] = hints
         return hints
-
-
-def _send(checked: Arguments | None, event: str, namespace: str, data: Any) -> Any:
-    """``data`` validated and serialized (``checked`` ``None``: nothing declared, only
-    serialized); raises :class:`EmitValidationError`."""
-    try:
-        if checked is None:
-            return serialize_any(data)
-        return checked.outgoing(data)
-    except PayloadInvalid as exc:
-        raise EmitValidationError(event, namespace, exc.details) from None
-    except ValueError as exc:  # pydantic could not serialize the value
-        raise EmitValidationError(event, namespace, [UNSERIALIZABLE]) from exc

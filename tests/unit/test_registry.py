@@ -207,10 +207,13 @@ def test_listing_and_fingerprint_survive_concurrent_registration(round_: int) ->
     try:
         thread.start()
         reads = 0
-        while not done.is_set():
+        while True:  # at least one read, however fast the other thread is
+            finished = done.is_set()
             spec.registry.fingerprint()
             spec.registry.source.names()  # type: ignore[union-attr]
             reads += 1
+            if finished:
+                break
     finally:
         sys.setswitchinterval(interval)
         thread.join(5)
