@@ -24,6 +24,7 @@ from .signature import (
     ack_from_handler,
     arguments_from_handler,
     docstring_parts,
+    takes_no_data,
 )
 
 RESERVED = frozenset({"connect", "disconnect"})
@@ -263,6 +264,8 @@ class Registry:
             args = None if decl.request is None else Arguments.of(decl.request)
         elif decl.use_hints:
             args = arguments_from_handler(func, skip)
+            if args is None and not connect and takes_no_data(func, skip):
+                args = Arguments(())  # ``def ping(sid)``: the event carries no data
             if connect and args is not None:
                 # connect takes one payload: auth
                 args = Arguments(args.params[:1]) if args.params[:1] else None

@@ -357,6 +357,22 @@ def positional_params(func: Callable[..., Any]) -> list[inspect.Parameter]:
     ]
 
 
+def takes_no_data(func: Callable[..., Any], skip: int) -> bool:
+    """Whether a handler takes nothing after its ``skip`` leading parameters (``def
+    ping(sid)``): such an event carries no data, which is not the same as an event
+    whose data is not declared."""
+    try:
+        sig = inspect.signature(func)
+    except (TypeError, ValueError):
+        return False
+    params = [
+        p
+        for p in sig.parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+    ]
+    return len(params) == skip and all(p.kind is not p.VAR_POSITIONAL for p in params)
+
+
 def arguments_from_handler(func: Callable[..., Any], skip: int) -> Arguments | None:
     """The event's arguments read from a handler's parameters after ``skip`` leading
     ones (``sid``, catch-all names). ``None`` when nothing is annotated."""

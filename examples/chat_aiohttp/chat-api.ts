@@ -178,13 +178,9 @@ export interface AdminClientToServerEvents {
   /**
    * Connected chat users and the size of each room.
    *
-   * The data of this event is not declared (the handler's arguments have no type hints): any data is accepted.
+   * This event carries no data.
    */
-  stats: (
-    ...args:
-      | [callback: (ack: Stats | SioSpecInternalError) => void]
-      | [data: {} | null | undefined, callback: (ack: Stats | SioSpecInternalError) => void]
-  ) => void;
+  stats: (callback: (ack: Stats | SioSpecInternalError) => void) => void;
 }
 
 /**
