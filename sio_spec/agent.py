@@ -14,9 +14,11 @@ read this one too::
 
 It is built from the normalized :class:`~sio_spec.contract.Contract`, so any
 document the contract reader takes (AsyncAPI 2.6, 3.0, 3.1) gives one.
-``operation_id`` is the document's operation (the 3.x operation key; in 2.x the
-``operationId`` of the channel's ``publish`` / ``subscribe``, shared by its
-messages), ``message_component`` the message's key in the document.
+``operation_id`` names the event's operation in the document: the 3.x operation
+key, or the 2.x ``operationId``; where one operation carries several messages (a
+2.x ``publish`` / ``subscribe`` with ``oneOf``) each event is named by its message
+instead (the 2.x ``messageId``). ``message_component`` is the message's key in the
+document. Events are sorted by ``operation_id``.
 
 Every schema is inlined: no ``$ref`` is left. A schema that came from
 ``components/schemas`` keeps where it came from as ``x-component-ref``. A recursive
@@ -29,6 +31,7 @@ component on any path).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,17 +58,20 @@ def agent_schema_of(contract: Contract) -> dict[str, Any]:
     """The agent catalog of a contract (as :func:`~sio_spec.contract.contract_of` or
     :func:`~sio_spec.contract.read_contract` give it)."""
     inliner = _Inliner(contract.schemas)
-    events = sorted(
-        contract.events(),
-        key=lambda e: (e.operation or "", e.namespace, e.direction, e.name),
-    )
+    every = list(contract.events())
+    shared = Counter(e.operation for e in every)
+    ids = {
+        id(e): e.operation if e.operation and shared[e.operation] == 1 else e.message or e.name
+        for e in every
+    }
+    events = sorted(every, key=lambda e: (ids[id(e)], e.namespace, e.direction, e.name))
     catalog: dict[str, Any] = {
         "format": FORMAT,
         "version": FORMAT_VERSION,
         "asyncapi_version": contract.asyncapi_version,
         "info": copy_json(dict(contract.info)),
         "servers": inliner.inline(dict(contract.servers)),
-        "events": [_event(inliner, event) for event in events],
+        "events": [_event(inliner, event, ids[id(event)]) for event in events],
     }
     auth = {ns.path: inliner.inline(ns.auth) for ns in contract.namespaces if ns.auth is not None}
     if auth:
@@ -78,14 +84,14 @@ def agent_schema_json(schema: Mapping[str, Any]) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def _event(inliner: _Inliner, event: Event) -> dict[str, Any]:
+def _event(inliner: _Inliner, event: Event, operation_id: str) -> dict[str, Any]:
     direction = "client_to_server" if event.direction == "client-to-server" else "server_to_client"
     parts = (event.summary, event.description)
     out: dict[str, Any] = {
         "name": event.name,
         "namespace": event.namespace,
         "direction": direction,
-        "operation_id": event.operation or event.message or event.name,
+        "operation_id": operation_id,
         "message_component": event.message,
         "description": "\n\n".join(p for p in parts if p) or _what(event),
     }

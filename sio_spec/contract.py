@@ -286,6 +286,8 @@ def read_contract(document: Mapping[str, Any]) -> Contract:
     :func:`load_document`). Raises :class:`ContractError` when it is malformed."""
     if not isinstance(document, Mapping):
         raise ContractError("an AsyncAPI document must be a mapping")
+    if not isinstance(document, dict):
+        document = dict(document)  # $ref pointers walk plain dicts
     version = document.get("asyncapi")
     if not isinstance(version, str):
         raise ContractError("not an AsyncAPI document: the 'asyncapi' version field is missing")
