@@ -425,4 +425,6 @@ class SocketIOSpec:
             return agent_schema_of(contract_of(self))
         if version is None and self.asyncapi_version.startswith("3."):
             version = self.asyncapi_version
-        return agent_schema(self.asyncapi(version or "3.0.0"))
+        if version in (None, "3.0.0"):
+            return agent_schema_of(contract_of(self))  # read once per document
+        return agent_schema(self.asyncapi(version))
