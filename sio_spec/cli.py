@@ -68,7 +68,7 @@ def strict_check(spec: SocketIOSpec, version: str | None) -> None:
     from .asyncapi import build
     from .errors import SpecError
 
-    if spec.published_versions != VERSIONS:
+    if spec.published_versions != VERSIONS:  # a from_document spec: one fixed document
         _check_published_examples(spec)
         return
     try:

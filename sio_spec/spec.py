@@ -414,9 +414,9 @@ class SocketIOSpec:
     def agent_schema(self, version: str | None = None) -> dict[str, Any]:
         """A compact, self-contained event catalog for agents (see :mod:`sio_spec.agent`).
 
-        A spec built from models reads its AsyncAPI 3.x document (``version``, else
-        the spec's version when it is 3.x, else 3.0.0), whose operation ids the
-        catalog names; a :meth:`from_document` spec reads the document it publishes."""
+        A spec built from models reads its document in ``version`` (default: the
+        spec's version when it is 3.x, else 3.0.0, whose operation keys name the
+        events); a :meth:`from_document` spec reads the document it publishes."""
         from .agent import agent_schema, agent_schema_of
         from .contract import contract_of
 
