@@ -62,10 +62,15 @@ def render(spec: SocketIOSpec, fmt: str, version: str | None) -> str:
 
 def strict_check(spec: SocketIOSpec, version: str | None) -> None:
     """With ``--strict``: what the document would leave out with a warning (an
-    example that does not match its schema) is an error instead."""
+    example that does not match its schema) is an error instead. A
+    :meth:`~sio_spec.SocketIOSpec.from_document` spec publishes its document as
+    given: each of that document's examples must match its schema."""
     from .asyncapi import build
     from .errors import SpecError
 
+    if spec.published_versions != VERSIONS:  # a from_document spec: one fixed document
+        _check_published_examples(spec)
+        return
     try:
         build(
             spec.info,
@@ -76,6 +81,24 @@ def strict_check(spec: SocketIOSpec, version: str | None) -> None:
         )
     except SpecError as exc:
         raise CLIError(f"{exc} (--strict)") from exc
+
+
+def _check_published_examples(spec: SocketIOSpec) -> None:
+    from .asyncapi.examples import ExampleChecker
+
+    contract = contract_of(spec)
+    checker = ExampleChecker(dict(contract.schemas))
+    for event in contract.events():
+        for number, example in enumerate(event.examples, 1):
+            for argument, value in zip(event.args or (), example, strict=False):
+                if argument.schema is None:
+                    continue
+                problem = checker.check(argument.schema, value)
+                if problem is not None:
+                    raise CLIError(
+                        f"example {number} of {event.name!r} on {event.namespace!r} "
+                        f"({argument.name}) does not match its schema: {problem} (--strict)"
+                    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -320,6 +343,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "check" and (args.file is None) == (args.against is None):
         parser.error("check needs FILE or --against CONTRACT (one of them)")
+    if args.command == "check" and args.against is not None:
+        for given, option in (
+            (args.strict, "--strict"),
+            (args.asyncapi_version, "--asyncapi-version"),
+        ):
+            if given:
+                parser.error(f"{option} does not apply to check --against")
+    if args.command in ("export", "check") and args.asyncapi_version:
+        if args.command == "export":
+            fmt = _format_for(args.output, args.format)
+        else:
+            fmt = _format_for(args.file, None) if args.file is not None else "yaml"
+        if fmt in ("typescript", "agent"):
+            source = {
+                "typescript": "the types are written from the contract, whatever its version",
+                "agent": "the catalog is read from the spec's 3.x document, "
+                "or from the document a contract-first spec publishes",
+            }[fmt]
+            parser.error(f"--asyncapi-version does not apply to {fmt} output ({source})")
     try:
         return int(args.func(args))
     except (CLIError, TargetError) as exc:

@@ -108,6 +108,9 @@ class Ack:
     errors: tuple[str, ...] = ()
     """Names of the error-ack components that may come back instead
     (``SioSpecValidationError``, ``SioSpecInternalError``)."""
+    payload: JsonSchema | None = field(default=None, compare=False)
+    """The reply's whole payload schema as documented (``args`` split into arguments;
+    several plain reply messages give ``anyOf`` of their payloads)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,13 @@ class Event:
     examples: tuple[tuple[Any, ...], ...] = ()
     """Each example as one value per argument."""
     tags: tuple[str, ...] = ()
+    payload: JsonSchema | None = field(default=None, compare=False)
+    """The message's whole payload schema as documented (``args`` split into arguments)."""
+    message: str | None = field(default=None, compare=False)
+    """The message's key in the document (the last segment of its ``$ref``)."""
+    operation: str | None = field(default=None, compare=False)
+    """The id of the document's operation: the 3.x operation key, the 2.x ``operationId``
+    (shared by the messages of one channel and direction)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +173,8 @@ class Contract:
     """Sorted by path."""
     schemas: Mapping[str, JsonSchema] = field(default_factory=dict)
     """Named schemas; every ``$ref`` points at ``#/components/schemas/<Name>`` of these."""
+    info: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    """The document's whole ``info`` object (contact, license...), as given."""
 
     @cached_property
     def _by_path(self) -> dict[str, Namespace]:
@@ -274,6 +286,8 @@ def read_contract(document: Mapping[str, Any]) -> Contract:
     :func:`load_document`). Raises :class:`ContractError` when it is malformed."""
     if not isinstance(document, Mapping):
         raise ContractError("an AsyncAPI document must be a mapping")
+    if not isinstance(document, dict):
+        document = dict(document)  # $ref pointers walk plain dicts
     version = document.get("asyncapi")
     if not isinstance(version, str):
         raise ContractError("not an AsyncAPI document: the 'asyncapi' version field is missing")
@@ -290,9 +304,12 @@ def read_contract(document: Mapping[str, Any]) -> Contract:
 
 
 def contract_of(spec: SocketIOSpec) -> Contract:
-    """The contract of a spec's document (AsyncAPI 3.0.0), cached while the
-    document is."""
-    doc = spec.asyncapi("3.0.0")
+    """The contract of a spec's document, cached while the document is: AsyncAPI
+    3.0.0 for a model-based spec, the document it publishes for a
+    :meth:`~sio_spec.SocketIOSpec.from_document` spec (see
+    :attr:`~sio_spec.SocketIOSpec.published_versions`)."""
+    versions = spec.published_versions
+    doc = spec.asyncapi("3.0.0" if "3.0.0" in versions else versions[0])
     hit = _CONTRACTS.get(spec)
     if hit is not None and hit[0] is doc:
         return hit[1]
@@ -524,14 +541,14 @@ class _Reader:
         return result
 
     # -- messages -------------------------------------------------------------------------
-    def arguments(self, body: dict[str, Any], where: str) -> tuple[Argument, ...] | None:
-        payload = self.schema(body.get("payload")) if "payload" in body else None
+    def arguments(
+        self, body: dict[str, Any], where: str, payload: Any = False
+    ) -> tuple[Argument, ...] | None:
+        """The arguments of a message (``payload``: its :meth:`payload` when known)."""
+        if payload is False:
+            payload = self.payload(body)
         content_type = body.get("contentType")
         whole_binary = isinstance(content_type, str) and content_type in _BINARY_TYPES
-        if self.major == 2 and "schemaFormat" in body:
-            fmt = body["schemaFormat"]
-            if isinstance(fmt, str) and not _JSON_FORMATS.match(fmt):
-                payload = None
         labels = body.get(ARGUMENTS)
         if labels is not None:
             if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
@@ -607,15 +624,28 @@ class _Reader:
             elif name not in errors:
                 errors.append(name)
         args: tuple[Argument, ...] | None = None
+        payload: JsonSchema | None = None
         if len(plain) == 1:
-            args = self.arguments(plain[0].body, f"{where}.{plain[0].key}")
+            payload = self.payload(plain[0].body)
+            args = self.arguments(plain[0].body, f"{where}.{plain[0].key}", payload)
         elif plain:
             each = [self.arguments(m.body, f"{where}.{m.key}") for m in plain]
             if all(a is not None and len(a) == 1 for a in each):
                 schemas = [a[0].schema for a in each if a is not None]
                 if all(s is not None for s in schemas):
                     args = (Argument("arg0", {"anyOf": schemas}),)
-        return Ack(args=args, errors=tuple(errors))
+            payloads = [self.payload(m.body) for m in plain]
+            if all(p is not None for p in payloads):
+                payload = {"anyOf": payloads}
+        return Ack(args=args, errors=tuple(errors), payload=payload)
+
+    def payload(self, body: dict[str, Any]) -> JsonSchema | None:
+        """A message's whole payload schema (``None``: none, or not JSON Schema)."""
+        if self.major == 2 and "schemaFormat" in body:
+            fmt = body["schemaFormat"]
+            if isinstance(fmt, str) and not _JSON_FORMATS.match(fmt):
+                return None
+        return self.schema(body.get("payload")) if "payload" in body else None
 
     def examples(
         self, body: dict[str, Any], args: tuple[Argument, ...] | None
@@ -646,6 +676,7 @@ class _Reader:
         replies: list[_Message],
         where: str,
         own_operation: bool = False,
+        operation_id: str | None = None,
     ) -> None:
         """Record one event. ``own_operation``: the operation describes only this
         message (3.x), so its summary and tags stand for the event's when the message
@@ -655,7 +686,8 @@ class _Reader:
         name = body.get("name")
         if not isinstance(name, str) or not name:
             name = message.key
-        args = self.arguments(body, where)
+        payload = self.payload(body)
+        args = self.arguments(body, where, payload)
         summary = _text(body.get("summary"))
         description = _text(body.get("description"))
         if summary is None and own_operation:
@@ -672,6 +704,9 @@ class _Reader:
             deprecated=bool(body.get("deprecated")),
             examples=self.examples(body, args),
             tags=tags,
+            payload=payload,
+            message=message.key,
+            operation=operation_id,
         )
         self.events.setdefault(namespace, {}).setdefault((direction, name), event)
 
@@ -729,6 +764,7 @@ class _Reader:
                     replies,
                     f"{where}.{message.key}",
                     own_operation=len(messages) == 1,
+                    operation_id=str(key),
                 )
 
     def messages(self, refs: Any, channel: dict[str, Any], where: str) -> list[_Message]:
@@ -768,6 +804,7 @@ class _Reader:
                         op,
                         replies,
                         f"{where}.{kind}.{message.key}",
+                        operation_id=_text(op.get("operationId")),
                     )
 
     def v2_messages(self, value: Any, where: str) -> list[_Message]:
@@ -827,6 +864,7 @@ class _Reader:
             servers=servers,
             namespaces=namespaces,
             schemas=self.schemas.out,
+            info=info,
         )
 
 

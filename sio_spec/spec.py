@@ -348,10 +348,6 @@ class SocketIOSpec:
         dict is that cache, so copy it before changing it.
         """
         version = version or self.asyncapi_version
-        if version not in VERSIONS:
-            raise SpecError(
-                f"unknown AsyncAPI version {version!r}; use one of {', '.join(VERSIONS)}"
-            )
         if self._document is not None:
             if version != self._document["asyncapi"] and version != self.asyncapi_version:
                 raise SpecError(
@@ -359,6 +355,10 @@ class SocketIOSpec:
                     f"{self._document['asyncapi']}); it cannot be turned into {version}"
                 )
             return self._document
+        if version not in VERSIONS:
+            raise SpecError(
+                f"unknown AsyncAPI version {version!r}; use one of {', '.join(VERSIONS)}"
+            )
         key = self.registry.fingerprint()
         hit = self._cache.get(version)
         if hit is None or hit[0] != key:
@@ -366,6 +366,16 @@ class SocketIOSpec:
                 doc = build(self.info, self.specs(), version=version, validation=self.validate)
             hit = self._cache[version] = (key, doc)
         return hit[1]
+
+    @property
+    def published_versions(self) -> tuple[str, ...]:
+        """The AsyncAPI versions :meth:`asyncapi` can give: every one of
+        :data:`~sio_spec.model.VERSIONS` for a spec built from models, only the
+        document's own version for a :meth:`from_document` spec (which publishes
+        the document it was given and converts it to nothing)."""
+        if self._document is not None:
+            return (str(self._document["asyncapi"]),)
+        return VERSIONS
 
     def to_yaml(self, version: str | None = None) -> str:
         """The document as YAML (cached like :meth:`asyncapi`)."""
@@ -402,10 +412,19 @@ class SocketIOSpec:
         return target
 
     def agent_schema(self, version: str | None = None) -> dict[str, Any]:
-        """A compact, self-contained event catalog for agents (see :mod:`sio_spec.agent`),
-        read from the AsyncAPI 3.x document (the spec's version, else 3.0.0)."""
-        from .agent import agent_schema
+        """A compact, self-contained event catalog for agents (see :mod:`sio_spec.agent`).
 
+        A spec built from models reads its document in ``version`` (default: the
+        spec's version when it is 3.x, else 3.0.0, whose operation keys name the
+        events); a :meth:`from_document` spec reads the document it publishes."""
+        from .agent import agent_schema, agent_schema_of
+        from .contract import contract_of
+
+        if self._document is not None:
+            self.asyncapi(version)  # refuses a version this document is not in
+            return agent_schema_of(contract_of(self))
         if version is None and self.asyncapi_version.startswith("3."):
             version = self.asyncapi_version
-        return agent_schema(self.asyncapi(version or "3.0.0"))
+        if version in (None, "3.0.0"):
+            return agent_schema_of(contract_of(self))  # read once per document
+        return agent_schema(self.asyncapi(version))

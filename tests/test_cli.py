@@ -386,6 +386,13 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
         ("export", "game.py:spec", "--format", "xml"),
         ("check", "game.py:spec"),
         ("serve", "game.py:spec", "--port", "eighty"),
+        # options that would be ignored
+        ("check", "game.py:spec", "--against", "doc.yaml", "--strict"),
+        ("check", "game.py:spec", "--against", "doc.yaml", "--asyncapi-version", "3.1.0"),
+        ("check", "game.py:spec", "types.ts", "--asyncapi-version", "2.6.0"),
+        ("export", "game.py:spec", "--format", "typescript", "--asyncapi-version", "3.1.0"),
+        ("export", "game.py:spec", "-o", "types.ts", "--asyncapi-version", "3.0.0"),
+        ("export", "game.py:spec", "--format", "agent", "--asyncapi-version", "3.1.0"),
     ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
@@ -394,6 +401,71 @@ def test_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
     assert proc.returncode == 2
     assert "usage: sio-spec" in proc.stderr
     assert proc.stdout == ""
+
+
+CONTRACT_FIRST = """
+import pathlib
+
+import socketio
+
+from sio_spec import SocketIOSpec
+
+sio = socketio.Server(async_mode="threading")
+spec = SocketIOSpec.from_document(sio, str(pathlib.Path(__file__).with_name("{document}")))
+"""
+
+
+@pytest.mark.parametrize("version", ["2.6.0", "3.1.0"])
+def test_contract_first_targets(tmp_path: Path, version: str) -> None:
+    """A ``from_document`` spec is read from the document it publishes, whatever its
+    version: types, agent catalog, check --against and diff all work."""
+    write_app(tmp_path)
+    document = f"contract-{version}.json"
+    exported = run_here(
+        "export", "game.py:spec", "-o", document, "--asyncapi-version", version, cwd=tmp_path
+    )
+    assert exported.returncode == 0, exported.stderr
+    (tmp_path / "first.py").write_text(CONTRACT_FIRST.format(document=document), encoding="utf-8")
+
+    types = run_here("export", "first.py:spec", "--format", "typescript", cwd=tmp_path)
+    assert types.returncode == 0, types.stderr
+    model_types = run_here("export", "game.py:spec", "--format", "typescript", cwd=tmp_path)
+    assert types.stdout == model_types.stdout
+    assert "ClientToServerEvents" in types.stdout
+
+    agent = run_here("export", "first.py:spec", "--format", "agent", cwd=tmp_path)
+    assert agent.returncode == 0, agent.stderr
+    catalog = json.loads(agent.stdout)
+    assert catalog["asyncapi_version"] == version
+    assert {e["name"] for e in catalog["events"]} == {"make_move", "move_made"}
+
+    agrees = run_here("check", "first.py:spec", "--against", document, cwd=tmp_path)
+    assert agrees.returncode == 0, agrees.stderr
+    assert "keeps the contract" in agrees.stderr
+    for args in (("first.py:spec", document), (document, "first.py:spec")):
+        same = run_here("diff", *args, cwd=tmp_path)
+        assert same.returncode == 0, same.stderr
+    assert run_here("export", "first.py:spec", "--strict", cwd=tmp_path).returncode == 0
+
+
+def test_strict_checks_the_examples_of_a_contract_first_document(tmp_path: Path) -> None:
+    write_app(tmp_path)
+    assert run_here("export", "game.py:spec", "-o", "doc.json", cwd=tmp_path).returncode == 0
+    doc = json.loads((tmp_path / "doc.json").read_text(encoding="utf-8"))
+    message = doc["channels"]["root_make_move"]["messages"]["make_move"]
+    message["examples"] = [
+        {"payload": {"game_id": 1, "x": 0, "y": 0}},
+        {"payload": {"game_id": "five", "x": 0, "y": 0}},
+    ]
+    (tmp_path / "bad.json").write_text(json.dumps(doc), encoding="utf-8")
+    (tmp_path / "first.py").write_text(CONTRACT_FIRST.format(document="bad.json"), encoding="utf-8")
+    lenient = run_here("export", "first.py:spec", "--format", "json", cwd=tmp_path)
+    assert lenient.returncode == 0  # the document is published as given
+    assert json.loads(lenient.stdout) == doc
+    for args in (("export", "first.py:spec"), ("check", "first.py:spec", "bad.json")):
+        line = one_error_line(run_here(*args, "--strict", cwd=tmp_path))
+        assert "example 2 of 'make_move'" in line and "'five' is not of type 'integer'" in line
+        assert line.endswith("(--strict)")
 
 
 def test_version(tmp_path: Path) -> None:

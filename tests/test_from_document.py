@@ -16,7 +16,8 @@ import socketio
 from pydantic import BaseModel, Field
 from support.servers import run_asgi, run_flask_socketio, url
 
-from sio_spec import EmitValidationError, SocketIOSpec
+from sio_spec import ClientSpec, EmitValidationError, SocketIOSpec, SpecError
+from sio_spec.contract import contract_of
 
 TIMEOUT = 5
 
@@ -152,6 +153,11 @@ class Token(BaseModel):
 
 def contract(version: str) -> dict[str, Any]:
     """The contract, written as a model-based server would publish it."""
+    return shop().asyncapi(version)
+
+
+def shop() -> SocketIOSpec:
+    """The model-based server whose documents are the contracts."""
     sio = socketio.Server()
     spec = SocketIOSpec(sio, title="Shop", version="2.0.0")
 
@@ -163,7 +169,7 @@ def contract(version: str) -> dict[str, Any]:
     def order(sid: str, order: Order) -> Receipt:
         raise AssertionError("not this server")
 
-    return spec.asyncapi(version)
+    return spec
 
 
 @pytest.mark.parametrize("version", ["3.0.0", "2.6.0"])
@@ -206,3 +212,81 @@ def test_flask_socketio_server_held_to_a_sio_spec_document(version: str) -> None
     assert good == {"total": 5.0}
     assert bad["error"] == "validation_error" and bad["detail"][0]["loc"] == ["quantity"]
     assert seen == [{"item": "tea", "quantity": 2}]
+
+
+# -- what is read from a contract-first spec: its own document, whatever its version ----------
+
+OTHER = {"2.6.0": "3.0.0", "3.0.0": "3.1.0", "3.1.0": "2.6.0"}
+
+
+def has_ref(value: Any) -> bool:
+    if isinstance(value, dict):
+        return "$ref" in value or any(has_ref(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_ref(v) for v in value)
+    return False
+
+
+@pytest.mark.parametrize("version", ["2.6.0", "3.1.0", "3.0.0"])
+def test_a_contract_first_spec_is_read_from_the_document_it_publishes(version: str) -> None:
+    model = shop()
+    spec = SocketIOSpec.from_document(socketio.Server(), model.asyncapi(version))
+    assert spec.published_versions == (version,)
+    assert set(model.published_versions) == {"2.6.0", "3.0.0", "3.1.0"}
+    assert spec.asyncapi(version)["asyncapi"] == version
+    with pytest.raises(SpecError, match="publishes the document it was given"):
+        spec.asyncapi(OTHER[version])
+
+    assert contract_of(spec).asyncapi_version == version
+    if version == "3.0.0":
+        assert contract_of(spec) == contract_of(model)
+    assert spec.typescript() == model.typescript()
+
+    catalog = spec.agent_schema()
+    assert catalog["asyncapi_version"] == version
+    assert catalog["info"]["title"] == "Shop"
+    assert catalog["connect_auth"]["/"]["title"] == "Token"
+    assert not has_ref(catalog)
+    (order,) = catalog["events"]
+    assert order["name"] == "order" and order["namespace"] == "/shop"
+    assert order["direction"] == "client_to_server"
+    assert order["input_schema_component"] == "Order"
+    assert order["ack_schema_component"] == "Receipt"
+    assert order["input_schema"]["properties"]["quantity"]["minimum"] == 1
+    assert order["operation_id"] == ("shop.publish" if version == "2.6.0" else "shop.order.receive")
+    assert order["message_component"] == ("shop.order" if version == "2.6.0" else "order")
+    assert spec.agent_schema(version) == catalog
+    with pytest.raises(SpecError, match="publishes the document it was given"):
+        spec.agent_schema(OTHER[version])
+
+
+@pytest.mark.parametrize("version", ["2.6.0", "3.1.0"])
+def test_a_client_held_to_a_contract_first_spec(version: str) -> None:
+    sio = socketio.AsyncServer(async_mode="asgi")
+    spec = SocketIOSpec.from_document(sio, contract(version))
+
+    @sio.on("order", namespace="/shop")
+    async def order(sid, data):  # type: ignore[no-untyped-def]
+        return {"total": 1.5 * data["quantity"]}
+
+    async def main() -> tuple[Any, Any]:
+        client = socketio.AsyncClient()
+        checked = ClientSpec(client, spec)
+        assert checked.contract.asyncapi_version == version
+        await client.connect(
+            url(port), auth={"token": "t"}, namespaces=["/", "/shop"], transports=["websocket"]
+        )
+        try:
+            with pytest.raises(EmitValidationError) as refused:
+                await client.call("order", {"item": "tea", "quantity": 0}, "/shop", timeout=TIMEOUT)
+            good = await client.call(
+                "order", {"item": "tea", "quantity": 2}, "/shop", timeout=TIMEOUT
+            )
+        finally:
+            await client.disconnect()
+        return refused.value.errors(), good
+
+    with run_asgi(socketio.ASGIApp(sio)) as port:
+        errors, good = asyncio.run(main())
+    assert [e["loc"] for e in errors] == [["quantity"]]
+    assert good == {"total": 3.0}

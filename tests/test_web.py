@@ -17,7 +17,7 @@ import socketio
 from pydantic import BaseModel
 from support.servers import run_aiohttp, run_asgi, run_flask_socketio, run_wsgi, url
 
-from sio_spec import SocketIOSpec
+from sio_spec import SocketIOSpec, SpecError
 from sio_spec.contract import read_contract
 from sio_spec.web import (
     DEFAULT_BUNDLE_URL,
@@ -477,3 +477,60 @@ def test_plain_document_serves_only_its_own_version() -> None:
             requests.get(url(port, "/asyncapi.json?version=2.6.0"), timeout=TIMEOUT).status_code
             == 400
         )
+
+
+# -- a contract-first spec and a provider that fails --------------------------------------
+
+
+@pytest.mark.parametrize("version", ["3.1.0", "2.6.0"])
+def test_contract_first_spec_serves_only_its_documents_version(version: str) -> None:
+    _, model = async_spec("asgi")
+    document = model.asyncapi(version)
+    sio = socketio.AsyncServer(async_mode="asgi")
+    spec = SocketIOSpec.from_document(sio, document)
+    other = "3.0.0"
+    app = socketio.ASGIApp(sio, other_asgi_app=asgi_docs(spec))
+    with run_asgi(app, lifespan="on") as port:
+        as_json = requests.get(url(port, "/asyncapi.json"), timeout=TIMEOUT)
+        assert as_json.status_code == 200 and as_json.json() == document
+        own = requests.get(url(port, "/asyncapi.json"), params={"version": version}, timeout=5)
+        assert own.status_code == 200 and own.json() == document
+        page = requests.get(url(port, "/asyncapi"), timeout=TIMEOUT)
+        assert embedded_model(page.text) == model_of(document)
+        for suffix in ("", ".json", ".yaml"):
+            refused = requests.get(
+                url(port, "/asyncapi" + suffix), params={"version": other}, timeout=TIMEOUT
+            )
+            assert refused.status_code == 400
+            assert refused.headers["content-type"].startswith("text/plain")
+            assert refused.text == f"unknown AsyncAPI version; available: {version}\n"
+
+
+class BrokenProvider:
+    """A document provider that cannot build its document."""
+
+    def asyncapi(self, version: str | None = None) -> dict[str, Any]:
+        raise SpecError("the model Secret-7f3a cannot be documented")
+
+    def to_json(self, version: str | None = None, indent: int | None = 2) -> str:
+        return json.dumps(self.asyncapi(version), indent=indent)
+
+    def to_yaml(self, version: str | None = None) -> str:
+        raise SpecError("the model Secret-7f3a cannot be documented")
+
+
+def test_a_document_that_cannot_be_built_is_a_plain_500(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with run_wsgi(wsgi_docs(BrokenProvider())) as port:
+        for path in ("/asyncapi", "/asyncapi.json", "/asyncapi.yaml?version=2.6.0"):
+            caplog.clear()
+            with caplog.at_level("ERROR", logger="sio_spec.web"):
+                response = requests.get(url(port, path), timeout=TIMEOUT)
+            assert response.status_code == 500, path
+            assert response.headers["content-type"].startswith("text/plain")
+            assert response.text == "the AsyncAPI document could not be built\n"
+            records = [r for r in caplog.records if r.name == "sio_spec.web"]
+            assert len(records) == 1 and records[0].levelname == "ERROR"
+            assert "Secret-7f3a" in records[0].getMessage()
+            assert records[0].exc_info is None  # one line, no traceback

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import html
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +20,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import parse_qs, quote
 
 from ..asyncapi import dump_yaml
+from ..errors import SpecError
 from ..model import VERSIONS
 from .view import view_model_of_document
 
@@ -39,7 +41,9 @@ class DocumentProvider(Protocol):
 
     Each method takes one of :data:`sio_spec.model.VERSIONS` (``None``: the
     provider's default) and is called per request, so the pages always show the
-    current document; cache inside the provider when building it is costly.
+    current document; cache inside the provider when building it is costly. A
+    provider that serves only some versions says which in a ``published_versions``
+    tuple (as ``SocketIOSpec`` does); the pages then offer only those.
     """
 
     def asyncapi(self, version: str | None = None) -> Mapping[str, Any]:
@@ -79,6 +83,9 @@ _JSON_ESCAPES = str.maketrans(
 )
 
 
+logger = logging.getLogger("sio_spec.web")
+
+
 class UnknownVersion(ValueError):
     """The requested AsyncAPI version cannot be served."""
 
@@ -113,9 +120,15 @@ class DocumentSource:
 
     @property
     def versions(self) -> tuple[str, ...]:
-        """The AsyncAPI versions that can be requested."""
+        """The AsyncAPI versions that can be requested: a document dict's own version;
+        a provider's ``published_versions`` when it has them (a
+        :meth:`~sio_spec.SocketIOSpec.from_document` spec serves only its document's
+        version), else every one of :data:`~sio_spec.model.VERSIONS`."""
         if self.fixed is not None:
             return (str(self.fixed.get("asyncapi", "")),)
+        published = getattr(self.spec, "published_versions", None)
+        if isinstance(published, (tuple, list)) and all(isinstance(v, str) for v in published):
+            return tuple(published)
         return VERSIONS
 
     def _check(self, version: str | None) -> None:
@@ -468,6 +481,11 @@ class DocsRoutes:
                 "unknown AsyncAPI version; available: " + ", ".join(self.source.versions) + "\n"
             )
             response = Response(400, TEXT_TYPE, message.encode())
+        except SpecError as exc:
+            # the provider could not build its document: one line in the log, none of
+            # it (nor a traceback) in the response
+            logger.error("the AsyncAPI document could not be built: %s", _one_line(str(exc)))
+            response = Response(500, TEXT_TYPE, b"the AsyncAPI document could not be built\n")
         return response
 
     def _page(self, version: str | None, prefix: str) -> Response:
@@ -502,6 +520,10 @@ class DocsRoutes:
             ("Referrer-Policy", "no-referrer"),
         )
         return Response(200, HTML_TYPE, page.encode(), headers)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
 
 
 def _text(text: str) -> str:
