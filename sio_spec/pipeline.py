@@ -218,9 +218,11 @@ class Pipeline:
         with the error handler's answer when the result does not match the spec, or
         (nothing declared) cannot be sent: NaN, a model in an invalid state.
         ``event`` and ``namespace`` name the event when there is no spec."""
+        checked = None if spec is None else spec.ack
+        if checked is None and result is None:
+            return True, None  # the common "no ack": nothing to check or convert
         if spec is not None:
             event, namespace = spec.event, spec.namespace
-        checked = None if spec is None else spec.ack
         try:
             if checked is None:
                 return True, serialize_any(result)
