@@ -56,6 +56,8 @@ __all__ = [
     "Namespace",
     "contract_of",
     "load_document",
+    "parse_document",
+    "parse_text",
     "read_contract",
 ]
 
@@ -226,7 +228,9 @@ def load_document(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[st
     if isinstance(source, Mapping):
         return dict(source)
     if isinstance(source, str) and ("\n" in source or source.lstrip().startswith("{")):
-        return _parse(source, "the document text", json_first=source.lstrip().startswith("{"))
+        return parse_document(
+            source, "the document text", json_first=source.lstrip().startswith("{")
+        )
     path = os.fspath(source)
     try:
         with open(path, encoding="utf-8") as fh:
@@ -234,16 +238,35 @@ def load_document(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[st
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         raise ContractError(f"cannot read {path}: {reason}") from None
-    return _parse(text, path, json_first=path.lower().endswith(".json"))
+    return parse_document(text, path, json_first=path.lower().endswith(".json"))
 
 
-def _parse(text: str, where: str, *, json_first: bool) -> dict[str, Any]:
+def parse_document(text: str, where: str, *, json_first: bool) -> dict[str, Any]:
+    """The AsyncAPI document in ``text`` (JSON when ``json_first``, else YAML, which
+    also reads JSON); ``where`` names the text in messages.
+
+    Raises :class:`ContractError` with a one-line message when the text cannot be
+    parsed or does not hold a mapping.
+    """
+    data = parse_text(text, where, json_first=json_first)
+    if not isinstance(data, dict):
+        raise ContractError(f"{where} does not hold an AsyncAPI document (not a mapping)")
+    return data
+
+
+def parse_text(text: str, where: str, *, json_first: bool) -> Any:
+    """The JSON (``json_first``) or YAML value of ``text``, whatever its type.
+
+    Raises :class:`ContractError` with a one-line message naming ``where`` when
+    the text cannot be parsed.
+    """
     data: Any
     if json_first:
         try:
             data = json.loads(text)
-        except ValueError as exc:
-            raise ContractError(f"{where} is not valid JSON: {_one_line(str(exc))}") from None
+        except (ValueError, RecursionError) as exc:
+            detail = f"{type(exc).__name__}: {_one_line(str(exc))}"
+            raise ContractError(f"{where} is not valid JSON: {detail}") from None
     else:
         from ruamel.yaml import YAML
         from ruamel.yaml.error import YAMLError
@@ -257,8 +280,6 @@ def _parse(text: str, where: str, *, json_first: bool) -> dict[str, Any]:
             raise ContractError(f"{where} is not valid YAML{at}: {_one_line(problem)}") from None
         except Exception as exc:  # ruamel raises a few non-YAMLError types
             raise ContractError(f"{where} is not valid YAML: {type(exc).__name__}") from None
-    if not isinstance(data, dict):
-        raise ContractError(f"{where} does not hold an AsyncAPI document (not a mapping)")
     return data
 
 
