@@ -41,6 +41,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import SpecError
+from .jsonschema_keywords import ONE_SCHEMA, REF_PREFIX, SCHEMA_LISTS, SCHEMA_MAPS
 
 if TYPE_CHECKING:
     from .spec import SocketIOSpec
@@ -64,7 +65,6 @@ __all__ = [
 Direction = Literal["client-to-server", "server-to-client"]
 JsonSchema = dict[str, Any]
 
-REF_PREFIX = "#/components/schemas/"
 ARGUMENTS = "x-sio-spec-arguments"
 ERROR_MARK = "x-sio-spec-error"
 ERROR_SCHEMAS = {
@@ -326,26 +326,6 @@ _CONTRACTS: weakref.WeakKeyDictionary[Any, tuple[dict[str, Any], Contract]] = (
     weakref.WeakKeyDictionary()
 )
 
-# Keywords whose value is one schema (or a list of schemas), a list of schemas,
-# or a map of name -> schema.
-_ONE = frozenset(
-    {
-        "items",
-        "additionalItems",
-        "additionalProperties",
-        "not",
-        "if",
-        "then",
-        "else",
-        "contains",
-        "propertyNames",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
-)
-_MANY = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 _NAME_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -393,15 +373,15 @@ class _Schemas:
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 out[key] = schema_ref(self.target(value, root))
-            elif key in _ONE:
+            elif key in ONE_SCHEMA:
                 out[key] = (
                     [self.rewrite(v, root) for v in value]
                     if isinstance(value, list)
                     else self.rewrite(value, root)
                 )
-            elif key in _MANY and isinstance(value, list):
+            elif key in SCHEMA_LISTS and isinstance(value, list):
                 out[key] = [self.rewrite(v, root) for v in value]
-            elif key in _MAP and isinstance(value, dict):
+            elif key in SCHEMA_MAPS and isinstance(value, dict):
                 out[key] = {k: self.rewrite(v, root) for k, v in value.items()}
             elif key == "dependencies" and isinstance(value, dict):
                 out[key] = {

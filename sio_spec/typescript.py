@@ -38,6 +38,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
 from .contract import Ack, Argument, Contract, Event, JsonSchema, Namespace, ref_name
+from .jsonschema_keywords import DEFINITION_MAPS, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 
 __all__ = ["render"]
 
@@ -338,9 +339,17 @@ def _is_binary(schema: Any) -> bool:
     )
 
 
-_ONE_OR_LIST = frozenset(("items", "additionalItems", "additionalProperties", "not", "contains"))
-_LISTS = frozenset(("allOf", "anyOf", "oneOf", "prefixItems"))
-_MAPS = frozenset(("properties", "patternProperties"))
+# The sub-schemas the types follow: not conditionals, definitions or the 2019+ keywords.
+_ONE_OR_LIST = ONE_SCHEMA - {
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+}
+_MAPS = SCHEMA_MAPS - DEFINITION_MAPS - {"dependentSchemas"}
 
 
 def _children(schema: Any) -> Iterator[Any]:
@@ -353,7 +362,7 @@ def _children(schema: Any) -> Iterator[Any]:
                 yield from value
             elif isinstance(value, dict):
                 yield value
-        elif key in _LISTS:
+        elif key in SCHEMA_LISTS:
             if isinstance(value, list):
                 yield from value
         elif key in _MAPS and isinstance(value, dict):

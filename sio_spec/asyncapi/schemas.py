@@ -35,31 +35,10 @@ from typing import Any
 import pydantic
 from pydantic.json_schema import GenerateJsonSchema
 
+from ..jsonschema_keywords import ONE_SCHEMA, REF_PREFIX, SCHEMA_LISTS, SCHEMA_MAPS
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments, Param
 from .names import Names, escape_pointer, sanitize
-
-REF_PREFIX = "#/components/schemas/"
-
-# Keywords whose value is one schema, a list of schemas, or a map name -> schema.
-_ONE = frozenset(
-    {
-        "items",
-        "additionalItems",
-        "additionalProperties",
-        "not",
-        "if",
-        "then",
-        "else",
-        "contains",
-        "propertyNames",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
-)
-_MANY = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 RefMap = Callable[[str], str]
 
@@ -81,15 +60,15 @@ def fix_schema(node: Any, ref: RefMap = _keep) -> Any:
             name = value.get("propertyName")
             if isinstance(name, str):
                 out[key] = name
-        elif key in _ONE:
+        elif key in ONE_SCHEMA:
             out[key] = (
                 fix_schema(value, ref)
                 if not isinstance(value, list)
                 else [fix_schema(v, ref) for v in value]
             )
-        elif key in _MANY and isinstance(value, list):
+        elif key in SCHEMA_LISTS and isinstance(value, list):
             out[key] = [fix_schema(v, ref) for v in value]
-        elif key in _MAP and isinstance(value, dict):
+        elif key in SCHEMA_MAPS and isinstance(value, dict):
             out[key] = {k: fix_schema(v, ref) for k, v in value.items()}
         else:
             out[key] = value

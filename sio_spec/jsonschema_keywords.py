@@ -1,0 +1,40 @@
+"""JSON Schema keywords that hold sub-schemas, and where documents keep their schemas.
+
+This module sits below everything else in the package (it imports nothing), so
+every walker of schemas (the document builder, the contract reader, the payload
+validators, the TypeScript generator) reads one table.
+"""
+
+from __future__ import annotations
+
+#: Where an AsyncAPI document keeps its named schemas: ``$ref`` values of the
+#: documents sio-spec writes and reads start with it.
+REF_PREFIX = "#/components/schemas/"
+
+#: Keywords whose value is one schema (for ``items`` and ``additionalItems`` of
+#: older drafts, possibly a list of schemas).
+ONE_SCHEMA = frozenset(
+    {
+        "items",
+        "additionalItems",
+        "additionalProperties",
+        "not",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "contentSchema",
+    }
+)
+#: Keywords whose value is a list of schemas.
+SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+#: Keywords whose value maps names to schemas.
+SCHEMA_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+#: The maps of :data:`SCHEMA_MAPS` that hold definitions (their keys name schemas,
+#: not properties).
+DEFINITION_MAPS = frozenset({"$defs", "definitions"})
