@@ -41,7 +41,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import SpecError
-from .jsonschema_keywords import ONE_SCHEMA, REF_PREFIX, SCHEMA_LISTS, SCHEMA_MAPS
+from .jsonschema_keywords import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
+from .jsonschema_keywords import ref_name as ref_name
+from .jsonschema_keywords import schema_ref as schema_ref
 
 if TYPE_CHECKING:
     from .spec import SocketIOSpec
@@ -198,21 +200,6 @@ class Contract:
             current = target
         result: JsonSchema = current
         return result
-
-
-def ref_name(ref: str) -> str | None:
-    """The component name a ``#/components/schemas/<Name>`` reference points at."""
-    if not ref.startswith(REF_PREFIX):
-        return None
-    rest = ref[len(REF_PREFIX) :]
-    if "/" in rest:
-        return None
-    return rest.replace("~1", "/").replace("~0", "~")
-
-
-def schema_ref(name: str) -> str:
-    """The reference to the component ``name``."""
-    return REF_PREFIX + name.replace("~", "~0").replace("/", "~1")
 
 
 # -- loading -------------------------------------------------------------------------------

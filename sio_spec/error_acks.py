@@ -19,8 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-#: Where the schemas' references point: ``#/components/schemas/<model name>``.
-REF_PREFIX = "#/components/schemas/"
+from .jsonschema_keywords import REF_PREFIX
 
 
 class SioSpecErrorDetail(BaseModel):

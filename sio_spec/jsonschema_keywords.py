@@ -11,6 +11,22 @@ from __future__ import annotations
 #: documents sio-spec writes and reads start with it.
 REF_PREFIX = "#/components/schemas/"
 
+
+def ref_name(ref: str) -> str | None:
+    """The component name a ``#/components/schemas/<Name>`` reference points at."""
+    if not ref.startswith(REF_PREFIX):
+        return None
+    rest = ref[len(REF_PREFIX) :]
+    if "/" in rest:
+        return None
+    return rest.replace("~1", "/").replace("~0", "~")
+
+
+def schema_ref(name: str) -> str:
+    """The reference to the component ``name``."""
+    return REF_PREFIX + name.replace("~", "~0").replace("/", "~1")
+
+
 #: Keywords whose value is one schema (for ``items`` and ``additionalItems`` of
 #: older drafts, possibly a list of schemas).
 ONE_SCHEMA = frozenset(

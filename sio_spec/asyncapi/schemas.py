@@ -35,7 +35,7 @@ from typing import Any
 import pydantic
 from pydantic.json_schema import GenerateJsonSchema
 
-from ..jsonschema_keywords import ONE_SCHEMA, REF_PREFIX, SCHEMA_LISTS, SCHEMA_MAPS
+from ..jsonschema_keywords import ONE_SCHEMA, REF_PREFIX, SCHEMA_LISTS, SCHEMA_MAPS, ref_name
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments, Param
 from .names import Names, escape_pointer, sanitize
@@ -390,12 +390,11 @@ class SchemaSet:
         seen: set[str] = set()
         while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
             ref = schema["$ref"]
-            if not ref.startswith(REF_PREFIX) or ref in seen:
+            name = ref_name(ref)
+            if name is None or ref in seen:
                 break
             seen.add(ref)
-            target = self.components.get(
-                ref[len(REF_PREFIX) :].replace("~1", "/").replace("~0", "~")
-            )
+            target = self.components.get(name)
             if target is None:
                 break
             schema = target
