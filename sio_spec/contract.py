@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from .asyncapi.names import Names, sanitize
 from .errors import SpecError
 from .jsonschema_keywords import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 from .jsonschema_keywords import ref_name as ref_name
@@ -313,15 +314,9 @@ _CONTRACTS: weakref.WeakKeyDictionary[Any, tuple[dict[str, Any], Contract]] = (
     weakref.WeakKeyDictionary()
 )
 
-_NAME_BAD = re.compile(r"[^A-Za-z0-9._-]+")
-
 
 def _unescape(segment: str) -> str:
     return segment.replace("~1", "/").replace("~0", "~")
-
-
-def _sanitize(text: str) -> str:
-    return _NAME_BAD.sub("_", text).strip("_") or "Schema"
 
 
 class _Schemas:
@@ -331,7 +326,7 @@ class _Schemas:
         self.document = document
         self.source = components
         self.out: dict[str, Any] = {}
-        self.taken: set[str] = set(components)
+        self.names = Names(components)
         self.lifted: dict[tuple[int, str], str] = {}
         for name in sorted(components):
             self.out[name] = {}  # placeholder: refs between components resolve
@@ -342,14 +337,7 @@ class _Schemas:
             self.out[name] = self.rewrite(body, body if isinstance(body, dict) else None)
 
     def take(self, base: str) -> str:
-        name = _sanitize(base)
-        candidate = name
-        i = 2
-        while candidate in self.taken:
-            candidate = f"{name}_{i}"
-            i += 1
-        self.taken.add(candidate)
-        return candidate
+        return self.names.take(sanitize(base, "Schema"))
 
     def rewrite(self, node: Any, root: dict[str, Any] | None) -> Any:
         """A copy of the schema ``node``; ``root`` is the top of the schema it is part

@@ -37,6 +37,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
+from .asyncapi.names import Names
 from .contract import Ack, Argument, Contract, Event, JsonSchema, Namespace, ref_name
 from .jsonschema_keywords import DEFINITION_MAPS, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 
@@ -466,7 +467,7 @@ class _Writer:
         self.contract = contract
         self.schemas: Mapping[str, JsonSchema] = contract.schemas
         self.helpers: set[str] = set()
-        self.taken: set[str] = set(_RESERVED)
+        self.taken = Names(_RESERVED)
         self.refs = {name: set(_refs(schema)) for name, schema in self.schemas.items()}
         self.tags = _tags(self.schemas)
         # type aliases TypeScript cannot resolve: maps in a cycle are written as index
@@ -504,14 +505,7 @@ class _Writer:
 
     # -- naming -------------------------------------------------------------------------------
     def _take(self, base: str) -> str:
-        name = base if base not in _RESERVED else base + "_"
-        candidate = name
-        i = 2
-        while candidate in self.taken:
-            candidate = f"{name}_{i}"
-            i += 1
-        self.taken.add(candidate)
-        return candidate
+        return self.taken.take(base if base not in _RESERVED else base + "_")
 
     def _fixed_names(self) -> dict[str, tuple[str, str, str]]:
         """Per namespace: the names of its two event maps and of its connect auth.
@@ -532,7 +526,7 @@ class _Writer:
                 f"{prefix}ServerToClientEvents",
                 f"{prefix}ConnectAuth",
             )
-            self.taken.update(names)
+            self.taken.reserve(names)
             out[ns.path] = names
         return out
 

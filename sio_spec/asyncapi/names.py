@@ -10,6 +10,7 @@ the rule is deterministic).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _BAD = re.compile(r"[^A-Za-z0-9._-]+")
 _SERVER_BAD = re.compile(r"[^A-Za-z0-9_-]+")
@@ -44,8 +45,8 @@ class Names:
 
     __slots__ = ("_taken",)
 
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken: set[str] = set(taken)
 
     def __contains__(self, name: str) -> bool:
         return name in self._taken
@@ -61,3 +62,7 @@ class Names:
         out = f"{name}_{i}"
         self._taken.add(out)
         return out
+
+    def reserve(self, names: Iterable[str]) -> None:
+        """Mark ``names`` as taken (as they are: no variant is made)."""
+        self._taken.update(names)
