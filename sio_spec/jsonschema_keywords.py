@@ -1,11 +1,14 @@
-"""JSON Schema keywords that hold sub-schemas, and where documents keep their schemas.
+"""JSON Schema keywords that hold sub-schemas, where documents keep their schemas,
+and copying JSON data.
 
-This module sits below everything else in the package (it imports nothing), so
-every walker of schemas (the document builder, the contract reader, the payload
-validators, the TypeScript generator) reads one table.
+This module sits below everything else in the package (it imports no other
+``sio_spec`` module), so every walker of schemas (the document builder, the
+contract reader, the payload validators, the TypeScript generator) reads one table.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 #: Where an AsyncAPI document keeps its named schemas: ``$ref`` values of the
 #: documents sio-spec writes and reads start with it.
@@ -25,6 +28,15 @@ def ref_name(ref: str) -> str | None:
 def schema_ref(name: str) -> str:
     """The reference to the component ``name``."""
     return REF_PREFIX + name.replace("~", "~0").replace("/", "~1")
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of plain JSON data (dicts, lists, scalars)."""
+    if isinstance(value, dict):
+        return {k: copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_json(v) for v in value]
+    return value
 
 
 #: Keywords whose value is one schema (for ``items`` and ``additionalItems`` of

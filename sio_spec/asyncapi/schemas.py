@@ -36,6 +36,7 @@ import pydantic
 from pydantic.json_schema import GenerateJsonSchema
 
 from ..jsonschema_keywords import ONE_SCHEMA, REF_PREFIX, SCHEMA_LISTS, SCHEMA_MAPS, ref_name
+from ..jsonschema_keywords import copy_json as copy_json
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments, Param
 from .names import Names, escape_pointer, sanitize
@@ -85,15 +86,6 @@ def fix_schema(node: Any, ref: RefMap = _keep) -> Any:
         fixed["additionalItems"] = True if rest is None else rest
         out = fixed
     return out
-
-
-def copy_json(value: Any) -> Any:
-    """A deep copy of plain JSON data (dicts, lists, scalars)."""
-    if isinstance(value, dict):
-        return {k: copy_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [copy_json(v) for v in value]
-    return value
 
 
 def _canonical(value: Any) -> str:
