@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .asyncapi.names import Names, sanitize
 from .errors import SpecError
-from .jsonschema_keywords import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
+from .jsonschema_keywords import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, unescape_pointer
 from .jsonschema_keywords import ref_name as ref_name
 from .jsonschema_keywords import schema_ref as schema_ref
 
@@ -315,10 +315,6 @@ _CONTRACTS: weakref.WeakKeyDictionary[Any, tuple[dict[str, Any], Contract]] = (
 )
 
 
-def _unescape(segment: str) -> str:
-    return segment.replace("~1", "/").replace("~0", "~")
-
-
 class _Schemas:
     """Rewrites schemas so every reference is ``#/components/schemas/<Name>``."""
 
@@ -373,7 +369,7 @@ class _Schemas:
             return name
         if not ref.startswith("#"):
             raise ContractError(f"$ref {ref!r} points outside the document, which is not supported")
-        segments = [_unescape(s) for s in ref[1:].split("/")[1:]] if ref != "#" else []
+        segments = [unescape_pointer(s) for s in ref[1:].split("/")[1:]] if ref != "#" else []
         found, value = _pointer(self.document, segments)
         holder: Any = self.document
         if not found and root is not None and segments[:1] in (["$defs"], ["definitions"]):
@@ -463,7 +459,7 @@ class _Reader:
                 raise ContractError(
                     f"{where}: $ref {ref!r} points outside the document, which is not supported"
                 )
-            segments = [_unescape(s) for s in ref[2:].split("/")]
+            segments = [unescape_pointer(s) for s in ref[2:].split("/")]
             found, target = _pointer(self.doc, segments)
             if not found:
                 raise ContractError(f"{where}: $ref {ref!r} points at nothing in the document")

@@ -22,12 +22,22 @@ def ref_name(ref: str) -> str | None:
     rest = ref[len(REF_PREFIX) :]
     if "/" in rest:
         return None
-    return rest.replace("~1", "/").replace("~0", "~")
+    return unescape_pointer(rest)
 
 
 def schema_ref(name: str) -> str:
     """The reference to the component ``name``."""
-    return REF_PREFIX + name.replace("~", "~0").replace("/", "~1")
+    return REF_PREFIX + escape_pointer(name)
+
+
+def escape_pointer(key: str) -> str:
+    """A key as one JSON Pointer segment (``~`` -> ``~0``, ``/`` -> ``~1``)."""
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer(segment: str) -> str:
+    """The key one JSON Pointer segment stands for (``~1`` -> ``/``, ``~0`` -> ``~``)."""
+    return segment.replace("~1", "/").replace("~0", "~")
 
 
 def copy_json(value: Any) -> Any:

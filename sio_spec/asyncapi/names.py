@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..jsonschema_keywords import escape_pointer as escape_pointer
+
 _BAD = re.compile(r"[^A-Za-z0-9._-]+")
 _SERVER_BAD = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -32,11 +34,6 @@ def channel_key(namespace: str) -> str:
     """``/`` -> ``root``, ``/chat`` -> ``chat``, ``/a/b`` -> ``a.b``."""
     inner = namespace.strip("/").replace("/", ".")
     return sanitize(inner, "root") if inner else "root"
-
-
-def escape_pointer(key: str) -> str:
-    """A key as one JSON Pointer segment (``~`` -> ``~0``, ``/`` -> ``~1``)."""
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 class Names:

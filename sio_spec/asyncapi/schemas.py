@@ -35,7 +35,14 @@ from typing import Any
 import pydantic
 from pydantic.json_schema import GenerateJsonSchema
 
-from ..jsonschema_keywords import ONE_SCHEMA, REF_PREFIX, SCHEMA_LISTS, SCHEMA_MAPS, ref_name
+from ..jsonschema_keywords import (
+    ONE_SCHEMA,
+    REF_PREFIX,
+    SCHEMA_LISTS,
+    SCHEMA_MAPS,
+    ref_name,
+    schema_ref,
+)
 from ..jsonschema_keywords import copy_json as copy_json
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments, Param
@@ -222,10 +229,7 @@ class SchemaSet:
         renamed = _mode_names(all_defs)
         ref: RefMap = _keep
         if renamed:
-            by_ref = {
-                REF_PREFIX + escape_pointer(old): REF_PREFIX + escape_pointer(new)
-                for old, new in renamed.items()
-            }
+            by_ref = {schema_ref(old): schema_ref(new) for old, new in renamed.items()}
 
             def ref(value: str) -> str:
                 return by_ref.get(value, value)
@@ -260,13 +264,13 @@ class SchemaSet:
                 return value
             for prefix, target in lifted.items():
                 if value == prefix or value.startswith(prefix + "/"):
-                    return REF_PREFIX + escape_pointer(target) + value[len(prefix) :]
+                    return schema_ref(target) + value[len(prefix) :]
             # a pointer into the schema itself: the schema becomes a component
             if not root_name:
                 title = root.get("title")
                 base = sanitize(title if isinstance(title, str) else "Schema", "Schema")
                 root_name.append(self._names.take(base))
-            return REF_PREFIX + escape_pointer(root_name[0]) + value[1:]
+            return schema_ref(root_name[0]) + value[1:]
 
         # name the lifted definitions first so refs between them resolve
         pending: list[tuple[str, Any]] = []
@@ -289,7 +293,7 @@ class SchemaSet:
         fixed: dict[str, Any] = fix_schema(root, ref)
         if root_name:
             self.components[root_name[0]] = fixed
-            return {"$ref": REF_PREFIX + escape_pointer(root_name[0])}
+            return {"$ref": schema_ref(root_name[0])}
         return fixed
 
     def _raw_name(self, name: str, body: Any) -> str:
@@ -319,13 +323,13 @@ class SchemaSet:
             if name not in self._names:
                 return self._add_lifted(self._names.take(name), body, wanted)
             if self._lifted.get(name) == wanted:
-                return {"$ref": REF_PREFIX + escape_pointer(name)}
+                return {"$ref": schema_ref(name)}
         return self._add_lifted(self._names.take(names[-1]), body, wanted)
 
     def _add_lifted(self, name: str, body: dict[str, Any], canonical: str) -> dict[str, Any]:
         self._lifted[name] = canonical
         self.components[name] = self._titled(name, body)
-        return {"$ref": REF_PREFIX + escape_pointer(name)}
+        return {"$ref": schema_ref(name)}
 
     @staticmethod
     def _titled(name: str, body: dict[str, Any]) -> dict[str, Any]:
