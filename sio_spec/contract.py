@@ -42,7 +42,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .asyncapi.names import Names, sanitize
 from .errors import SpecError
-from .jsonschema_keywords import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, unescape_pointer
+from .jsonschema_keywords import (
+    ONE_SCHEMA,
+    SCHEMA_LISTS,
+    SCHEMA_MAPS,
+    follow_refs,
+    unescape_pointer,
+)
 from .jsonschema_keywords import ref_name as ref_name
 from .jsonschema_keywords import schema_ref as schema_ref
 
@@ -185,22 +191,8 @@ class Contract:
     def resolve(self, schema: JsonSchema) -> JsonSchema:
         """``schema`` with a top-level ``$ref`` chain followed to the named schema
         (a missing name or a cycle stops where it is)."""
-        seen: set[str] = set()
-        current: Any = schema
-        while isinstance(current, dict):
-            ref = current.get("$ref")
-            if not isinstance(ref, str) or ref in seen:
-                break
-            name = ref_name(ref)
-            if name is None:
-                break
-            target = self.schemas.get(name)
-            if not isinstance(target, dict):
-                break
-            seen.add(ref)
-            current = target
-        result: JsonSchema = current
-        return result
+        resolved: JsonSchema = follow_refs(schema, self.schemas)
+        return resolved
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -483,17 +475,8 @@ class _Reader:
         return rewritten
 
     def resolve(self, schema: JsonSchema) -> JsonSchema:
-        seen: set[str] = set()
-        current: Any = schema
-        while isinstance(current, dict) and isinstance(current.get("$ref"), str):
-            ref = current["$ref"]
-            name = ref_name(ref)
-            if name is None or ref in seen or not isinstance(self.schemas.out.get(name), dict):
-                break
-            seen.add(ref)
-            current = self.schemas.out[name]
-        result: JsonSchema = current
-        return result
+        resolved: JsonSchema = follow_refs(schema, self.schemas.out)
+        return resolved
 
     # -- messages -------------------------------------------------------------------------
     def arguments(self, body: dict[str, Any], where: str) -> tuple[Argument, ...] | None:

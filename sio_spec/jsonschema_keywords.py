@@ -8,6 +8,7 @@ contract reader, the payload validators, the TypeScript generator) reads one tab
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 #: Where an AsyncAPI document keeps its named schemas: ``$ref`` values of the
@@ -28,6 +29,27 @@ def ref_name(ref: str) -> str | None:
 def schema_ref(name: str) -> str:
     """The reference to the component ``name``."""
     return REF_PREFIX + escape_pointer(name)
+
+
+def follow_refs(schema: Any, schemas: Mapping[str, Any]) -> Any:
+    """``schema`` with a top-level ``$ref`` chain to components followed through
+    ``schemas`` (components by name), up to a missing name, a component that is not
+    an object, or a cycle."""
+    seen: set[str] = set()
+    current = schema
+    while isinstance(current, dict):
+        ref = current.get("$ref")
+        if not isinstance(ref, str) or ref in seen:
+            break
+        name = ref_name(ref)
+        if name is None:
+            break
+        target = schemas.get(name)
+        if not isinstance(target, dict):
+            break
+        seen.add(ref)
+        current = target
+    return current
 
 
 def escape_pointer(key: str) -> str:

@@ -40,7 +40,7 @@ from ..jsonschema_keywords import (
     REF_PREFIX,
     SCHEMA_LISTS,
     SCHEMA_MAPS,
-    ref_name,
+    follow_refs,
     schema_ref,
 )
 from ..jsonschema_keywords import copy_json as copy_json
@@ -383,18 +383,7 @@ class SchemaSet:
 
     def resolve(self, schema: Any) -> Any:
         """Follow ``$ref`` to components until a schema without one."""
-        seen: set[str] = set()
-        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-            ref = schema["$ref"]
-            name = ref_name(ref)
-            if name is None or ref in seen:
-                break
-            seen.add(ref)
-            target = self.components.get(name)
-            if target is None:
-                break
-            schema = target
-        return schema
+        return follow_refs(schema, self.components)
 
     def examples_of(self, schema: Any, depth: int = 0) -> list[Any]:
         """Examples declared by a schema: its ``examples`` list, its (deprecated)
