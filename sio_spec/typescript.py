@@ -340,7 +340,8 @@ def _is_binary(schema: Any) -> bool:
     )
 
 
-# The sub-schemas the types follow: not conditionals, definitions or the 2019+ keywords.
+# The sub-schemas the types follow (conditionals, property names, definitions and the
+# 2019+ keywords give no TypeScript type of their own).
 _ONE_OR_LIST = ONE_SCHEMA - {
     "if",
     "then",
