@@ -40,7 +40,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from .asyncapi.names import Names, sanitize
 from .errors import SpecError
+from .jsonschema_keywords import (
+    ONE_SCHEMA,
+    SCHEMA_LISTS,
+    SCHEMA_MAPS,
+    follow_refs,
+    unescape_pointer,
+)
+from .jsonschema_keywords import ref_name as ref_name
+from .jsonschema_keywords import schema_ref as schema_ref
 
 if TYPE_CHECKING:
     from .spec import SocketIOSpec
@@ -56,13 +66,14 @@ __all__ = [
     "Namespace",
     "contract_of",
     "load_document",
+    "parse_document",
+    "parse_text",
     "read_contract",
 ]
 
 Direction = Literal["client-to-server", "server-to-client"]
 JsonSchema = dict[str, Any]
 
-REF_PREFIX = "#/components/schemas/"
 ARGUMENTS = "x-sio-spec-arguments"
 ERROR_MARK = "x-sio-spec-error"
 ERROR_SCHEMAS = {
@@ -192,37 +203,8 @@ class Contract:
     def resolve(self, schema: JsonSchema) -> JsonSchema:
         """``schema`` with a top-level ``$ref`` chain followed to the named schema
         (a missing name or a cycle stops where it is)."""
-        seen: set[str] = set()
-        current: Any = schema
-        while isinstance(current, dict):
-            ref = current.get("$ref")
-            if not isinstance(ref, str) or ref in seen:
-                break
-            name = ref_name(ref)
-            if name is None:
-                break
-            target = self.schemas.get(name)
-            if not isinstance(target, dict):
-                break
-            seen.add(ref)
-            current = target
-        result: JsonSchema = current
-        return result
-
-
-def ref_name(ref: str) -> str | None:
-    """The component name a ``#/components/schemas/<Name>`` reference points at."""
-    if not ref.startswith(REF_PREFIX):
-        return None
-    rest = ref[len(REF_PREFIX) :]
-    if "/" in rest:
-        return None
-    return rest.replace("~1", "/").replace("~0", "~")
-
-
-def schema_ref(name: str) -> str:
-    """The reference to the component ``name``."""
-    return REF_PREFIX + name.replace("~", "~0").replace("/", "~1")
+        resolved: JsonSchema = follow_refs(schema, self.schemas)
+        return resolved
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -238,7 +220,9 @@ def load_document(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[st
     if isinstance(source, Mapping):
         return dict(source)
     if isinstance(source, str) and ("\n" in source or source.lstrip().startswith("{")):
-        return _parse(source, "the document text", json_first=source.lstrip().startswith("{"))
+        return parse_document(
+            source, "the document text", json_first=source.lstrip().startswith("{")
+        )
     path = os.fspath(source)
     try:
         with open(path, encoding="utf-8") as fh:
@@ -246,16 +230,35 @@ def load_document(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[st
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         raise ContractError(f"cannot read {path}: {reason}") from None
-    return _parse(text, path, json_first=path.lower().endswith(".json"))
+    return parse_document(text, path, json_first=path.lower().endswith(".json"))
 
 
-def _parse(text: str, where: str, *, json_first: bool) -> dict[str, Any]:
+def parse_document(text: str, where: str, *, json_first: bool) -> dict[str, Any]:
+    """The AsyncAPI document in ``text`` (JSON when ``json_first``, else YAML, which
+    also reads JSON); ``where`` names the text in messages.
+
+    Raises :class:`ContractError` with a one-line message when the text cannot be
+    parsed or does not hold a mapping.
+    """
+    data = parse_text(text, where, json_first=json_first)
+    if not isinstance(data, dict):
+        raise ContractError(f"{where} does not hold an AsyncAPI document (not a mapping)")
+    return data
+
+
+def parse_text(text: str, where: str, *, json_first: bool) -> Any:
+    """The JSON (``json_first``) or YAML value of ``text``, whatever its type.
+
+    Raises :class:`ContractError` with a one-line message naming ``where`` when
+    the text cannot be parsed.
+    """
     data: Any
     if json_first:
         try:
             data = json.loads(text)
-        except ValueError as exc:
-            raise ContractError(f"{where} is not valid JSON: {_one_line(str(exc))}") from None
+        except (ValueError, RecursionError) as exc:
+            detail = f"{type(exc).__name__}: {_one_line(str(exc))}"
+            raise ContractError(f"{where} is not valid JSON: {detail}") from None
     else:
         from ruamel.yaml import YAML
         from ruamel.yaml.error import YAMLError
@@ -269,8 +272,6 @@ def _parse(text: str, where: str, *, json_first: bool) -> dict[str, Any]:
             raise ContractError(f"{where} is not valid YAML{at}: {_one_line(problem)}") from None
         except Exception as exc:  # ruamel raises a few non-YAMLError types
             raise ContractError(f"{where} is not valid YAML: {type(exc).__name__}") from None
-    if not isinstance(data, dict):
-        raise ContractError(f"{where} does not hold an AsyncAPI document (not a mapping)")
     return data
 
 
@@ -322,36 +323,6 @@ _CONTRACTS: weakref.WeakKeyDictionary[Any, tuple[dict[str, Any], Contract]] = (
     weakref.WeakKeyDictionary()
 )
 
-# Keywords whose value is one schema (or a list of schemas), a list of schemas,
-# or a map of name -> schema.
-_ONE = frozenset(
-    {
-        "items",
-        "additionalItems",
-        "additionalProperties",
-        "not",
-        "if",
-        "then",
-        "else",
-        "contains",
-        "propertyNames",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
-)
-_MANY = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
-_NAME_BAD = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def _unescape(segment: str) -> str:
-    return segment.replace("~1", "/").replace("~0", "~")
-
-
-def _sanitize(text: str) -> str:
-    return _NAME_BAD.sub("_", text).strip("_") or "Schema"
-
 
 class _Schemas:
     """Rewrites schemas so every reference is ``#/components/schemas/<Name>``."""
@@ -360,7 +331,7 @@ class _Schemas:
         self.document = document
         self.source = components
         self.out: dict[str, Any] = {}
-        self.taken: set[str] = set(components)
+        self.names = Names(components)
         self.lifted: dict[tuple[int, str], str] = {}
         for name in sorted(components):
             self.out[name] = {}  # placeholder: refs between components resolve
@@ -371,14 +342,7 @@ class _Schemas:
             self.out[name] = self.rewrite(body, body if isinstance(body, dict) else None)
 
     def take(self, base: str) -> str:
-        name = _sanitize(base)
-        candidate = name
-        i = 2
-        while candidate in self.taken:
-            candidate = f"{name}_{i}"
-            i += 1
-        self.taken.add(candidate)
-        return candidate
+        return self.names.take(sanitize(base, "Schema"))
 
     def rewrite(self, node: Any, root: dict[str, Any] | None) -> Any:
         """A copy of the schema ``node``; ``root`` is the top of the schema it is part
@@ -389,15 +353,15 @@ class _Schemas:
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str):
                 out[key] = schema_ref(self.target(value, root))
-            elif key in _ONE:
+            elif key in ONE_SCHEMA:
                 out[key] = (
                     [self.rewrite(v, root) for v in value]
                     if isinstance(value, list)
                     else self.rewrite(value, root)
                 )
-            elif key in _MANY and isinstance(value, list):
+            elif key in SCHEMA_LISTS and isinstance(value, list):
                 out[key] = [self.rewrite(v, root) for v in value]
-            elif key in _MAP and isinstance(value, dict):
+            elif key in SCHEMA_MAPS and isinstance(value, dict):
                 out[key] = {k: self.rewrite(v, root) for k, v in value.items()}
             elif key == "dependencies" and isinstance(value, dict):
                 out[key] = {
@@ -414,7 +378,7 @@ class _Schemas:
             return name
         if not ref.startswith("#"):
             raise ContractError(f"$ref {ref!r} points outside the document, which is not supported")
-        segments = [_unescape(s) for s in ref[1:].split("/")[1:]] if ref != "#" else []
+        segments = [unescape_pointer(s) for s in ref[1:].split("/")[1:]] if ref != "#" else []
         found, value = _pointer(self.document, segments)
         holder: Any = self.document
         if not found and root is not None and segments[:1] in (["$defs"], ["definitions"]):
@@ -504,7 +468,7 @@ class _Reader:
                 raise ContractError(
                     f"{where}: $ref {ref!r} points outside the document, which is not supported"
                 )
-            segments = [_unescape(s) for s in ref[2:].split("/")]
+            segments = [unescape_pointer(s) for s in ref[2:].split("/")]
             found, target = _pointer(self.doc, segments)
             if not found:
                 raise ContractError(f"{where}: $ref {ref!r} points at nothing in the document")
@@ -528,17 +492,8 @@ class _Reader:
         return rewritten
 
     def resolve(self, schema: JsonSchema) -> JsonSchema:
-        seen: set[str] = set()
-        current: Any = schema
-        while isinstance(current, dict) and isinstance(current.get("$ref"), str):
-            ref = current["$ref"]
-            name = ref_name(ref)
-            if name is None or ref in seen or not isinstance(self.schemas.out.get(name), dict):
-                break
-            seen.add(ref)
-            current = self.schemas.out[name]
-        result: JsonSchema = current
-        return result
+        resolved: JsonSchema = follow_refs(schema, self.schemas.out)
+        return resolved
 
     # -- messages -------------------------------------------------------------------------
     def arguments(

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .contract import Ack, Argument, Contract, Direction, Event, Namespace
+from .contract import Ack, Argument, Contract, Direction, Event, Namespace, ref_name
 
 Severity = Literal["breaking", "warning", "non-breaking"]
 Sender = Literal["client", "server"]
@@ -24,7 +24,6 @@ Effect = Literal["narrows", "widens", "changes"]
 
 #: Severities from the least to the most serious (``--fail-on`` compares with these).
 SEVERITIES: tuple[Severity, ...] = ("non-breaking", "warning", "breaking")
-REF_PREFIX = "#/components/schemas/"
 
 
 @dataclass(frozen=True)
@@ -340,8 +339,8 @@ _JSON_TYPES = ("array", "boolean", "integer", "null", "number", "object", "strin
 def _ref_name(schema: Any) -> str | None:
     if isinstance(schema, dict):
         ref = schema.get("$ref")
-        if isinstance(ref, str) and ref.startswith(REF_PREFIX):
-            return ref[len(REF_PREFIX) :]
+        if isinstance(ref, str):
+            return ref_name(ref)
     return None
 
 
@@ -397,6 +396,8 @@ class _SchemaDiff:
 
     @staticmethod
     def _deref(schema: Any, contract: Contract) -> Any:
+        # Unlike Contract.resolve, a missing component reads as the empty schema and a
+        # component that is not an object (a boolean schema) is followed too.
         seen: set[str] = set()
         while True:
             name = _ref_name(schema)

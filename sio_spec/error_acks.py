@@ -19,8 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
-#: Where the schemas' references point: ``#/components/schemas/<model name>``.
-REF_PREFIX = "#/components/schemas/"
+from .jsonschema_keywords import REF_PREFIX, copy_json
 
 
 class SioSpecErrorDetail(BaseModel):
@@ -115,18 +114,10 @@ def error_ack_schema(name: str) -> dict[str, Any]:
 
     Raises ``KeyError`` for any other name.
     """
-    schema: dict[str, Any] = _copy(_schemas()[name])
+    schema: dict[str, Any] = copy_json(_schemas()[name])
     return schema
 
 
 def error_ack_schemas() -> dict[str, dict[str, Any]]:
     """Every error-ack schema by component name (fresh copies)."""
     return {name: error_ack_schema(name) for name in _schemas()}
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value

@@ -40,7 +40,9 @@ class SioSpecError(Exception):
 
 
 class ValidationError(SioSpecError):
-    """A value crossing the server did not match its declared model.
+    """A value did not match its declared model: on the server, a payload or ack
+    crossing it; in a :class:`~sio_spec.ClientSpec` client, what the server answered
+    (:class:`AckValidationError`) or rejected (:class:`RemoteValidationError`).
 
     ``event`` and ``namespace`` name where it happened; :meth:`errors` lists
     the problems with their location relative to the payload. Neither the
@@ -120,12 +122,13 @@ class SpecError(SioSpecError):
 
     Raised when declaring (a model that cannot be used, an unknown AsyncAPI
     version), when attaching (an object that is not a supported server, a server
-    that already has a spec), when building the document (an example that does not
-    match its schema, a malformed server or tag, a handler whose models cannot be
-    read) and at dispatch, when a handler's models cannot be read the first time it
-    is needed. At dispatch it does not reach the caller: it is logged at ERROR with
-    the handler's name and the client gets the ``internal_error`` ack (a connect is
-    refused).
+    that already has a spec), when building the document (a malformed server or tag,
+    a handler whose models cannot be read; an example that does not match its schema
+    only when building strictly, ``strict=True`` or ``sio-spec --strict``: otherwise it
+    is left out with an ``ExampleWarning``) and at dispatch, when a handler's models
+    cannot be read the first time it is needed. At dispatch it does not reach the
+    caller: it is logged at ERROR with the handler's name and the client gets the
+    ``internal_error`` ack (a connect is refused).
     """
 
 

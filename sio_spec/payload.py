@@ -20,6 +20,7 @@ import pydantic
 import pydantic_core
 
 from .errors import ErrorDetail
+from .jsonschema_keywords import DEFINITION_MAPS, SCHEMA_MAPS
 
 SchemaMode = Literal["validation", "serialization"]
 
@@ -100,8 +101,7 @@ class PayloadInvalid(Exception):
 # JSON Schema keywords whose values name server-side things (class names as titles,
 # definition references) or are prose: never a field name or a value a client sends.
 _NOT_NAMES = frozenset({"title", "description", "$ref", "$id", "$schema", "$comment"})
-_NAME_MAPS = frozenset({"properties", "patternProperties", "dependentSchemas"})
-_DEFINITION_MAPS = frozenset({"$defs", "definitions"})
+_NAME_MAPS = SCHEMA_MAPS - DEFINITION_MAPS
 
 
 def _collect_names(schema: Any, into: set[str]) -> None:
@@ -119,7 +119,7 @@ def _collect_names(schema: Any, into: set[str]) -> None:
             for key, value in node.items():
                 if key in _NOT_NAMES:
                     continue
-                if isinstance(value, dict) and (key in _NAME_MAPS or key in _DEFINITION_MAPS):
+                if isinstance(value, dict) and (key in _NAME_MAPS or key in DEFINITION_MAPS):
                     if key in _NAME_MAPS:
                         into.update(k for k in value if isinstance(k, str))
                     stack.extend(value.values())

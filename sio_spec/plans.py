@@ -15,6 +15,7 @@ from typing import Any
 
 from .contract import Ack, Argument, Contract, Event, JsonSchema, ref_name
 from .errors import SpecError
+from .jsonschema_keywords import escape_pointer
 from .registry import EventSpec
 from .signature import Arguments, Param, payload_for
 
@@ -36,7 +37,7 @@ def _rewrite(node: Any, names: set[str], schemas: Mapping[str, JsonSchema]) -> A
                     if name not in names:
                         names.add(name)
                         # the target's own refs are collected when it is rewritten
-                    out[key] = DEFS_PREFIX + name.replace("~", "~0").replace("/", "~1")
+                    out[key] = DEFS_PREFIX + escape_pointer(name)
                     continue
             out[key] = _rewrite(value, names, schemas)
         return out

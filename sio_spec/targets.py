@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import os
 import pathlib
 import sys
 from collections.abc import Mapping
 from typing import Any
 
-from .contract import Contract, ContractError, contract_of, read_contract
+from .contract import Contract, ContractError, contract_of, parse_text, read_contract
 from .errors import SioSpecError
 from .spec import SocketIOSpec
 
@@ -161,17 +160,10 @@ def find_spec(obj: Any, _depth: int = 0) -> SocketIOSpec | None:
 def parse_document(text: str, name: str) -> dict[str, Any]:
     """An AsyncAPI document parsed from ``text``: JSON when ``name`` ends in ``.json``,
     YAML otherwise."""
-    suffix = pathlib.Path(name).suffix
     try:
-        if suffix == ".json":
-            data = json.loads(text)
-        else:
-            from ruamel.yaml import YAML
-
-            data = YAML(typ="safe").load(text)
-    except Exception as exc:
-        kind = suffix[1:].upper() or "YAML"
-        raise TargetError(f"{name} is not valid {kind}: {type(exc).__name__}") from exc
+        data = parse_text(text, name, json_first=pathlib.Path(name).suffix == ".json")
+    except ContractError as exc:
+        raise TargetError(str(exc)) from exc
     if not isinstance(data, dict) or "asyncapi" not in data:
         raise TargetError(f"{name} is not an AsyncAPI document (no 'asyncapi' field)")
     return data

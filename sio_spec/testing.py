@@ -906,11 +906,10 @@ class _Common:
             self._flask_test_client,
         )
 
-    def _record(self, namespace: str | None, data: list[Any]) -> bool:
+    def _record(self, namespace: str | None, data: list[Any]) -> None:
         """Record an event from the server, as it was sent."""
         with self._received_lock:
             self._received.append(Received(data[0], list(data[1:]), namespace or "/"))
-        return True
 
     def _report_invalid(self, err: ValidationError) -> None:
         """With ``validate=True``: a server event outside the contract is raised from
@@ -1112,8 +1111,8 @@ class TestClient(_Common, socketio.Client):  # type: ignore[misc]
         return self._take(namespace)
 
     def _handle_event(self, namespace: str | None, id: Any, data: list[Any]) -> None:
-        if self._record(namespace, data):
-            super()._handle_event(namespace, id, data)
+        self._record(namespace, data)
+        super()._handle_event(namespace, id, data)
 
 
 class AsyncTestClient(_Common, socketio.AsyncClient):  # type: ignore[misc]
@@ -1260,5 +1259,5 @@ class AsyncTestClient(_Common, socketio.AsyncClient):  # type: ignore[misc]
         return self._take(namespace)
 
     async def _handle_event(self, namespace: str | None, id: Any, data: list[Any]) -> None:
-        if self._record(namespace, data):
-            await super()._handle_event(namespace, id, data)
+        self._record(namespace, data)
+        await super()._handle_event(namespace, id, data)

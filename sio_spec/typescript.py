@@ -37,7 +37,9 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
+from .asyncapi.names import Names
 from .contract import Ack, Argument, Contract, Event, JsonSchema, Namespace, ref_name
+from .jsonschema_keywords import DEFINITION_MAPS, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 
 __all__ = ["render"]
 
@@ -338,9 +340,18 @@ def _is_binary(schema: Any) -> bool:
     )
 
 
-_ONE_OR_LIST = frozenset(("items", "additionalItems", "additionalProperties", "not", "contains"))
-_LISTS = frozenset(("allOf", "anyOf", "oneOf", "prefixItems"))
-_MAPS = frozenset(("properties", "patternProperties"))
+# The sub-schemas the types follow (conditionals, property names, definitions and the
+# 2019+ keywords give no TypeScript type of their own).
+_ONE_OR_LIST = ONE_SCHEMA - {
+    "if",
+    "then",
+    "else",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+}
+_MAPS = SCHEMA_MAPS - DEFINITION_MAPS - {"dependentSchemas"}
 
 
 def _children(schema: Any) -> Iterator[Any]:
@@ -353,7 +364,7 @@ def _children(schema: Any) -> Iterator[Any]:
                 yield from value
             elif isinstance(value, dict):
                 yield value
-        elif key in _LISTS:
+        elif key in SCHEMA_LISTS:
             if isinstance(value, list):
                 yield from value
         elif key in _MAPS and isinstance(value, dict):
@@ -457,7 +468,7 @@ class _Writer:
         self.contract = contract
         self.schemas: Mapping[str, JsonSchema] = contract.schemas
         self.helpers: set[str] = set()
-        self.taken: set[str] = set(_RESERVED)
+        self.taken = Names(_RESERVED)
         self.refs = {name: set(_refs(schema)) for name, schema in self.schemas.items()}
         self.tags = _tags(self.schemas)
         # type aliases TypeScript cannot resolve: maps in a cycle are written as index
@@ -495,14 +506,7 @@ class _Writer:
 
     # -- naming -------------------------------------------------------------------------------
     def _take(self, base: str) -> str:
-        name = base if base not in _RESERVED else base + "_"
-        candidate = name
-        i = 2
-        while candidate in self.taken:
-            candidate = f"{name}_{i}"
-            i += 1
-        self.taken.add(candidate)
-        return candidate
+        return self.taken.take(base if base not in _RESERVED else base + "_")
 
     def _fixed_names(self) -> dict[str, tuple[str, str, str]]:
         """Per namespace: the names of its two event maps and of its connect auth.
@@ -523,7 +527,7 @@ class _Writer:
                 f"{prefix}ServerToClientEvents",
                 f"{prefix}ConnectAuth",
             )
-            self.taken.update(names)
+            self.taken.reserve(names)
             out[ns.path] = names
         return out
 

@@ -615,6 +615,12 @@ def test_unreadable_documents(tmp_path: Path, name: str, text: str, message: str
     assert "\n" not in str(info.value)
 
 
+def test_too_deeply_nested_json_is_refused_in_one_line() -> None:
+    with pytest.raises(ContractError, match="the document text is not valid JSON") as info:
+        load_document("{" + '"a":[' * 100_000 + "]" * 100_000 + "}")
+    assert "\n" not in str(info.value)
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ContractError, match=r"cannot read .*nope\.yaml: No such file"):
         load_document(tmp_path / "nope.yaml")

@@ -617,3 +617,42 @@ def test_check_against_agreeing_and_disagreeing(tmp_path: Path) -> None:
 
     both_given = _run("check", "app.py:spec", "same.yaml", "--against", "same.yaml", cwd=tmp_path)
     assert both_given.returncode == 2
+
+
+def _escaped_name_document(required: list[str]) -> dict[str, Any]:
+    """A hand-written document whose component name holds ``/`` and ``~`` (escaped in
+    the reference as ``~1`` and ``~0``)."""
+    move = {
+        "type": "object",
+        "properties": {"x": {"type": "integer"}, "y": {"type": "integer"}},
+        "required": required,
+    }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {"title": "API", "version": "1"},
+        "channels": {
+            "root": {
+                "address": "/",
+                "messages": {
+                    "move": {"name": "move", "payload": {"$ref": "#/components/schemas/v1~1Move~0"}}
+                },
+            }
+        },
+        "operations": {
+            "move": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/root"},
+                "messages": [{"$ref": "#/channels/root/messages/move"}],
+            }
+        },
+        "components": {"schemas": {"v1/Move~": move}},
+    }
+
+
+def test_components_with_escaped_names_are_compared() -> None:
+    old = read_contract(_escaped_name_document(["x"]))
+    new = read_contract(_escaped_name_document(["x", "y"]))
+    found = diff_contracts(old, new)
+    assert [(c.kind, c.severity, c.path) for c in found] == [
+        ("property-required", "breaking", "payload.y")
+    ]

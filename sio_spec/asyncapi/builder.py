@@ -40,13 +40,14 @@ import pydantic_core
 
 from ..error_acks import error_ack_schema, internal_error_ack, validation_error_ack
 from ..errors import SpecError
+from ..jsonschema_keywords import REF_PREFIX, schema_ref
 from ..model import VERSIONS, EventSpec, Info
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments
 from .examples import ExampleChecker
 from .info import info_object, servers_object, tags
 from .names import Names, channel_key, escape_pointer, sanitize
-from .schemas import REF_PREFIX, SchemaSet, fix_schema, is_binary
+from .schemas import SchemaSet, fix_schema, is_binary
 
 CONTENT_TYPE = "application/json"
 BINARY = "application/octet-stream"
@@ -166,7 +167,7 @@ class _Builder:
 
             schema = fix_schema(error_ack_schema(name), own)
             key = self.schemas.reserve(name, schema)
-            ref = self.own_refs[name] = REF_PREFIX + escape_pointer(key)
+            ref = self.own_refs[name] = schema_ref(key)
         return ref
 
     def _payload(

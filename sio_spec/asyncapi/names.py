@@ -10,6 +10,9 @@ the rule is deterministic).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from ..jsonschema_keywords import escape_pointer as escape_pointer
 
 _BAD = re.compile(r"[^A-Za-z0-9._-]+")
 _SERVER_BAD = re.compile(r"[^A-Za-z0-9_-]+")
@@ -33,19 +36,14 @@ def channel_key(namespace: str) -> str:
     return sanitize(inner, "root") if inner else "root"
 
 
-def escape_pointer(key: str) -> str:
-    """A key as one JSON Pointer segment (``~`` -> ``~0``, ``/`` -> ``~1``)."""
-    return key.replace("~", "~0").replace("/", "~1")
-
-
 class Names:
     """Hands out unique keys: the first request for a name gets it as is, later
     ones get ``name_2``, ``name_3``..."""
 
     __slots__ = ("_taken",)
 
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken: set[str] = set(taken)
 
     def __contains__(self, name: str) -> bool:
         return name in self._taken
@@ -61,3 +59,7 @@ class Names:
         out = f"{name}_{i}"
         self._taken.add(out)
         return out
+
+    def reserve(self, names: Iterable[str]) -> None:
+        """Mark ``names`` as taken (as they are: no variant is made)."""
+        self._taken.update(names)

@@ -35,31 +35,18 @@ from typing import Any
 import pydantic
 from pydantic.json_schema import GenerateJsonSchema
 
+from ..jsonschema_keywords import (
+    ONE_SCHEMA,
+    REF_PREFIX,
+    SCHEMA_LISTS,
+    SCHEMA_MAPS,
+    follow_refs,
+    schema_ref,
+)
+from ..jsonschema_keywords import copy_json as copy_json
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments, Param
 from .names import Names, escape_pointer, sanitize
-
-REF_PREFIX = "#/components/schemas/"
-
-# Keywords whose value is one schema, a list of schemas, or a map name -> schema.
-_ONE = frozenset(
-    {
-        "items",
-        "additionalItems",
-        "additionalProperties",
-        "not",
-        "if",
-        "then",
-        "else",
-        "contains",
-        "propertyNames",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "contentSchema",
-    }
-)
-_MANY = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_MAP = frozenset({"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"})
 
 RefMap = Callable[[str], str]
 
@@ -81,15 +68,15 @@ def fix_schema(node: Any, ref: RefMap = _keep) -> Any:
             name = value.get("propertyName")
             if isinstance(name, str):
                 out[key] = name
-        elif key in _ONE:
+        elif key in ONE_SCHEMA:
             out[key] = (
                 fix_schema(value, ref)
                 if not isinstance(value, list)
                 else [fix_schema(v, ref) for v in value]
             )
-        elif key in _MANY and isinstance(value, list):
+        elif key in SCHEMA_LISTS and isinstance(value, list):
             out[key] = [fix_schema(v, ref) for v in value]
-        elif key in _MAP and isinstance(value, dict):
+        elif key in SCHEMA_MAPS and isinstance(value, dict):
             out[key] = {k: fix_schema(v, ref) for k, v in value.items()}
         else:
             out[key] = value
@@ -106,15 +93,6 @@ def fix_schema(node: Any, ref: RefMap = _keep) -> Any:
         fixed["additionalItems"] = True if rest is None else rest
         out = fixed
     return out
-
-
-def copy_json(value: Any) -> Any:
-    """A deep copy of plain JSON data (dicts, lists, scalars)."""
-    if isinstance(value, dict):
-        return {k: copy_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [copy_json(v) for v in value]
-    return value
 
 
 def _canonical(value: Any) -> str:
@@ -251,10 +229,7 @@ class SchemaSet:
         renamed = _mode_names(all_defs)
         ref: RefMap = _keep
         if renamed:
-            by_ref = {
-                REF_PREFIX + escape_pointer(old): REF_PREFIX + escape_pointer(new)
-                for old, new in renamed.items()
-            }
+            by_ref = {schema_ref(old): schema_ref(new) for old, new in renamed.items()}
 
             def ref(value: str) -> str:
                 return by_ref.get(value, value)
@@ -289,13 +264,13 @@ class SchemaSet:
                 return value
             for prefix, target in lifted.items():
                 if value == prefix or value.startswith(prefix + "/"):
-                    return REF_PREFIX + escape_pointer(target) + value[len(prefix) :]
+                    return schema_ref(target) + value[len(prefix) :]
             # a pointer into the schema itself: the schema becomes a component
             if not root_name:
                 title = root.get("title")
                 base = sanitize(title if isinstance(title, str) else "Schema", "Schema")
                 root_name.append(self._names.take(base))
-            return REF_PREFIX + escape_pointer(root_name[0]) + value[1:]
+            return schema_ref(root_name[0]) + value[1:]
 
         # name the lifted definitions first so refs between them resolve
         pending: list[tuple[str, Any]] = []
@@ -318,7 +293,7 @@ class SchemaSet:
         fixed: dict[str, Any] = fix_schema(root, ref)
         if root_name:
             self.components[root_name[0]] = fixed
-            return {"$ref": REF_PREFIX + escape_pointer(root_name[0])}
+            return {"$ref": schema_ref(root_name[0])}
         return fixed
 
     def _raw_name(self, name: str, body: Any) -> str:
@@ -348,13 +323,13 @@ class SchemaSet:
             if name not in self._names:
                 return self._add_lifted(self._names.take(name), body, wanted)
             if self._lifted.get(name) == wanted:
-                return {"$ref": REF_PREFIX + escape_pointer(name)}
+                return {"$ref": schema_ref(name)}
         return self._add_lifted(self._names.take(names[-1]), body, wanted)
 
     def _add_lifted(self, name: str, body: dict[str, Any], canonical: str) -> dict[str, Any]:
         self._lifted[name] = canonical
         self.components[name] = self._titled(name, body)
-        return {"$ref": REF_PREFIX + escape_pointer(name)}
+        return {"$ref": schema_ref(name)}
 
     @staticmethod
     def _titled(name: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -408,19 +383,7 @@ class SchemaSet:
 
     def resolve(self, schema: Any) -> Any:
         """Follow ``$ref`` to components until a schema without one."""
-        seen: set[str] = set()
-        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-            ref = schema["$ref"]
-            if not ref.startswith(REF_PREFIX) or ref in seen:
-                break
-            seen.add(ref)
-            target = self.components.get(
-                ref[len(REF_PREFIX) :].replace("~1", "/").replace("~0", "~")
-            )
-            if target is None:
-                break
-            schema = target
-        return schema
+        return follow_refs(schema, self.components)
 
     def examples_of(self, schema: Any, depth: int = 0) -> list[Any]:
         """Examples declared by a schema: its ``examples`` list, its (deprecated)

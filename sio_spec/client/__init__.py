@@ -9,13 +9,19 @@ whose schemas become validators compiled once.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..adapters import Hooks
-from ..contract import Contract, ContractError, contract_of, load_document, read_contract
+from ..contract import (
+    Contract,
+    ContractError,
+    contract_of,
+    load_document,
+    parse_document,
+    read_contract,
+)
 from ..errors import SpecError, ValidationError
 from .hooks import (
     async_client_hooks,
@@ -157,15 +163,8 @@ def fetch_document(url: str, *, timeout: float = FETCH_TIMEOUT) -> dict[str, Any
         raise ContractError(f"not an http(s) URL: {url[:200]!r}")
     text, content_type = _get(url, timeout)
     path = url.split("?", 1)[0].lower()
-    if "yaml" in content_type or path.endswith((".yaml", ".yml")):
-        return load_document(text if "\n" in text else text + "\n")
-    try:
-        data = json.loads(text)
-    except ValueError:
-        raise ContractError(f"{url[:200]} did not answer with a JSON document") from None
-    if not isinstance(data, dict):
-        raise ContractError(f"{url[:200]} did not answer with an AsyncAPI document")
-    return data
+    is_yaml = "yaml" in content_type or path.endswith((".yaml", ".yml"))
+    return parse_document(text, url[:200], json_first=not is_yaml)
 
 
 def _get(url: str, timeout: float) -> tuple[str, str]:

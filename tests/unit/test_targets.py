@@ -171,6 +171,18 @@ def test_bad_document_files_explain_why(tmp_path: Path) -> None:
         assert expected in message(exc), name
 
 
+def test_document_file_syntax_errors_name_the_line(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("asyncapi: 3.0.0\ninfo: [unclosed\n", encoding="utf-8")
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(TargetError) as exc:
+        load_document_file(str(tmp_path / "bad.yaml"))
+    assert "bad.yaml is not valid YAML at line 3: " in message(exc)
+    assert "\n" not in message(exc)
+    with pytest.raises(TargetError) as exc:
+        load_document_file(str(tmp_path / "deep.json"))
+    assert "deep.json is not valid JSON: RecursionError" in message(exc)
+
+
 def test_document_files_and_targets_are_told_apart(workdir: Path) -> None:
     assert is_document_file("asyncapi.yaml")
     assert is_document_file("docs/asyncapi.json")
