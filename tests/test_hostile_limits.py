@@ -251,7 +251,10 @@ def test_a_message_above_max_http_buffer_size_closes_that_connection_only(kind: 
             wait_for(lambda: not client.connected, timeout=TIMEOUT)
         with client_for(port) as other:
             assert other.call("text", {"text": "still up"}, timeout=TIMEOUT) == 8
-    assert trap.at_least(logging.WARNING) == []
+    # the closed client's own engine.io may log that it lost its queue (a matter of
+    # timing); the server logs nothing at WARNING or above
+    server_side = [r for r in trap.at_least(logging.WARNING) if r.name != "engineio.client"]
+    assert server_side == []
     assert MARKER not in "\n".join(r.getMessage() for r in trap.records)
     assert trap.thread_errors == []
 
