@@ -72,7 +72,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the package."""
-    session.install("-e", ".[all]", "mypy")
+    session.install("-e", ".[all]", "mypy", "types-requests")
     session.run("mypy", "--strict", "sio_spec")
 
 
