@@ -184,7 +184,7 @@ def _key(name: str) -> str:
 
 
 def _param(name: str, taken: set[str]) -> str:
-    base = "".join(c if c.isalnum() or c in "_$" else "_" for c in name) or "arg"
+    base = "".join(c if c in _IDENT_CHARS else "_" for c in name) or "arg"
     if base[0].isdigit():
         base = "_" + base
     if base in _JS_RESERVED:
@@ -219,12 +219,17 @@ def _prefix(path: str) -> str:
     return out
 
 
+_IDENT_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
+
+
 def _comment_text(text: str) -> list[str]:
     safe = text.replace("*/", "*\\/").replace("\r\n", "\n").replace("\r", "\n")
     return [line.rstrip() for line in safe.split("\n")]
 
 
 def _jsdoc(lines: list[str], indent: str) -> list[str]:
+    # whatever a line holds (a namespace path, a name), it cannot end the comment
+    lines = [line.replace("*/", "*\\/") for line in lines]
     while lines and not lines[-1]:
         lines.pop()
     if not lines:
@@ -998,7 +1003,7 @@ class _Writer:
         body.extend(self.hoisted)  # inline schemas of events, named while writing them
         body.extend(events)
         head = [
-            f"// TypeScript types of {json.dumps(contract.title)} {contract.version}"
+            f"// TypeScript types of {json.dumps(contract.title)} {json.dumps(contract.version)}"
             " for socket.io-client.",
             "// Written by sio-spec from the AsyncAPI document: do not edit, regenerate.",
             "",

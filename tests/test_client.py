@@ -419,3 +419,39 @@ def test_simple_client(flask_server: dict[str, Any]) -> None:
             client.emit("move", {"x": 1})
         assert client.call("move", {"game_id": 3, "x": 0}, timeout=TIMEOUT)["accepted"] is False
     assert flask_server["seen"] == [Move(game_id=3, x=0)]
+
+
+class Headline(BaseModel):
+    """The same shape as the server's News, but the client's own class."""
+
+    title: str
+    count: int
+
+
+def test_handler_hints_give_the_handlers_own_models_whenever_registered(
+    servers: dict[str, Any],
+) -> None:
+    got: list[Any] = []
+    arrived = threading.Event()
+
+    async def main() -> None:
+        client = socketio.AsyncClient()
+        ClientSpec(client, servers["spec"])  # before the handler exists
+
+        @client.on("news")
+        async def news(item: Headline) -> None:
+            got.append(item)
+            arrived.set()
+
+        await client.connect(servers["url"], auth={"token": "abcd"}, transports=["websocket"])
+        try:
+            await client.emit("send_news", {"title": "t", "count": 1})
+            for _ in range(100):
+                if arrived.is_set():
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await client.disconnect()
+
+    asyncio.run(main())
+    assert got == [Headline(title="t", count=1)]

@@ -649,3 +649,33 @@ def test_random_schemas_compile(tmp_path: Path) -> None:
     (tmp_path / "random.ts").write_text(text, encoding="utf-8")
     proc = tsc(tmp_path, *STRICT, "random.ts")
     assert proc.returncode == 0, proc.stdout[:3000]
+
+
+def test_hostile_document_text_stays_inside_comments() -> None:
+    """A version with a line break and a namespace path holding ``*/`` cannot end the
+    comments they are written in: no document text becomes code."""
+    document = {
+        "asyncapi": "3.0.0",
+        "info": {"title": "T", "version": "1\nexport const pwned = 1;"},
+        "channels": {
+            "evil": {
+                "address": "/a*/export const ns = 2;/*",
+                "messages": {"m": {"name": "m", "payload": {"type": "string"}}},
+            }
+        },
+        "operations": {
+            "evil.m": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/evil"},
+                "messages": [{"$ref": "#/channels/evil/messages/m"}],
+            }
+        },
+    }
+    from sio_spec.contract import read_contract
+    from sio_spec.typescript import render
+
+    text = render(read_contract(document))
+    assert "pwned" in text and "const ns" in text  # the hostile text is there, as comments
+    code = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    code = re.sub(r"//[^\n]*", "", code)
+    assert "pwned" not in code and "const ns" not in code

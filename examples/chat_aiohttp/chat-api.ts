@@ -1,4 +1,4 @@
-// TypeScript types of "Chat API" 1.0.0 for socket.io-client.
+// TypeScript types of "Chat API" "1.0.0" for socket.io-client.
 // Written by sio-spec from the AsyncAPI document: do not edit, regenerate.
 
 /** `Blob` where the environment has one (browsers, Node 18+), `never` elsewhere. */

@@ -149,7 +149,8 @@ class ClientPipeline(Pipeline):
         self._plans = plans
         self._spec = spec
         self._revision = -1
-        self._handlers = handlers or {}
+        # the client's own table, kept by reference: handlers registered later count
+        self._handlers = handlers if handlers is not None else {}
         self._hints: dict[Callable[..., Any], Arguments | None] = {}
         self.on_invalid_event = on_invalid_event
         if spec is None:  # fixed plans: look them up directly (the per-message path)
@@ -181,8 +182,9 @@ class ClientPipeline(Pipeline):
 
     # -- what only a client does -----------------------------------------------------------
     def before(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Decision:
-        """As the server's, then the values turned into the models of the type hints of
-        the client's handler for the event (when it has some)."""
+        """As the server's; then, when the client's handler for the event has type hints,
+        the values as they arrived are validated into the handler's own models (which
+        need not be the server's classes)."""
         decision = super().before(event, namespace, args)
         if decision[0] != CALL:
             return decision
@@ -191,7 +193,7 @@ class ClientPipeline(Pipeline):
         if hints is None:
             return decision
         try:
-            return CALL, hints.validate(decision[1]), decision[2]
+            return CALL, hints.validate(args), decision[2]
         except PayloadInvalid as exc:
             error = self.request_error(event, namespace, exc.details)
             return ANSWER, self.handler_for(namespace)(error, ""), None

@@ -123,6 +123,7 @@ var SioWire = (function () {
       }
       ws.binaryType = "arraybuffer";
       self.ws = ws;
+      self.rejectOpen = reject; // a no-op once the handshake resolved
       var opened = false;
       ws.onmessage = function (message) {
         if (typeof message.data !== "string") {
@@ -171,6 +172,8 @@ var SioWire = (function () {
     this.ws = null;
     this.ready = null;
     this.pending = null;
+    if (this.rejectOpen) this.rejectOpen(new Error(reason));
+    this.rejectOpen = null;
     Object.keys(this.namespaces).forEach(function (nsp) {
       var state = self.namespaces[nsp];
       if (state.reject) state.reject(new Error(reason));
@@ -287,7 +290,13 @@ var SioWire = (function () {
   };
 
   Client.prototype.close = function () {
-    if (this.ws) this.ws.close();
+    // forget the socket at once, so a connect() right after opens a new one; the old
+    // socket's own close event no longer reaches this client
+    var ws = this.ws;
+    if (!ws) return;
+    ws.onmessage = ws.onerror = ws.onclose = null;
+    ws.close();
+    this.closed("closed by the page");
   };
 
   Client.prototype.connected = function () {
