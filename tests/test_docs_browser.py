@@ -16,6 +16,7 @@ from typing import Any
 
 import socketio
 from pydantic import BaseModel
+from support.browser import chromium_flags
 from support.external import chromium, node_modules
 from support.servers import run_asgi, url
 
@@ -77,16 +78,7 @@ def dump_dom(page_url: str, tmp_path: Path) -> str:
     proc = subprocess.run(
         [
             exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'chromium-profile'}",
+            *chromium_flags(tmp_path / "chromium-profile"),
             "--virtual-time-budget=15000",
             "--dump-dom",
             page_url,
