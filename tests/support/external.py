@@ -126,6 +126,7 @@ def node_modules() -> Path:
                 proc = subprocess.run(
                     [npm, "install", "--no-audit", "--no-fund"],
                     cwd=JS_DIR,
+                    env=dict(os.environ, PUPPETEER_SKIP_DOWNLOAD="1"),
                     capture_output=True,
                     text=True,
                     timeout=NPM_INSTALL_TIMEOUT,
