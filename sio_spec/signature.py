@@ -74,6 +74,9 @@ class Arguments:
     core: Callable[[Any], Any] | None = field(init=False, repr=False, compare=False)
     model: type[Any] | None = field(init=False, repr=False, compare=False)
     dump: Callable[[Any], Any] | None = field(init=False, repr=False, compare=False)
+    #: The payloads of the parameters (and of ``*args``): two argument lists with the
+    #: same types validate alike.
+    types: tuple[Any, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         validate = _compile_validate(self)
@@ -84,6 +87,9 @@ class Arguments:
         object.__setattr__(self, "core", None if only is None else only.core_validate)
         object.__setattr__(self, "model", None if only is None else only.model)
         object.__setattr__(self, "dump", None if only is None else only.dump)
+        variadic = None if self.variadic is None else self.variadic.payload
+        payloads = tuple((p.payload, p.required) for p in self.params)
+        object.__setattr__(self, "types", (payloads, variadic))
 
     @property
     def single(self) -> bool:

@@ -76,6 +76,8 @@ def own_dispatch(server: Any) -> bool:
     return getattr(trigger, "__self__", None) is server and getattr(trigger, "__func__", None) in (
         socketio.Server._trigger_event,
         socketio.AsyncServer._trigger_event,
+        socketio.Client._trigger_event,
+        socketio.AsyncClient._trigger_event,
     )
 
 

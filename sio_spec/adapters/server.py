@@ -51,6 +51,9 @@ def trigger_hook(
                     return result
             else:
                 result = handler(*decision.args)
+            spec = decision.spec
+            if result is None and (spec is None or spec.ack is None):
+                return None  # no ack: nothing to check or convert
             ack = after(decision, result)
             return ack.value if isinstance(ack, Answer) else ack
         if isinstance(decision, Pass):
