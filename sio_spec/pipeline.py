@@ -252,6 +252,7 @@ class Pipeline:
         )
         self.sent: SpecLookup = sent or registry.emit_spec
         self.strict_emits = strict_emits
+        self.sid_first = type(self).sid_first  # read per message: an instance attribute
         self.error_handlers: dict[str | None, ErrorHandler] = {}
         self.fallback: ErrorHandler = default_error_handler
 
@@ -337,13 +338,16 @@ class Pipeline:
         if checked is None:
             if result is None:
                 return None  # the common "no ack": nothing to check or convert
-        elif checked.core is not None and type(result) is not tuple:
-            # one declared value: an instance of the declared model serialized (and
-            # checked), anything else validated first, here; a problem is reported by
-            # reply() below
+        elif type(result) is checked.model:
+            # an instance of the one declared model: serialized (and checked) here; a
+            # problem is reported by reply() below
             try:
-                if type(result) is checked.model:
-                    return checked.dump(result)  # type: ignore[misc]
+                return checked.dump(result)  # type: ignore[misc]
+            except (PayloadInvalid, ValueError):
+                pass
+        elif checked.core is not None and type(result) is not tuple:
+            # one declared value: validated and serialized here, as above
+            try:
                 return checked.dump(checked.core(result))  # type: ignore[misc]
             except (pydantic.ValidationError, PayloadInvalid, ValueError):
                 pass
