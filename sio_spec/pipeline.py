@@ -265,7 +265,15 @@ class Pipeline:
             return Pass(args)
         try:
             if self.route is not None:
-                _, spec, handler, coroutine = self.route(event, namespace)
+                _, spec, handler, coroutine, core = self.route(event, namespace)
+                if core is not None and len(args) == 2 and self.sid_first:
+                    # the common case: the sid and one declared value; an invalid
+                    # value is reported by the general steps below
+                    try:
+                        valid = (args[0], core(args[1]))
+                        return Call(valid, spec, event, namespace, handler, coroutine)
+                    except (pydantic.ValidationError, PayloadInvalid):
+                        pass
             else:
                 spec, handler, coroutine = self.received(event, namespace), None, False
         except SpecError as err:
