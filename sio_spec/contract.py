@@ -117,6 +117,9 @@ class Ack:
     payload: JsonSchema | None = field(default=None, compare=False)
     """The reply's whole payload schema as documented (``args`` split into arguments;
     several plain reply messages give ``anyOf`` of their payloads)."""
+    foreign: tuple[str, Any] | None = field(default=None, compare=False)
+    """A reply payload in a schema format other than JSON Schema: ``(schemaFormat,
+    schema)`` as written (not read: its arguments are not declared)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,9 @@ class Event:
     operation: str | None = field(default=None, compare=False)
     """The id of the document's operation: the 3.x operation key, the 2.x ``operationId``
     (shared by the messages of one channel and direction)."""
+    foreign: tuple[str, Any] | None = field(default=None, compare=False)
+    """A payload in a schema format other than JSON Schema (Avro, Protobuf...):
+    ``(schemaFormat, schema)`` as written (not read: its arguments are not declared)."""
 
 
 @dataclass(frozen=True)
@@ -621,9 +627,11 @@ class _Reader:
                 errors.append(name)
         args: tuple[Argument, ...] | None = None
         payload: JsonSchema | None = None
+        foreign = None
         if len(plain) == 1:
             payload = self.payload(plain[0].body)
             args = self.arguments(plain[0].body, f"{where}.{plain[0].key}", payload)
+            foreign = self.foreign(plain[0].body)
         elif plain:
             each = [self.arguments(m.body, f"{where}.{m.key}") for m in plain]
             if all(a is not None and len(a) == 1 for a in each):
@@ -633,7 +641,21 @@ class _Reader:
             payloads = [self.payload(m.body) for m in plain]
             if all(p is not None for p in payloads):
                 payload = {"anyOf": payloads}
-        return Ack(args=args, errors=tuple(errors), payload=payload)
+        if len(plain) > 1:
+            found = [self.foreign(m.body) for m in plain]
+            if any(f is not None for f in found):
+                foreign = ("several", found)
+        return Ack(args=args, errors=tuple(errors), payload=payload, foreign=foreign)
+
+    def foreign(self, body: dict[str, Any]) -> tuple[str, Any] | None:
+        """``(schemaFormat, schema)`` of a payload that is not JSON Schema."""
+        fmt = body.get("schemaFormat") if self.major == 2 else None
+        schema = body.get("payload")
+        if self.major == 3 and isinstance(schema, dict) and "schemaFormat" in schema:
+            fmt, schema = schema.get("schemaFormat"), schema.get("schema")
+        if fmt is None or (isinstance(fmt, str) and _JSON_FORMATS.match(fmt)):
+            return None
+        return (str(fmt), schema)
 
     def payload(self, body: dict[str, Any]) -> JsonSchema | None:
         """A message's whole payload schema (``None``: none, or not JSON Schema)."""
@@ -703,6 +725,7 @@ class _Reader:
             payload=payload,
             message=message.key,
             operation=operation_id,
+            foreign=self.foreign(body),
         )
         self.events.setdefault(namespace, {}).setdefault((direction, name), event)
 

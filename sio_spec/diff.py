@@ -92,6 +92,13 @@ RULES: dict[str, Rule] = _rules(
     ("additional-properties-forbidden", "breaking", "non-breaking", "extra fields are refused"),
     ("additional-properties-allowed", "non-breaking", "breaking", "extra fields are allowed"),
     ("schema-changed", "breaking", "breaking", "the schema changed shape"),
+    (
+        "unclassified",
+        "breaking",
+        "breaking",
+        "a change the diff cannot classify (a keyword it does not model, or a payload "
+        "that is not JSON Schema): assumed breaking",
+    ),
 )
 
 
@@ -237,6 +244,7 @@ def _event(old: Event, new: Event, schemas: _SchemaDiff) -> Iterator[_Found]:
         yield _Found("event-deprecated", "", "event is now deprecated", sender)
     elif old.deprecated and not new.deprecated:
         yield _Found("event-undeprecated", "", "event is no longer deprecated", sender)
+    yield from _foreign(old.foreign, new.foreign, "payload", sender)
     yield from _arguments(old.args, new.args, "payload", sender, schemas)
     # the ack travels the other way: the server acks client events, clients reply to calls
     ack_sender: Sender = "server" if sender == "client" else "client"
@@ -260,7 +268,24 @@ def _ack(
         yield _Found("error-ack-added", "ack", f"the ack may now be {name}", sender)
     for name in sorted(set(old.errors) - set(new.errors)):
         yield _Found("error-ack-removed", "ack", f"the ack is no longer {name}", sender)
+    yield from _foreign(old.foreign, new.foreign, "ack", sender)
     yield from _arguments(old.args, new.args, "ack", sender, schemas)
+
+
+def _foreign(old: Any, new: Any, path: str, sender: Sender) -> Iterator[_Found]:
+    """A payload in a schema format other than JSON Schema (Avro, Protobuf...) cannot
+    be compared: any change to or from one is unclassified."""
+    if old is None and new is None:
+        return
+    if old is None or new is None or _canonical(old) != _canonical(new):
+        formats = sorted({str(x[0]) for x in (old, new) if x is not None})
+        yield _Found(
+            "unclassified",
+            path,
+            f"a payload in schema format {', '.join(map(repr, formats))} changed "
+            "(not compared)",
+            sender,
+        )
 
 
 def _arguments(
@@ -555,7 +580,38 @@ class _SchemaDiff:
         if "allOf" in old or "allOf" in new:
             if _canonical(_strip(old.get("allOf"))) != _canonical(_strip(new.get("allOf"))):
                 add("schema-changed", "the combined (allOf) schema changed")
+        for key in sorted((old.keys() | new.keys()) - _MODELED):
+            if key.startswith("x-"):
+                continue
+            if self._expanded(old.get(key), self.old) != self._expanded(new.get(key), self.new):
+                add("unclassified", f"keyword {_short(key)} changed (not compared)")
         return found
+
+    def _expanded(self, value: Any, contract: Contract) -> str:
+        """``value`` as canonical text with its references replaced by what they name
+        (a reference met again inside itself stays a name), up to
+        :data:`MAX_EXPANSION` values; past that, a text that equals nothing else."""
+        budget = [MAX_EXPANSION]
+
+        def expand(node: Any, active: frozenset[str]) -> Any:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _TooBig
+            name = _ref_name(node)
+            if name is not None and name not in active:
+                return expand(contract.schemas.get(name, {}), active | {name})
+            if isinstance(node, dict):
+                return {
+                    k: expand(v, active) for k, v in node.items() if k not in _ANNOTATIONS
+                }
+            if isinstance(node, list):
+                return [expand(v, active) for v in node]
+            return node
+
+        try:
+            return _canonical(expand(value, frozenset()))
+        except (_TooBig, RecursionError):
+            return f"<too large to compare: {id(value)}>"
 
     @staticmethod
     def _values(old: Mapping[str, Any], new: Mapping[str, Any], add: Any) -> None:
@@ -708,6 +764,46 @@ class _SchemaDiff:
         return found
 
 
+#: Values of an unmodeled keyword compared at most, references expanded.
+MAX_EXPANSION = 10_000
+
+#: The keywords the comparison above models; a change to any other keyword (except
+#: annotations and ``x-`` extensions) is reported as ``unclassified``.
+_MODELED = frozenset(
+    {
+        "type",
+        "const",
+        "enum",
+        "format",
+        "pattern",
+        "multipleOf",
+        "uniqueItems",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "prefixItems",
+        "allOf",
+        "$ref",
+        "$schema",
+        "$id",
+        "$defs",
+        "definitions",
+        *_LOWER_BOUNDS,
+        *_UPPER_BOUNDS,
+    }
+    | _ANNOTATIONS
+)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:60] + "...")
+
+
 def _unwrap(schema: Mapping[str, Any]) -> Mapping[str, Any]:
     """A schema that is a single ``allOf`` member plus annotations is that member."""
     all_of = schema.get("allOf")
@@ -820,6 +916,15 @@ def _sorted(changes: Iterable[Change]) -> list[Change]:
     )
 
 
+def _line(text: Any) -> str:
+    """``text`` with every character that is not printable (newlines, terminal escapes)
+    written as its escape: one change stays one line whatever the names hold."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
 def render_text(changes: Sequence[Change]) -> str:
     """One line per change, grouped by namespace and event."""
     if not changes:
@@ -830,14 +935,17 @@ def render_text(changes: Sequence[Change]) -> str:
         group = (change.namespace, change.event, change.direction)
         if group != current:
             if change.event is None:
-                lines.append(f"namespace {change.namespace}")
+                lines.append(f"namespace {_line(change.namespace)}")
             else:
                 lines.append(
-                    f"namespace {change.namespace}, event {change.event} ({change.direction})"
+                    f"namespace {_line(change.namespace)}, event {_line(change.event)} "
+                    f"({change.direction})"
                 )
             current = group
-        where = f" at {change.path}" if change.path else ""
-        lines.append(f"  {change.severity:<12} {change.kind}{where}: {change.message}")
+        where = f" at {_line(change.path)}" if change.path else ""
+        lines.append(
+            f"  {change.severity:<12} {change.kind}{where}: {_line(change.message)}"
+        )
     lines.append(summary_line(changes))
     return "\n".join(lines) + "\n"
 
@@ -847,8 +955,22 @@ def summary_line(changes: Sequence[Change]) -> str:
     return ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES))
 
 
+_MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "`": "&#96;", "|": "&#124;"}
+_MD_PUNCTUATION = frozenset("\\*_{}[]()#+-.!~:\"'=$%^,;?@/")
+
+
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("\n", " ")
+    """``text`` as inert Markdown: HTML, code spans, links, emphasis and table cells
+    cannot start inside it, and it stays on one line."""
+    out = []
+    for c in _line(text):
+        if c in _MD_ENTITIES:
+            out.append(_MD_ENTITIES[c])
+        elif c in _MD_PUNCTUATION:
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def render_markdown(changes: Sequence[Change]) -> str:
@@ -872,11 +994,7 @@ def render_markdown(changes: Sequence[Change]) -> str:
                 c.path,
                 f"{c.kind}: {c.message}",
             )
-            lines.append(
-                "| "
-                + " | ".join(f"`{_md(x)}`" if x and i < 4 else _md(x) for i, x in enumerate(cells))
-                + " |"
-            )
+            lines.append("| " + " | ".join(_md(x) for x in cells) + " |")
         lines.append("")
     return "\n".join(lines)
 

@@ -230,6 +230,41 @@ def load_contract(source: str, limits: Limits = DEFAULT_LIMITS) -> Contract:
         raise TargetError(f"{source} is not a valid AsyncAPI document: {exc}") from exc
 
 
+def code_contract(spec: SocketIOSpec) -> Contract:
+    """What the code of ``spec`` handles and emits, as a contract (for
+    ``check --against``). For a spec built from models, its document; for a
+    :meth:`~sio_spec.SocketIOSpec.from_document` spec (which publishes its document
+    as given), the events its server has handlers for (validated as the document
+    says where it describes them, else as the handlers' hints say), its connect auth
+    and its emits: a handler registered under a name the document lacks, or an event
+    of the document that nothing handles, is a disagreement."""
+    from .asyncapi import build
+    from .model import VERSIONS
+
+    if spec.published_versions == VERSIONS:
+        return contract_of(spec)
+    registry = spec.registry
+    source = registry.source
+    found: dict[tuple[str, str, str], Any] = {}
+    names = [] if source is None else source.names()
+    for namespace, event in sorted(set(names)):
+        if "*" in (namespace, event) or event == "disconnect":
+            continue
+        fixed = registry.fixed.get((namespace, event))
+        found[(namespace, event, "receive")] = (
+            fixed if fixed is not None else registry.incoming_for_docs(event, namespace, source)
+        )
+    for (namespace, event), fixed in list(registry.fixed.items()):
+        if event == "connect":
+            found[(namespace, event, "receive")] = fixed
+    for (namespace, event), emitted in list(registry.emits.items()):
+        found[(namespace, event, "send")] = emitted
+    document = build(
+        spec.info, [found[k] for k in sorted(found)], version="3.0.0", validation=spec.validate
+    )
+    return _read_contract(document, limits=None, check_schemas=False)
+
+
 def is_document_file(text: str) -> bool:
     """``text`` names a document file (``.json`` / ``.yaml`` / ``.yml``) rather than a TARGET."""
     path = pathlib.Path(text)
