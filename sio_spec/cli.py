@@ -22,10 +22,9 @@ from . import __version__
 from .contract import contract_of
 from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
 from .errors import SioSpecError
-from .guard import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_NUMBER_DIGITS
+from .guard import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_NUMBER_DIGITS, Limits, limits_of
 from .model import VERSIONS
 from .spec import SocketIOSpec
-from .guard import Limits, limits_of
 from .targets import (
     TargetError,
     code_contract,

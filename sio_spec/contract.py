@@ -249,9 +249,7 @@ def parse_document(
     return data
 
 
-def parse_text(
-    text: str, where: str, *, json_first: bool, limits: Limits = DEFAULT_LIMITS
-) -> Any:
+def parse_text(text: str, where: str, *, json_first: bool, limits: Limits = DEFAULT_LIMITS) -> Any:
     """The JSON (``json_first``) or YAML value of ``text``, whatever its type, within
     ``limits``.
 
@@ -484,7 +482,7 @@ class _Reader:
         if check:  # messages no operation uses are checked too
             messages = components.get("messages")
             if isinstance(messages, dict):
-                for key, message in messages.items():
+                for message in messages.values():
                     if isinstance(message, dict) and "payload" in message:
                         self.payload(message)
         self.events: dict[str, dict[tuple[str, str], Event]] = {}

@@ -282,8 +282,7 @@ def _foreign(old: Any, new: Any, path: str, sender: Sender) -> Iterator[_Found]:
         yield _Found(
             "unclassified",
             path,
-            f"a payload in schema format {', '.join(map(repr, formats))} changed "
-            "(not compared)",
+            f"a payload in schema format {', '.join(map(repr, formats))} changed (not compared)",
             sender,
         )
 
@@ -601,9 +600,7 @@ class _SchemaDiff:
             if name is not None and name not in active:
                 return expand(contract.schemas.get(name, {}), active | {name})
             if isinstance(node, dict):
-                return {
-                    k: expand(v, active) for k, v in node.items() if k not in _ANNOTATIONS
-                }
+                return {k: expand(v, active) for k, v in node.items() if k not in _ANNOTATIONS}
             if isinstance(node, list):
                 return [expand(v, active) for v in node]
             return node
@@ -919,10 +916,10 @@ def _sorted(changes: Iterable[Change]) -> list[Change]:
 def _line(text: Any) -> str:
     """``text`` with every character that is not printable (newlines, terminal escapes)
     written as its escape: one change stays one line whatever the names hold."""
-    text = str(text)
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    line = str(text)
+    if line.isprintable():
+        return line
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in line)
 
 
 def render_text(changes: Sequence[Change]) -> str:
@@ -943,9 +940,7 @@ def render_text(changes: Sequence[Change]) -> str:
                 )
             current = group
         where = f" at {_line(change.path)}" if change.path else ""
-        lines.append(
-            f"  {change.severity:<12} {change.kind}{where}: {_line(change.message)}"
-        )
+        lines.append(f"  {change.severity:<12} {change.kind}{where}: {_line(change.message)}")
     lines.append(summary_line(changes))
     return "\n".join(lines) + "\n"
 

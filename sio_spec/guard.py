@@ -208,9 +208,7 @@ def _parse_json(text: str, where: str, limits: Limits) -> Any:
 
 
 def _too_deep(where: str, limits: Limits) -> str:
-    return (
-        f"{where} nests deeper than {limits.max_depth} levels (raise the limit with max_depth)"
-    )
+    return f"{where} nests deeper than {limits.max_depth} levels (raise the limit with max_depth)"
 
 
 def _too_many_digits(limits: Limits) -> str:
@@ -230,7 +228,7 @@ def _too_many_nodes(limits: Limits) -> str:
 def _digits_over(value: int, digits: int) -> bool:
     """Whether ``value`` has more than ``digits`` decimal digits (computed without
     ``str()``, which refuses integers of more than 4,300 digits)."""
-    return abs(value) >= 10**digits
+    return bool(abs(value) >= 10**digits)
 
 
 def check_value(value: Any, where: str, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -266,7 +264,9 @@ def check_value(value: Any, where: str, limits: Limits = DEFAULT_LIMITS) -> None
             if key in active:
                 raise _Refused("a value that contains itself")
             if depth >= max_depth:
-                raise _Refused(f"nesting deeper than {max_depth} levels (raise the limit with max_depth)")
+                raise _Refused(
+                    f"nesting deeper than {max_depth} levels (raise the limit with max_depth)"
+                )
             active.add(key)
             total = 1
             if kind is dict:
@@ -448,8 +448,7 @@ class _Builder:
 
     def build(self, node: Any, where: str) -> Any:
         try:
-            value, size = self.node(node, 0)
-            return value
+            return self.node(node, 0)[0]
         except _Refused as exc:
             at = pointer_of(exc.path[::-1])
             raise ContractError(f"{where} is refused at {at}: {exc.problem}") from None
@@ -524,7 +523,7 @@ class _Builder:
         size = 1
         self.count(1)
         pairs = node.value
-        for key_node, value_node in pairs:
+        for key_node, _ in pairs:
             if str(key_node.ctag) == _MERGE:
                 pairs = self.merged(node)
                 break
@@ -646,83 +645,150 @@ def _check(schema: Any, path: list[Any]) -> None:
     if not isinstance(schema, dict):
         raise _Invalid(path, f"a schema must be an object or a boolean, not {_kind(schema)}")
     for key, value in schema.items():
-        here = [*path, key]
-        if key == "type":
-            names = value if isinstance(value, list) else [value]
-            if not names and isinstance(value, list):
-                raise _Invalid(here, "'type' must not be empty")
-            for name in names:
-                if not isinstance(name, str) or name not in _TYPES:
-                    raise _Invalid(here, f"unknown type {_one_line(repr(name), 60)}")
-        elif key == "required":
-            if not _string_list(value):
-                raise _Invalid(here, "'required' must be a list of strings")
-        elif key == "enum":
-            if not isinstance(value, list):
-                raise _Invalid(here, "'enum' must be a list")
-        elif key == "pattern":
-            if not isinstance(value, str):
-                raise _Invalid(here, "'pattern' must be a string")
-            _compiles(value, here)
-        elif key == "patternProperties":
-            if not isinstance(value, dict):
-                raise _Invalid(here, "'patternProperties' must be an object")
-            for pattern, sub in value.items():
-                _compiles(pattern, [*here, pattern])
-                _check(sub, [*here, pattern])
-        elif key in _SCHEMA_OBJECTS:
-            if not isinstance(value, dict):
-                raise _Invalid(here, f"{key!r} must be an object of schemas")
-            for name, sub in value.items():
-                _check(sub, [*here, name])
-        elif key in _SCHEMA_ARRAYS:
-            if not isinstance(value, list) or not value:
-                raise _Invalid(here, f"{key!r} must be a non-empty list of schemas")
-            for i, sub in enumerate(value):
-                _check(sub, [*here, i])
-        elif key in ("items", "prefixItems"):
-            if isinstance(value, list):
-                for i, sub in enumerate(value):
-                    _check(sub, [*here, i])
-            elif key == "prefixItems":
-                raise _Invalid(here, "'prefixItems' must be a list of schemas")
-            else:
-                _check(value, here)
-        elif key in _SUBSCHEMA:
-            _check(value, here)
-        elif key == "dependencies":
-            if not isinstance(value, dict):
-                raise _Invalid(here, "'dependencies' must be an object")
-            for name, sub in value.items():
-                if not _string_list(sub):
-                    _check(sub, [*here, name])
-        elif key == "dependentRequired":
-            if not isinstance(value, dict) or not all(_string_list(v) for v in value.values()):
-                raise _Invalid(here, "'dependentRequired' must map names to lists of strings")
-        elif key in _COUNTS:
-            if not _number(value) or value < 0 or value != int(value):
-                raise _Invalid(here, f"{key!r} must be a non-negative integer")
-        elif key in _NUMBERS:
-            if not _number(value):
-                raise _Invalid(here, f"{key!r} must be a number")
-        elif key == "multipleOf":
-            if not _number(value) or value <= 0:
-                raise _Invalid(here, "'multipleOf' must be a number above 0")
-        elif key == "uniqueItems":
-            if not isinstance(value, bool):
-                raise _Invalid(here, "'uniqueItems' must be a boolean")
-        elif key == "$ref":
-            if not isinstance(value, str):
-                raise _Invalid(here, "'$ref' must be a string")
-            if not value.startswith("#"):
-                raise _Invalid(
-                    here,
-                    f"$ref {_one_line(repr(value), 80)} points outside the document "
-                    "(only '#...' references are read)",
-                )
-        elif key in _STRINGS:
-            if not isinstance(value, str):
-                raise _Invalid(here, f"{key!r} must be a string")
+        rule = _RULES.get(key)
+        if rule is not None:
+            rule(key, value, path)
+
+
+def _rule_type(key: str, value: Any, path: list[Any]) -> None:
+    if isinstance(value, str):
+        if value in _TYPES:
+            return
+        names: list[Any] = [value]
+    elif isinstance(value, list):
+        if not value:
+            raise _Invalid([*path, key], "'type' must not be an empty list")
+        names = value
+    else:
+        names = [value]
+    for name in names:
+        if not isinstance(name, str) or name not in _TYPES:
+            raise _Invalid([*path, key], f"unknown type {_one_line(repr(name), 60)}")
+
+
+def _rule_required(key: str, value: Any, path: list[Any]) -> None:
+    if not _string_list(value):
+        raise _Invalid([*path, key], "'required' must be a list of strings")
+
+
+def _rule_enum(key: str, value: Any, path: list[Any]) -> None:
+    if not isinstance(value, list):
+        raise _Invalid([*path, key], "'enum' must be a list")
+
+
+def _rule_pattern(key: str, value: Any, path: list[Any]) -> None:
+    if not isinstance(value, str):
+        raise _Invalid([*path, key], "'pattern' must be a string")
+    _compiles(value, [*path, key])
+
+
+def _rule_pattern_properties(key: str, value: Any, path: list[Any]) -> None:
+    if not isinstance(value, dict):
+        raise _Invalid([*path, key], "'patternProperties' must be an object")
+    for pattern, sub in value.items():
+        _compiles(pattern, [*path, key, pattern])
+        _check(sub, [*path, key, pattern])
+
+
+def _rule_schema_object(key: str, value: Any, path: list[Any]) -> None:
+    if not isinstance(value, dict):
+        raise _Invalid([*path, key], f"{key!r} must be an object of schemas")
+    for name, sub in value.items():
+        if sub is True or sub is False:
+            continue
+        _check(sub, [*path, key, name])
+
+
+def _rule_schema_array(key: str, value: Any, path: list[Any]) -> None:
+    if not isinstance(value, list) or not value:
+        raise _Invalid([*path, key], f"{key!r} must be a non-empty list of schemas")
+    for i, sub in enumerate(value):
+        _check(sub, [*path, key, i])
+
+
+def _rule_items(key: str, value: Any, path: list[Any]) -> None:
+    if isinstance(value, list):
+        for i, sub in enumerate(value):
+            _check(sub, [*path, key, i])
+    elif key == "prefixItems":
+        raise _Invalid([*path, key], "'prefixItems' must be a list of schemas")
+    else:
+        _check(value, [*path, key])
+
+
+def _rule_subschema(key: str, value: Any, path: list[Any]) -> None:
+    _check(value, [*path, key])
+
+
+def _rule_dependencies(key: str, value: Any, path: list[Any]) -> None:
+    if not isinstance(value, dict):
+        raise _Invalid([*path, key], "'dependencies' must be an object")
+    for name, sub in value.items():
+        if not _string_list(sub):
+            _check(sub, [*path, key, name])
+
+
+def _rule_dependent_required(key: str, value: Any, path: list[Any]) -> None:
+    if not isinstance(value, dict) or not all(_string_list(v) for v in value.values()):
+        raise _Invalid([*path, key], "'dependentRequired' must map names to lists of strings")
+
+
+def _rule_count(key: str, value: Any, path: list[Any]) -> None:
+    if not _number(value) or value < 0 or value != int(value):
+        raise _Invalid([*path, key], f"{key!r} must be a non-negative integer")
+
+
+def _rule_number(key: str, value: Any, path: list[Any]) -> None:
+    if not _number(value):
+        raise _Invalid([*path, key], f"{key!r} must be a number")
+
+
+def _rule_multiple_of(key: str, value: Any, path: list[Any]) -> None:
+    if not _number(value) or value <= 0:
+        raise _Invalid([*path, key], "'multipleOf' must be a number above 0")
+
+
+def _rule_unique_items(key: str, value: Any, path: list[Any]) -> None:
+    if not isinstance(value, bool):
+        raise _Invalid([*path, key], "'uniqueItems' must be a boolean")
+
+
+def _rule_ref(key: str, value: Any, path: list[Any]) -> None:
+    if not isinstance(value, str):
+        raise _Invalid([*path, key], "'$ref' must be a string")
+    if not value.startswith("#"):
+        raise _Invalid(
+            [*path, key],
+            f"$ref {_one_line(repr(value), 80)} points outside the document "
+            "(only '#...' references are read)",
+        )
+
+
+def _rule_string(key: str, value: Any, path: list[Any]) -> None:
+    if not isinstance(value, str):
+        raise _Invalid([*path, key], f"{key!r} must be a string")
+
+
+_RULES: dict[str, Callable[[str, Any, list[Any]], None]] = {
+    "type": _rule_type,
+    "required": _rule_required,
+    "enum": _rule_enum,
+    "pattern": _rule_pattern,
+    "patternProperties": _rule_pattern_properties,
+    "items": _rule_items,
+    "prefixItems": _rule_items,
+    "dependencies": _rule_dependencies,
+    "dependentRequired": _rule_dependent_required,
+    "multipleOf": _rule_multiple_of,
+    "uniqueItems": _rule_unique_items,
+    "$ref": _rule_ref,
+    **{key: _rule_schema_object for key in _SCHEMA_OBJECTS},
+    **{key: _rule_schema_array for key in _SCHEMA_ARRAYS},
+    **{key: _rule_subschema for key in _SUBSCHEMA},
+    **{key: _rule_count for key in _COUNTS},
+    **{key: _rule_number for key in _NUMBERS},
+    **{key: _rule_string for key in _STRINGS},
+}
 
 
 def _kind(value: Any) -> str:
@@ -833,7 +899,7 @@ def _linear_class(base: Any) -> Any:
 def _refuse_retrieval(uri: str) -> Any:
     from referencing.exceptions import NoSuchResource
 
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 def _without_ids(node: Any) -> Any:
@@ -959,9 +1025,7 @@ def _read_body(response: Any, limits: Limits, shown: str, deadline: float, timeo
         chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
         if not chunk:
             if time.monotonic() >= deadline:
-                raise ContractError(
-                    f"cannot fetch {shown}: no complete answer within {timeout} s"
-                )
+                raise ContractError(f"cannot fetch {shown}: no complete answer within {timeout} s")
             break
         size += len(chunk)
         if size > limits.max_bytes:

@@ -114,7 +114,9 @@ def test_markdown_and_text_output_cannot_be_forged(tmp_path: Path) -> None:
     new_doc["operations"]["evil"] = {
         "action": "receive",
         "channel": {"$ref": "#/channels/root"},
-        "messages": [{"$ref": "#/channels/root/messages/" + HOSTILE.replace("~", "~0").replace("/", "~1")}],
+        "messages": [
+            {"$ref": "#/channels/root/messages/" + HOSTILE.replace("~", "~0").replace("/", "~1")}
+        ],
     }
     new = write(tmp_path / "new.json", new_doc)
     markdown = run_here("diff", old, new, "--format", "markdown", cwd=tmp_path).stdout
@@ -151,7 +153,9 @@ def test_diff_refuses_hostile_documents_in_one_line(tmp_path: Path) -> None:
     done = run_here("diff", old, "bomb.yaml", cwd=tmp_path)
     assert done.returncode == 2
     assert "max_nodes" in done.stderr and len(done.stderr.splitlines()) == 1
-    done = run_here("diff", old, "bomb.yaml", "--max-nodes", "100000000", "--max-bytes", "9", cwd=tmp_path)
+    done = run_here(
+        "diff", old, "bomb.yaml", "--max-nodes", "100000000", "--max-bytes", "9", cwd=tmp_path
+    )
     assert done.returncode == 2 and "larger than 9 bytes" in done.stderr
     huge = contract({"type": "integer", "maximum": 10**400})
     (tmp_path / "huge.json").write_text(json.dumps(huge).replace("1" + "0" * 400, "1" + "0" * 400))
@@ -161,7 +165,7 @@ def test_diff_refuses_hostile_documents_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 1
 
 
-APP = '''
+APP = """
 import pathlib
 
 import socketio
@@ -176,15 +180,18 @@ spec = SocketIOSpec.from_document(sio, str(pathlib.Path(__file__).with_name("con
 def handler(sid, data):
     return None
 {extra}
-'''
+"""
 
 
 @pytest.mark.parametrize(
     ("name", "extra", "expected"),
     [
         ("make_mvoe", "", ["event 'make_mvoe' was added", "event 'move' was removed"]),
-        ("move", "\n@sio.on('undocumented')\ndef other(sid, data):\n    return None\n",
-         ["event 'undocumented' was added"]),
+        (
+            "move",
+            "\n@sio.on('undocumented')\ndef other(sid, data):\n    return None\n",
+            ["event 'undocumented' was added"],
+        ),
     ],
 )
 def test_check_against_compares_the_code_of_a_contract_first_spec(

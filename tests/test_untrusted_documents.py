@@ -76,7 +76,7 @@ def one_line(exc: pytest.ExceptionInfo[BaseException]) -> str:
 class Requests(http.server.BaseHTTPRequestHandler):
     seen: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         type(self).seen.append(self.path)
         body = json.dumps({"definitions": {"s": {"const": "TOPSECRET"}}}).encode()
         self.send_response(200)
@@ -451,7 +451,10 @@ def test_agent_catalog_of_doubling_and_long_chains_is_bounded() -> None:
     assert '"x-not-inlined": true' in json.dumps(catalog)
 
     chain = {
-        f"S{i}": {"type": "object", "properties": {"next": {"$ref": f"#/components/schemas/S{i + 1}"}}}
+        f"S{i}": {
+            "type": "object",
+            "properties": {"next": {"$ref": f"#/components/schemas/S{i + 1}"}},
+        }
         for i in range(3000)
     }
     chain["S3000"] = {"type": "string"}

@@ -30,7 +30,9 @@ DOC = {
 }
 
 
-def _handle(conn: socket.socket, behave: Callable[[socket.socket], None], stop: threading.Event) -> None:
+def _handle(
+    conn: socket.socket, behave: Callable[[socket.socket], None], stop: threading.Event
+) -> None:
     with conn:
         conn.settimeout(5)
         data = b""
@@ -89,7 +91,7 @@ def fetch_in_thread(fetch: Callable[[], Any], bound: float = 60.0) -> BaseExcept
     def run() -> None:
         try:
             out.append(fetch())
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
+        except BaseException as exc:
             out.append(exc)
 
     thread = threading.Thread(target=run, daemon=True)
@@ -101,7 +103,9 @@ def fetch_in_thread(fetch: Callable[[], Any], bound: float = 60.0) -> BaseExcept
 
 def drip(conn: socket.socket) -> None:
     """Headers, then one byte of a never-ending body every 0.3 s."""
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+    )
     while True:
         conn.sendall(b" ")
         time.sleep(0.3)
@@ -115,7 +119,9 @@ def drip_headers(conn: socket.socket) -> None:
 
 
 def endless_chunks(conn: socket.socket) -> None:
-    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
     chunk = b" " * 65536
     while True:
         conn.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
@@ -123,11 +129,11 @@ def endless_chunks(conn: socket.socket) -> None:
 
 def answer(body: bytes, content_type: str = "application/json") -> Callable[[socket.socket], None]:
     def behave(conn: socket.socket) -> None:
-        conn.sendall(
-            b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
-            % (content_type.encode(), len(body))
-            + body
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n" % (
+            content_type.encode(),
+            len(body),
         )
+        conn.sendall(head + body)
 
     return behave
 
@@ -180,7 +186,9 @@ def test_redirects_leave_http_never(serve: Any) -> None:
     target = serve(answer(json.dumps(DOC).encode()))
 
     def to_target(conn: socket.socket) -> None:
-        conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n" % target.encode())
+        conn.sendall(
+            b"HTTP/1.1 302 Found\r\nLocation: %s\r\nContent-Length: 0\r\n\r\n" % target.encode()
+        )
 
     held = ClientSpec.from_url(socketio.Client(), serve(to_target))
     assert held.contract.title == "Fetched"

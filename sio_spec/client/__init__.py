@@ -13,8 +13,8 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..adapters import Hooks
 from .. import guard
+from ..adapters import Hooks
 from ..contract import (
     Contract,
     ContractError,
