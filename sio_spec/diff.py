@@ -396,10 +396,23 @@ class _SchemaDiff:
         self.new = new
         self._cache: dict[tuple[str, str, Sender], list[_Found]] = {}
         self._active: set[tuple[str, str, Sender]] = set()
+        self._depth = 0
 
     # -- entry ---------------------------------------------------------------------------
     def compare(self, old: Any, new: Any, path: str, sender: Sender) -> list[_Found]:
-        """Changes from ``old`` to ``new`` at ``path`` (``sender`` sends the value)."""
+        """Changes from ``old`` to ``new`` at ``path`` (``sender`` sends the value).
+        Below :data:`MAX_COMPARE_DEPTH` nested schemas, a difference is unclassified."""
+        if self._depth >= MAX_COMPARE_DEPTH:
+            if self._closure(old, self.old) == self._closure(new, self.new):
+                return []
+            return [_Found("unclassified", path, "nested too deeply to compare", sender)]
+        self._depth += 1
+        try:
+            return self._compare_refs(old, new, path, sender)
+        finally:
+            self._depth -= 1
+
+    def _compare_refs(self, old: Any, new: Any, path: str, sender: Sender) -> list[_Found]:
         old_ref, new_ref = _ref_name(old), _ref_name(new)
         if old_ref is not None and new_ref is not None:
             key = (old_ref, new_ref, sender)
@@ -414,6 +427,12 @@ class _SchemaDiff:
                     )
                 finally:
                     self._active.discard(key)
+                if len(cached) > MAX_FINDINGS:
+                    more = len(cached) - MAX_FINDINGS
+                    cached = [
+                        *cached[:MAX_FINDINGS],
+                        _Found("unclassified", "", f"and {more} more changes (not listed)", sender),
+                    ]
                 self._cache[key] = cached
             return [_Found(f.kind, path + f.path, f.message, f.sender) for f in cached]
         return self._compare(self._deref(old, self.old), self._deref(new, self.new), path, sender)
@@ -585,6 +604,25 @@ class _SchemaDiff:
             if self._expanded(old.get(key), self.old) != self._expanded(new.get(key), self.new):
                 add("unclassified", f"keyword {_short(key)} changed (not compared)")
         return found
+
+    @staticmethod
+    def _closure(value: Any, contract: Contract) -> str:
+        """``value`` and every component it reaches, by name, as canonical text."""
+        names: list[str] = []
+        seen: set[str] = set()
+        stack = [value]
+        while stack:
+            node = stack.pop()
+            name = _ref_name(node)
+            if name is not None and name not in seen:
+                seen.add(name)
+                names.append(name)
+                stack.append(contract.schemas.get(name, {}))
+            if isinstance(node, dict):
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        return _canonical([_strip(value), {n: _strip(contract.schemas.get(n)) for n in names}])
 
     def _expanded(self, value: Any, contract: Contract) -> str:
         """``value`` as canonical text with its references replaced by what they name
@@ -760,6 +798,14 @@ class _SchemaDiff:
             )
         return found
 
+
+#: Schemas nested in one another that are compared one by one; deeper, they are
+#: compared whole (references expanded) and a difference is unclassified.
+MAX_COMPARE_DEPTH = 150
+
+#: Changes listed at most for one pair of components; the rest is one unclassified
+#: change (a component reached through many paths would list its changes on each).
+MAX_FINDINGS = 200
 
 #: Values of an unmodeled keyword compared at most, references expanded.
 MAX_EXPANSION = 10_000

@@ -208,3 +208,38 @@ def test_check_against_compares_the_code_of_a_contract_first_spec(
     done = run_here("check", "first.py:spec", "--against", "contract.json", cwd=tmp_path)
     assert done.returncode == 0, done.stdout
     assert "keeps the contract" in done.stderr
+
+
+def test_deep_chains_and_shared_components_give_a_bounded_diff() -> None:
+    chain = {
+        f"S{i}": {
+            "type": "object",
+            "properties": {"next": {"$ref": f"#/components/schemas/S{i + 1}"}},
+        }
+        for i in range(3000)
+    }
+    chain["S3000"] = {"type": "string"}
+    old = contract({"$ref": "#/components/schemas/S0"}, chain)
+    new = copy.deepcopy(old)
+    new["components"]["schemas"]["S3000"] = {"type": "integer"}
+    changes = diff_contracts(read_contract(old), read_contract(new))
+    assert [(c.kind, c.severity) for c in changes] == [("unclassified", "breaking")]
+    assert diff_contracts(read_contract(old), read_contract(old)) == []
+
+    doubling = {
+        f"S{i}": {
+            "type": "object",
+            "properties": {
+                "a": {"$ref": f"#/components/schemas/S{i + 1}"},
+                "b": {"$ref": f"#/components/schemas/S{i + 1}"},
+            },
+        }
+        for i in range(24)
+    }
+    doubling["S24"] = {"type": "string"}
+    old = contract({"$ref": "#/components/schemas/S0"}, doubling)
+    new = copy.deepcopy(old)
+    new["components"]["schemas"]["S24"] = {"type": "integer"}
+    changes = diff_contracts(read_contract(old), read_contract(new))
+    assert len(changes) <= 201
+    assert changes[-1].kind == "unclassified" and "more changes (not listed)" in changes[-1].message
