@@ -21,6 +21,7 @@ extra.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -95,6 +96,8 @@ def compilable(schema: Any) -> bool:
         for key, value in node.items():
             if key not in SAFE_KEYWORDS:
                 return False
+            if not _plain_numbers(value):
+                return False
             if key == "$ref":
                 if not isinstance(value, str) or not value.startswith("#"):
                     return False
@@ -115,6 +118,31 @@ def compilable(schema: Any) -> bool:
                     stack.extend(value)
                 else:
                     stack.append(value)
+    return True
+
+
+#: Integers beyond this size may lose precision in the compiled engine's schema.
+_SAFE_INT = 2**53
+
+
+def _plain_numbers(value: Any) -> bool:
+    """Whether every number in a keyword's value (``enum``, ``const``, bounds...) is
+    finite and, for integers, exactly representable in both engines."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, bool) or node is None or isinstance(node, str):
+            continue
+        if isinstance(node, float):
+            if not math.isfinite(node):
+                return False
+        elif isinstance(node, int):
+            if not -_SAFE_INT <= node <= _SAFE_INT:
+                return False
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
     return True
 
 

@@ -312,8 +312,13 @@ class ClientPipeline(Pipeline):
             # the common case in this frame: one value, checked against the contract's
             # model when the handler declares the same one (or none)
             try:
-                spec = self._plans.receives.get((namespace, event))
-                _, hints, handler, coroutine = self._handler_route(event, namespace)
+                key = (namespace, event)
+                spec = self._plans.receives.get(key)
+                route = self._routes.get(key)
+                table = self._source.handlers.get(namespace)
+                if route is None or table is None or table.get(event) is not route[0]:
+                    route = self._handler_route(event, namespace)
+                _, hints, handler, coroutine = route
             except TypeError:
                 spec = hints = None
             checked = None if spec is None else spec.args
@@ -321,7 +326,7 @@ class ClientPipeline(Pipeline):
                 checked is not None
                 and checked.core is not None
                 and len(args) == 1
-                and (hints is None or hints.types == checked.types)
+                and (hints is None or hints.types is checked.types)
             ):
                 try:
                     args1 = (checked.core(args[0]),)
@@ -337,7 +342,7 @@ class ClientPipeline(Pipeline):
             return decision
         spec = decision.spec
         if hints is None or (
-            spec is not None and spec.args is not None and spec.args.types == hints.types
+            spec is not None and spec.args is not None and spec.args.types is hints.types
         ):
             # no hints, or the contract's models are the handler's: validated already
             decision.handler, decision.coroutine = handler, coroutine

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sio_spec import fast_jsonschema
@@ -71,11 +71,13 @@ SCHEMAS = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schema=SCHEMAS, value=VALUES)
 def test_the_compiled_verdict_is_jsonschemas(schema: dict[str, Any], value: Any) -> None:
     validator = json_schema_validator(schema)  # sio-spec's own, the reference
     compiled = fast_jsonschema.compiled_verdict(validator)
+    # only numbers both engines hold exactly (no NaN, no huge integers) are compiled
+    assume(compiled is not None)
     assert compiled is not None
     reference = validator.is_valid(value)
     try:
@@ -115,6 +117,8 @@ def test_payloads_give_the_same_answer_and_details_with_or_without_the_engine(
         {"$defs": {"a": {"type": "integer"}}, "$ref": "#/$defs/a", "minimum": 3},
         {"properties": {"a": {"$dynamicRef": "#meta"}}},
         {"unknownKeyword": 1},
+        {"enum": [float("inf")]},
+        {"const": 2**60},
     ],
 )
 def test_schemas_the_engines_may_read_differently_stay_with_jsonschema(
