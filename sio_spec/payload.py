@@ -12,7 +12,6 @@ import contextlib
 import itertools
 import json
 import math
-import re
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,6 +23,14 @@ import pydantic_core
 from .errors import ErrorDetail
 from .fast_jsonschema import compiled_verdict
 from .jsonschema_keywords import DEFINITION_MAPS, SCHEMA_MAPS
+from .sendable import (
+    COMPILED_DEPTH,
+    MISMATCH_STATE,
+    filter_in_force,
+    finite,
+    finite_within,
+    install_mismatch_filter,
+)
 
 SchemaMode = Literal["validation", "serialization"]
 
@@ -149,81 +156,6 @@ def _mask_loc(loc: Iterable[Any], known: frozenset[str]) -> list[str | int]:
 
 
 _isfinite = math.isfinite
-
-
-def finite(value: Any) -> bool:
-    """Whether no float in a JSON-like value (dicts, lists, tuples) is NaN or infinite.
-
-    Recursion is bounded by the caller: the packet decoder stops at about 1,000
-    levels, and pydantic's serializer at about 255. Scalars inside a container are
-    checked in the container's frame (a flat payload costs one call).
-    """
-    kind = type(value)
-    if kind is dict:
-        items: Any = value.values()
-    elif kind is list or kind is tuple:
-        items = value
-    elif kind is str or kind is int or kind is bool or value is None:
-        return True
-    elif kind is float:
-        return _isfinite(value)
-    else:
-        return _finite_other(value)
-    for item in items:
-        kind = type(item)
-        if kind is str or kind is int or kind is bool or item is None:
-            continue
-        if kind is float:
-            if not _isfinite(item):
-                return False
-        elif not finite(item):
-            return False
-    return True
-
-
-#: Nesting depth up to which a value accepted by the compiled JSON Schema engine is
-#: accepted without asking ``jsonschema`` (which fails on much deeper values).
-COMPILED_DEPTH = 24
-
-
-def finite_within(value: Any, depth: int) -> bool | None:
-    """:func:`finite` for a value nested at most ``depth`` levels; ``None`` when it
-    is nested deeper (nothing is decided then)."""
-    kind = type(value)
-    if kind is dict:
-        items: Any = value.values()
-    elif kind is list or kind is tuple:
-        items = value
-    elif kind is float:
-        return _isfinite(value)
-    else:
-        return finite(value)
-    if depth <= 0:
-        return None
-    for item in items:
-        kind = type(item)
-        if kind is str or kind is int or kind is bool or item is None:
-            continue
-        if kind is float:
-            if not _isfinite(item):
-                return False
-            continue
-        inner = finite_within(item, depth - 1)
-        if not inner:
-            return inner
-    return True
-
-
-def _finite_other(value: Any) -> bool:
-    if isinstance(value, (str, int, bytes)):  # subclasses: enums
-        return True
-    if isinstance(value, float):
-        return _isfinite(value)
-    if isinstance(value, Mapping):
-        return all(finite(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(finite(v) for v in value)
-    return True
 
 
 def nonfinite_loc(value: Any) -> list[Any]:
@@ -493,63 +425,9 @@ def _checking_mode() -> Any:
 _CHECKING = _checking_mode()
 
 # -- instances whose fields no longer match their types ------------------------------------
-#
-# pydantic's serializer notices a field whose value does not match its type in every
-# mode; by default it only warns (a UserWarning attributed to the caller's module).
-# Its checking mode (``warnings="error"``) raises instead, but costs about twice the
-# serialization of a small model. A warnings filter scoped to this module turns the
-# warning into an exception for the price of the default mode. It holds while no
-# filter placed before it can catch that warning first and do something else with it
-# (a later ``warnings.simplefilter("ignore")``, ``catch_warnings`` with filters of its
-# own): :func:`filter_in_force` tells, and the checking mode is used meanwhile.
+# (see sio_spec.sendable: the filter is scoped to this module, which calls the serializer)
 
-_SERIALIZER_WARNING = "Pydantic serializer warnings"
-_MODULE = __name__
-
-
-def _install_mismatch_filter() -> Any:
-    warnings.filterwarnings(
-        "error",
-        message=_SERIALIZER_WARNING,
-        category=UserWarning,
-        module=re.escape(_MODULE) + "$",
-    )
-    return warnings.filters[0]
-
-
-MISMATCH_FILTER = _install_mismatch_filter()
-# (filters list, its length, the filter's index there, in force) as last computed
-_FORCE: list[Any] = [None, -1, 0, False]
-
-
-def _may_catch_first(entry: Any) -> bool:
-    """Whether a filter could take the serializer's warning from this module and do
-    anything but raise it (conservatively: a message or line condition counts)."""
-    action, _message, category, module, _lineno = entry
-    if action == "error":
-        return False
-    if not (isinstance(category, type) and issubclass(UserWarning, category)):
-        return False
-    return module is None or bool(module.match(_MODULE))
-
-
-def filter_in_force() -> bool:
-    """Whether every serializer warning raised from this module is an exception: the
-    mismatch filter is installed and no filter before it may catch the warning."""
-    filters = warnings.filters
-    force = _FORCE
-    if filters is force[0] and len(filters) == force[1]:
-        index = force[2]
-        if index < len(filters) and filters[index] is MISMATCH_FILTER:
-            return bool(force[3])
-    for index, entry in enumerate(filters):
-        if entry is MISMATCH_FILTER:
-            verdict = not any(_may_catch_first(f) for f in filters[:index])
-            break
-    else:
-        index, verdict = len(filters), False
-    _FORCE[:] = [filters, len(filters), index, verdict]
-    return verdict
+MISMATCH_FILTER = install_mismatch_filter(__name__)
 
 
 class Payload:
@@ -629,7 +507,7 @@ class Payload:
         mode: Any = None if binary else "json"
         known = self._known_names
 
-        force = _FORCE
+        force = MISMATCH_STATE
         if checking and not binary and not scan:
             # the common case (a model sent as JSON data) in as few steps as possible
             def dump_model(value: Any) -> Any:

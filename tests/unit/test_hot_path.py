@@ -24,8 +24,9 @@ from pydantic import BaseModel
 
 from sio_spec import EmitValidationError, SocketIOSpec
 from sio_spec.adapters import own_dispatch
-from sio_spec.payload import MISMATCH_FILTER, PayloadInvalid, filter_in_force
+from sio_spec.payload import MISMATCH_FILTER, PayloadInvalid
 from sio_spec.pipeline import Answer, Call
+from sio_spec.sendable import filter_in_force
 from sio_spec.signature import payload_for
 
 
