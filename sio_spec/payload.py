@@ -507,17 +507,20 @@ class Payload:
         mode: Any = None if binary else "json"
         known = self._known_names
 
-        force = MISMATCH_STATE
+        force, installed = MISMATCH_STATE, MISMATCH_FILTER
         if checking and not binary and not scan:
             # the common case (a model sent as JSON data) in as few steps as possible
             def dump_model(value: Any) -> Any:
+                # in force as last computed, and still at its place in the same list:
+                # filters added or removed before it move it, catch_warnings swaps
+                # the list (see sio_spec.sendable)
+                filters = warnings.filters
                 try:
-                    if (
-                        (filters := warnings.filters) is force[0]
-                        and force[3]
-                        and len(filters) == force[1]
-                        and filters[force[2]] is MISMATCH_FILTER
-                    ) or filter_in_force():
+                    fast = force[3] and filters is force[0] and filters[force[2]] is installed
+                except IndexError:  # the list shrank in place: compute again
+                    fast = False
+                try:
+                    if fast or filter_in_force():
                         return to_python(value, mode="json", by_alias=True)
                     return to_python(value, mode="json", by_alias=True, warnings=checking)
                 except (serialization_error, UserWarning):
@@ -529,12 +532,7 @@ class Payload:
             try:
                 if not checking:
                     out = to_python(value, mode=mode, by_alias=True, warnings=False)
-                elif (
-                    (filters := warnings.filters) is force[0]
-                    and force[3]
-                    and len(filters) == force[1]
-                    and filters[force[2]] is MISMATCH_FILTER
-                ) or filter_in_force():
+                elif filter_in_force():
                     out = to_python(value, mode=mode, by_alias=True)
                 else:
                     out = to_python(value, mode=mode, by_alias=True, warnings=checking)

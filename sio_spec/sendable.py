@@ -146,7 +146,9 @@ def filter_in_force() -> bool:
     filters = warnings.filters
     force = MISMATCH_STATE
     installed = _INSTALLED[0]
-    if filters is force[0] and len(filters) == force[1]:
+    # unchanged since last computed: the same list, the filter at the same place (a
+    # filter added or removed before it moves it; catch_warnings swaps the list)
+    if filters is force[0]:
         index = force[2]
         if index < len(filters) and filters[index] is installed:
             return bool(force[3])
