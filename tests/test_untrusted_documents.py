@@ -583,3 +583,9 @@ def test_test_client_refuses_undescribed_events() -> None:
         assert client.call("make_move", {}) == "ok"
     finally:
         client.disconnect()
+
+
+def test_anchor_references_are_refused_not_read_as_the_whole_document() -> None:
+    with pytest.raises(ContractError) as exc:
+        read_contract(document({"type": "object", "properties": {"a": {"$ref": "#secret"}}}))
+    assert "'#secret' is not a JSON pointer" in one_line(exc)
