@@ -395,6 +395,10 @@ class _Schemas:
             return name
         if not ref.startswith("#"):
             raise ContractError(f"$ref {ref!r} points outside the document, which is not supported")
+        if ref != "#" and not ref.startswith("#/"):
+            raise ContractError(
+                f"$ref {ref[:200]!r} is not a JSON pointer ('#/...'), which is not supported"
+            )
         segments = [unescape_pointer(s) for s in ref[1:].split("/")[1:]] if ref != "#" else []
         found, value = _pointer(self.document, segments)
         holder: Any = self.document
