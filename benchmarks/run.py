@@ -23,6 +23,7 @@ FULL = [
     ["bench_testclient.py", "--rounds", "7", "--calls", "1000"],
     ["bench_docs_page.py"],
     ["bench_errors.py", "--rounds", "7"],
+    ["bench_telemetry.py", "--rounds", "15", "--n", "2000"],
 ]
 QUICK = [
     ["bench_packet.py", "--rounds", "3", "--n", "300"],
@@ -35,6 +36,7 @@ QUICK = [
     ["bench_testclient.py", "--rounds", "2", "--calls", "200"],
     ["bench_docs_page.py", "--events", "200", "--rounds", "2"],
     ["bench_errors.py", "--rounds", "1"],
+    ["bench_telemetry.py", "--rounds", "2", "--n", "200"],
 ]
 
 

@@ -565,3 +565,65 @@ def test_the_global_providers_are_used_by_default() -> None:
         "assert obs.tracer.resource is tp.resource, obs.tracer\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# -- the example ----------------------------------------------------------------------------
+
+
+def json_objects(text: str) -> list[Any]:
+    """Every top-level JSON object printed in ``text`` (the console exporters print
+    indented JSON between other lines)."""
+    import json
+
+    decoder = json.JSONDecoder()
+    found, at = [], 0
+    while (start := text.find("{", at)) != -1:
+        try:
+            obj, end = decoder.raw_decode(text, start)
+        except ValueError:
+            at = start + 1
+            continue
+        found.append(obj)
+        at = end
+    return found
+
+
+def test_the_example_prints_its_spans_and_metrics_to_the_console() -> None:
+    from pathlib import Path
+
+    from support.servers import free_port
+
+    app = Path(__file__).resolve().parent.parent / "examples" / "telemetry" / "app.py"
+    done = subprocess.run(
+        [sys.executable, str(app), "--demo", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "valid move -> True" in done.stdout
+    assert "invalid move -> validation_error" in done.stdout
+    printed = json_objects(done.stdout)
+    spans = [o for o in printed if "context" in o and "name" in o]
+    (session,) = [s for s in spans if s["name"] == "demo session"]
+    served = [s for s in spans if s["name"] != "demo session"]
+    assert sorted(s["name"] for s in served) == [
+        "/ board send",
+        "/ connect process",
+        "/ disconnect process",
+        "/ make_move process",
+        "/ make_move process",
+    ]
+    # the connect auth carried the client's trace: every span of the session is in it
+    assert {s["context"]["trace_id"] for s in served} == {session["context"]["trace_id"]}
+    outcomes = sorted(s["attributes"]["sio_spec.outcome"] for s in served)
+    assert outcomes == ["ok", "ok", "ok", "ok", "validation_error"]
+    metrics = [o for o in printed if "resource_metrics" in o]
+    names = {
+        m["name"]
+        for o in metrics
+        for r in o["resource_metrics"]
+        for sm in r["scope_metrics"]
+        for m in sm["metrics"]
+    }
+    assert names == {"sio_spec.events", "sio_spec.handler.duration"}

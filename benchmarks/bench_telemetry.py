@@ -1,0 +1,145 @@
+"""Telemetry: what ``sio_spec.telemetry.instrument`` costs per event and per emit.
+
+Four servers of each kind (``socketio.Server``, ``socketio.AsyncServer``), driven
+through their real packet path (see ``common``) in interleaved blocks:
+
+- ``plain``: python-socketio alone;
+- ``sio-spec``: the spec attached, never instrumented;
+- ``otel``: the spec instrumented with the OpenTelemetry SDK (a tracer provider
+  with a simple span processor and an exporter that drops spans, a meter provider
+  with an in-memory reader): every span and measurement is really made;
+- ``removed``: the spec instrumented, then ``uninstrument``-ed.
+
+Reported: median microseconds per event and the ratios to ``sio-spec``.
+
+    python benchmarks/bench_telemetry.py [--rounds 15] [--n 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
+
+from sio_spec import SocketIOSpec
+from sio_spec.telemetry import instrument, uninstrument
+
+try:
+    from benchmarks import common
+except ImportError:  # run as a script
+    import common  # type: ignore[no-redef]
+
+VARIANTS = ("plain", "sio-spec", "otel", "removed")
+MOVE_MODEL = common.MakeMove(**common.MOVE)
+PACKET = "21" + json.dumps(["make_move", common.MOVE], separators=(",", ":"))
+
+
+class Dropped(SpanExporter):
+    """An exporter that exports nothing."""
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return SpanExportResult.SUCCESS
+
+
+def providers() -> tuple[TracerProvider, MeterProvider]:
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(Dropped()))
+    return tracer_provider, MeterProvider(metric_readers=[InMemoryMetricReader()])
+
+
+def build(server: Any, variant: str) -> Any:
+    if variant == "plain":
+
+        def move(sid: str, data: Any) -> Any:
+            return {"ok": data["x"] == 1}
+
+    else:
+        spec = SocketIOSpec(server, title="bench", version="1")
+        spec.emits("move_made", common.MakeMove)
+
+        def move(sid: str, data: common.MakeMove) -> common.MoveAck:  # type: ignore[misc]
+            return common.MoveAck(ok=data.x == 1)
+
+        if variant in ("otel", "removed"):
+            tracer_provider, meter_provider = providers()
+            instrument(spec, tracer_provider=tracer_provider, meter_provider=meter_provider)
+            if variant == "removed":
+                uninstrument(spec)
+    if server.is_asyncio_based():
+
+        async def handler(sid: str, data: Any) -> Any:
+            return move(sid, data)
+
+        handler.__annotations__ = move.__annotations__
+        server.on("make_move", handler)
+    else:
+        server.on("make_move", move)
+    return server
+
+
+def emit_of(server: Any, variant: str, sid: str) -> Any:
+    data = common.MOVE if variant == "plain" else MOVE_MODEL
+    return lambda: server.emit("move_made", data, to=sid)
+
+
+Row = tuple[str, str, dict[str, float]]
+
+
+def bench_sync(rounds: int, n: int) -> list[Row]:
+    servers = {v: build(common.sync_server(), v) for v in VARIANTS}
+    sids = {v: common.connected_server(s) for v, s in servers.items()}
+    event = {
+        v: common.timed_sync(lambda s=s: s._handle_eio_message(common.EIO_SID, PACKET))
+        for v, s in servers.items()
+    }
+    emit = {v: common.timed_sync(emit_of(s, v, sids[v])) for v, s in servers.items()}
+    return [
+        ("Server", "event + ack", common.interleave(event, rounds=rounds, n=n)),
+        ("Server", "emit to one sid", common.interleave(emit, rounds=rounds, n=n)),
+    ]
+
+
+def bench_async(rounds: int, n: int) -> list[Row]:
+    loop = asyncio.new_event_loop()
+    servers = {v: build(common.async_server(), v) for v in VARIANTS}
+    sids = {v: common.connected_async_server(s, loop) for v, s in servers.items()}
+    event = {
+        v: common.timed_async(lambda s=s: s._handle_eio_message(common.EIO_SID, PACKET), loop)
+        for v, s in servers.items()
+    }
+    emit = {v: common.timed_async(emit_of(s, v, sids[v]), loop) for v, s in servers.items()}
+    rows = [
+        ("AsyncServer", "event + ack", common.interleave(event, rounds=rounds, n=n)),
+        ("AsyncServer", "emit to one sid", common.interleave(emit, rounds=rounds, n=n)),
+    ]
+    loop.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--n", type=int, default=2000)
+    args = parser.parse_args()
+    rows = bench_sync(args.rounds, args.n) + bench_async(args.rounds, args.n)
+    print(
+        f"{'server':<12} {'case':<16} {'plain':>7} {'sio-spec':>9} {'otel':>7} {'removed':>8} "
+        f"{'otel/sio-spec':>14} {'removed/sio-spec':>17}   (us per event)"
+    )
+    for kind, case, t in rows:
+        print(
+            f"{kind:<12} {case:<16} {t['plain']:>7.2f} {t['sio-spec']:>9.2f} {t['otel']:>7.2f} "
+            f"{t['removed']:>8.2f} {t['otel'] / t['sio-spec']:>13.2f}x "
+            f"{t['removed'] / t['sio-spec']:>16.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
