@@ -47,7 +47,10 @@ from .pipeline import ANSWER, REFUSE, Decision, Pipeline
 
 if TYPE_CHECKING:
     from .client import ClientSpec
+    from .emitter import BaseEmitter
     from .spec import SocketIOSpec
+
+    Observed = SocketIOSpec | ClientSpec | BaseEmitter
 
 #: Outcomes of an event.
 OK = "ok"
@@ -335,7 +338,8 @@ def _outgoing(
     one observation, its inner emit none)."""
     original = getattr(target, name)
     where = _where_server if server_side else _where_client
-    manager = getattr(target, "manager", None) if server_side else None
+    # a server knows its connected sids; an emitter's write-only manager does not
+    manager = getattr(target, "manager", None) if hasattr(target, "handlers") else None
     is_call = name == "call"
 
     def opened(event: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -492,35 +496,43 @@ class _Installed:
 _installed: weakref.WeakKeyDictionary[Any, _Installed] = weakref.WeakKeyDictionary()
 
 
-def observer_of(spec: SocketIOSpec | ClientSpec) -> Observer | None:
+def observer_of(spec: Observed) -> Observer | None:
     """The observer :func:`observe` installed on ``spec``, if any."""
     installed = _installed.get(spec)
     return None if installed is None else installed.observer
 
 
-def observe(spec: SocketIOSpec | ClientSpec, observer: Observer) -> None:
-    """Report every event of ``spec``'s server (or client) to ``observer``. The spec
-    must be attached (for Flask-SocketIO, after ``init_app``); attaching it again
-    later needs another :func:`observe`."""
+def observe(spec: Observed, observer: Observer) -> None:
+    """Report every event of ``spec``'s server (or client) to ``observer``, or every
+    emit of an emitter (:meth:`SocketIOSpec.emitter`). A spec must be attached (for
+    Flask-SocketIO, after ``init_app``); attaching it again later needs another
+    :func:`observe`."""
     from .client import ClientSpec
+    from .emitter import BaseEmitter
 
     if spec in _installed:
         unobserve(spec)
     if isinstance(spec, ClientSpec):
         layers = _observe_client(spec, observer)
+    elif isinstance(spec, BaseEmitter):
+        layers = _observe_emitter(spec, observer)
     else:
         layers = _observe_server(spec, observer)
     _installed[spec] = _Installed(observer, layers)
 
 
-def unobserve(spec: SocketIOSpec | ClientSpec) -> None:
+def unobserve(spec: Observed) -> None:
     """Remove the observer: ``spec`` runs its plain hooks again."""
     from .client import ClientSpec
+    from .emitter import BaseEmitter
 
     installed = _installed.pop(spec, None)
     if installed is None:
         return
     layers = installed.layers
+    if isinstance(spec, BaseEmitter):
+        layers.uninstall()
+        return
     if spec._hooks is not layers:  # detached (or re-attached) since: nothing of ours is on
         layers.uninstall()
         return
@@ -589,3 +601,16 @@ def _observe_client(spec: ClientSpec, observer: Observer) -> Layers:
     state = Layers(client, layers)
     spec._hooks = state
     return state
+
+
+def _observe_emitter(emitter: BaseEmitter, observer: Observer) -> Layers:
+    layers: list[Hooks] = []
+    relay = _relay(emitter.manager, observer)
+    if relay is not None:
+        relay.install()
+        layers.append(relay)
+    outer = Hooks(emitter)
+    outer.wrappers["emit"] = _outgoing(outer, emitter, observer, "emit", True)
+    outer.install()
+    layers.append(outer)
+    return Layers(emitter, layers)

@@ -18,7 +18,7 @@ Spans (attribute names from the OpenTelemetry messaging conventions where one fi
   ``socketio.event``, ``socketio.sid``, ``socketio.room`` (emits to a room),
   ``sio_spec.outcome``; status ERROR and ``error.type`` when the outcome is not ``ok``.
 
-Metrics: the counter ``sio_spec.events`` (attributes ``socketio.namespace``,
+Metrics: the counter ``sio_spec.events`` (attributes ``messaging.destination.name``,
 ``socketio.event``, ``sio_spec.direction``, ``sio_spec.outcome``) and the histogram
 ``sio_spec.handler.duration`` in seconds (namespace, event, outcome).
 
@@ -42,6 +42,7 @@ from .observe import OK, RECEIVE, RELAY, Outcome, observe, observer_of, unobserv
 
 if TYPE_CHECKING:
     from .client import ClientSpec
+    from .emitter import BaseEmitter
     from .spec import SocketIOSpec
 
 __all__ = ["instrument", "traceparent", "uninstrument"]
@@ -148,7 +149,7 @@ class OpenTelemetryObserver:
             span.set_status(Status(StatusCode.ERROR))
         span.end()
         attributes = {
-            "socketio.namespace": namespace,
+            "messaging.destination.name": namespace,
             "socketio.event": event,
             "sio_spec.outcome": result,
         }
@@ -167,16 +168,17 @@ class OpenTelemetryObserver:
 
 
 def instrument(
-    spec: SocketIOSpec | ClientSpec,
+    spec: SocketIOSpec | ClientSpec | BaseEmitter,
     *,
     tracer_provider: trace.TracerProvider | None = None,
     meter_provider: metrics.MeterProvider | None = None,
 ) -> None:
     """Trace and count every event of ``spec``'s server (a :class:`~sio_spec.SocketIOSpec`
     attached to a server; for Flask-SocketIO once ``init_app`` has run) or client (a
-    :class:`~sio_spec.ClientSpec` on a ``socketio.Client`` or ``AsyncClient``). The
-    global providers are used unless others are given. Instrumenting again replaces
-    the previous instrumentation."""
+    :class:`~sio_spec.ClientSpec` on a ``socketio.Client`` or ``AsyncClient``), or the
+    emits of a worker's :meth:`~sio_spec.SocketIOSpec.emitter`. The global providers
+    are used unless others are given. Instrumenting again replaces the previous
+    instrumentation."""
     from .client import ClientSpec
 
     observe(
@@ -189,7 +191,7 @@ def instrument(
     )
 
 
-def uninstrument(spec: SocketIOSpec | ClientSpec) -> None:
+def uninstrument(spec: SocketIOSpec | ClientSpec | BaseEmitter) -> None:
     """Remove what :func:`instrument` added; the spec validates as before."""
     if observer_of(spec) is not None:
         unobserve(spec)

@@ -170,3 +170,53 @@ def test_the_delivering_process_continues_the_emitting_process_trace(
     )
     assert message[CARRIER_KEY]["traceparent"].split("-")[1] == handled["trace_id"]
     assert message["data"] == [got]
+
+
+@pytest.mark.parametrize("manager_kind", ["sync", "async"])
+def test_a_workers_emit_is_continued_by_every_delivering_process(
+    cluster: Cluster, manager_kind: str
+) -> None:
+    import asyncio
+
+    import socketio
+    from apps.scaleout_models import TITLE, VERSION, declare, notice
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from sio_spec import SocketIOSpec
+    from sio_spec.telemetry import instrument, uninstrument
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    spec = SocketIOSpec(title=TITLE, version=VERSION)
+    declare(spec)
+    seq = 300 if manager_kind == "sync" else 400
+    with provider.get_tracer("worker").start_as_current_span("worker job") as job:
+        if manager_kind == "sync":
+            emitter = spec.emitter(socketio.RedisManager(cluster.redis_url, write_only=True))
+            instrument(emitter, tracer_provider=provider)
+            emitter.emit("notice", notice("from a worker", seq, "worker"))
+        else:
+            manager = socketio.AsyncRedisManager(cluster.redis_url, write_only=True)
+            emitter = spec.emitter(manager)
+            instrument(emitter, tracer_provider=provider)
+
+            async def emit() -> None:
+                await emitter.emit("notice", notice("from a worker", seq, "worker"))
+
+            asyncio.run(emit())
+    uninstrument(emitter)
+    for client in cluster.clients.values():
+        assert set(client.wait(seq)) == {"text", "seq", "at", "origin"}
+    (sent,) = [s for s in exporter.get_finished_spans() if s.name == "/ notice send"]
+    assert sent.parent is not None and sent.parent.span_id == job.get_span_context().span_id
+    assert sent.attributes is not None and sent.attributes["sio_spec.outcome"] == "ok"
+    trace_id = f"{sent.context.trace_id:032x}"
+    for process in cluster.processes.values():
+        delivered = process.wait(
+            "/ notice send",
+            lambda s: s["trace_id"] == trace_id and s["attributes"].get("sio_spec.relayed"),
+        )
+        assert delivered["parent_id"] == f"{sent.context.span_id:016x}"
