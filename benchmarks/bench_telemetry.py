@@ -5,6 +5,8 @@ through their real packet path (see ``common``) in interleaved blocks:
 
 - ``plain``: python-socketio alone;
 - ``sio-spec``: the spec attached, never instrumented;
+- ``observed``: the spec observed by an observer that does nothing
+  (:mod:`sio_spec.observe`): the cost of the observed hooks alone;
 - ``otel``: the spec instrumented with the OpenTelemetry SDK (a tracer provider
   with a simple span processor and an exporter that drops spans, a meter provider
   with an in-memory reader): every span and measurement is really made;
@@ -29,6 +31,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 
 from sio_spec import SocketIOSpec
+from sio_spec.observe import observe
 from sio_spec.telemetry import instrument, uninstrument
 
 try:
@@ -36,9 +39,22 @@ try:
 except ImportError:  # run as a script
     import common  # type: ignore[no-redef]
 
-VARIANTS = ("plain", "sio-spec", "otel", "removed")
+VARIANTS = ("plain", "sio-spec", "observed", "otel", "removed")
 MOVE_MODEL = common.MakeMove(**common.MOVE)
 PACKET = "21" + json.dumps(["make_move", common.MOVE], separators=(",", ":"))
+
+
+class Nothing:
+    """An observer that does nothing."""
+
+    def begin(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def end(self, token: Any, outcome: Any) -> None:
+        pass
+
+    def carrier(self) -> dict[str, str]:
+        return {}
 
 
 class Dropped(SpanExporter):
@@ -67,6 +83,8 @@ def build(server: Any, variant: str) -> Any:
         def move(sid: str, data: common.MakeMove) -> common.MoveAck:  # type: ignore[misc]
             return common.MoveAck(ok=data.x == 1)
 
+        if variant == "observed":
+            observe(spec, Nothing())
         if variant in ("otel", "removed"):
             tracer_provider, meter_provider = providers()
             instrument(spec, tracer_provider=tracer_provider, meter_provider=meter_provider)
@@ -129,15 +147,15 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     args = parser.parse_args()
     rows = bench_sync(args.rounds, args.n) + bench_async(args.rounds, args.n)
-    print(
-        f"{'server':<12} {'case':<16} {'plain':>7} {'sio-spec':>9} {'otel':>7} {'removed':>8} "
-        f"{'otel/sio-spec':>14} {'removed/sio-spec':>17}   (us per event)"
-    )
+    print(f"{'server':<12} {'case':<16}" + "".join(f"{v:>10}" for v in VARIANTS), end="")
+    print("   ratios to sio-spec: observed  otel  removed   (us per event)")
     for kind, case, t in rows:
+        base = t["sio-spec"]
         print(
-            f"{kind:<12} {case:<16} {t['plain']:>7.2f} {t['sio-spec']:>9.2f} {t['otel']:>7.2f} "
-            f"{t['removed']:>8.2f} {t['otel'] / t['sio-spec']:>13.2f}x "
-            f"{t['removed'] / t['sio-spec']:>16.2f}x"
+            f"{kind:<12} {case:<16}"
+            + "".join(f"{t[v]:>10.2f}" for v in VARIANTS)
+            + f"   {t['observed'] / base:>27.2f}x {t['otel'] / base:>5.2f}x"
+            + f" {t['removed'] / base:>7.2f}x"
         )
 
 

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from opentelemetry import context as otel_context
 from opentelemetry import metrics, propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from . import __version__
 from .observe import OK, RECEIVE, RELAY, Outcome, observe, observer_of, unobserve
@@ -53,6 +54,9 @@ MAX_EVENT = 100
 #: Span and metric name of events no handler took (client-chosen names would make
 #: unbounded series).
 OTHER = "_OTHER"
+#: Longer trace context fields in a connect ``auth`` are ignored.
+MAX_HEADER = 4096
+W3C = TraceContextTextMapPropagator()
 
 
 class OpenTelemetryObserver:
@@ -80,15 +84,19 @@ class OpenTelemetryObserver:
         self.connections: dict[str, otel_context.Context] = {}
         self._lock = threading.Lock()
 
-    def _parent(self, carrier: Mapping[str, Any]) -> otel_context.Context | None:
+    def _parent(self, carrier: Mapping[str, Any], trusted: bool) -> otel_context.Context | None:
+        """The context in ``carrier``: W3C trace context only from a client's ``auth``
+        (its baggage would reach every service the handler calls), the global
+        propagator's fields from a message another instrumented process published."""
+        propagator = propagate.get_global_textmap() if trusted else W3C
         fields = {
             key: value
-            for key in propagate.get_global_textmap().fields
-            if isinstance(value := carrier.get(key), str)
+            for key in propagator.fields
+            if isinstance(value := carrier.get(key), str) and len(value) <= MAX_HEADER
         }
         if not fields:
             return None
-        extracted = propagate.extract(fields)
+        extracted = propagator.extract(fields)
         if not trace.get_current_span(extracted).get_span_context().is_valid:
             return None
         return extracted
@@ -103,7 +111,7 @@ class OpenTelemetryObserver:
         room: str | None = None,
         carrier: Mapping[str, Any] | None = None,
     ) -> Any:
-        parent = None if carrier is None else self._parent(carrier)
+        parent = None if carrier is None else self._parent(carrier, direction == RELAY)
         if direction == RECEIVE and sid is not None:
             if event == "connect" and parent is not None:
                 with self._lock:
@@ -202,5 +210,5 @@ def traceparent() -> dict[str, str]:
     it into a client's connect ``auth`` so the server's spans of that connection join
     the client's trace."""
     out: dict[str, str] = {}
-    propagate.inject(out)
+    W3C.inject(out)
     return out

@@ -114,6 +114,12 @@ def build(kind: str, t: Telemetry) -> tuple[App, SocketIOSpec]:
         with t.tracer.start_as_current_span("user work"):
             return m
 
+    @app.on("baggage")
+    def peek_baggage(sid: str) -> dict[str, Any]:
+        from opentelemetry import baggage
+
+        return dict(baggage.get_all())
+
     @app.on("bad_ack")
     def bad_ack(sid: str, m: Move) -> Move:
         return {"game_id": "not a number", "x": 0, "y": 0}  # type: ignore[return-value]
@@ -280,17 +286,24 @@ def test_traceparent_in_connect_auth_parents_the_connections_spans(
     app, _ = build(kind, t)
     with app.run() as port:
         with t.tracer.start_as_current_span("browser page") as page:
-            auth = {"token": "ok", **traceparent()}
+            auth = {"token": "ok", **traceparent(), "baggage": "user=" + MARKER}
         assert set(auth) >= {"token", "traceparent"}
         with connected(port, auth=auth) as client:
             ack_args(client, "move", {"game_id": 1, "x": 1, "y": 2})
+            # a client's baggage does not become the handler's
+            assert ack_args(client, "baggage") == ({},)
         with connected(port, auth={"token": "ok", "traceparent": "00-garbage"}) as other:
             ack_args(other, "move", {"game_id": 1, "x": 1, "y": 2})
         t.wait("/ disconnect process", 2)
     trace_id = page.get_span_context().trace_id
     joined = [s for s in t.spans() if s.context.trace_id == trace_id and s.name != "browser page"]
     names = sorted(s.name for s in joined if s.name != "user work")
-    assert names == ["/ connect process", "/ disconnect process", "/ move process"]
+    assert names == [
+        "/ baggage process",
+        "/ connect process",
+        "/ disconnect process",
+        "/ move process",
+    ]
     for span in joined:
         if span.name != "user work":
             assert span.parent is not None
