@@ -640,3 +640,57 @@ def test_the_example_prints_its_spans_and_metrics_to_the_console() -> None:
         for m in sm["metrics"]
     }
     assert names == {"sio_spec.events", "sio_spec.handler.duration"}
+
+
+def test_a_server_call_is_one_span_with_the_replys_outcome(telemetry: Telemetry) -> None:
+    from sio_spec import ClientAckValidationError
+
+    class Answer(BaseModel):
+        choice: int
+
+    t = telemetry
+    app = App("asgi")
+    spec = app.spec()
+    spec.emits("ask", News, ack=Answer)
+
+    async def quiz(sid: str, reply: str) -> str:
+        try:
+            answer = await app.sio.call("ask", News(title="?"), to=sid, timeout=TIMEOUT)
+        except ClientAckValidationError:
+            return "invalid"
+        return f"choice {answer.choice}"
+
+    app.sio.on("quiz", quiz)
+    t.instrument(spec)
+    with app.run() as port, connected(port) as client:
+        replies = iter([{"choice": 2}, {"choice": MARKER}])
+        client.on("ask", lambda news: next(replies))
+        assert ack_args(client, "quiz", "x") == ("choice 2",)
+        assert ack_args(client, "quiz", "x") == ("invalid",)
+    asks = t.spans("/ ask send")
+    assert [s.attributes["sio_spec.outcome"] for s in asks] == ["ok", "validation_error"]
+    assert asks[1].attributes["error.type"] == "ClientAckValidationError"
+    quizzes = t.spans("/ quiz process")
+    for ask, quiz_span in zip(asks, quizzes, strict=True):
+        assert ask.kind == SpanKind.PRODUCER
+        assert ask.parent is not None and ask.parent.span_id == quiz_span.context.span_id
+    no_payload(t)
+
+
+@pytest.mark.parametrize("kind", ["asgi", "wsgi"])
+def test_a_spec_without_validation_is_traced_too(kind: str, telemetry: Telemetry) -> None:
+    t = telemetry
+    app = App(kind)
+    spec = app.spec(validate=False)
+
+    @app.on("move")
+    def move(sid: str, m: Move) -> Move:
+        return m
+
+    t.instrument(spec)
+    with app.run() as port, connected(port) as client:
+        assert ack_args(client, "move", {"game_id": "anything"}) == ({"game_id": "anything"},)
+    (span,) = t.spans("/ move process")
+    assert span.attributes["sio_spec.outcome"] == "ok"
+    uninstrument(spec)
+    assert "_trigger_event" not in app.sio.__dict__
