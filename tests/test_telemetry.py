@@ -694,3 +694,26 @@ def test_a_spec_without_validation_is_traced_too(kind: str, telemetry: Telemetry
     assert span.attributes["sio_spec.outcome"] == "ok"
     uninstrument(spec)
     assert "_trigger_event" not in app.sio.__dict__
+
+
+def test_a_handler_whose_models_cannot_be_built_is_an_internal_error(
+    telemetry: Telemetry,
+) -> None:
+    class Opaque:
+        """Not something pydantic can validate."""
+
+    t = telemetry
+    app = App("asgi")
+    spec = app.spec()
+
+    @app.on("opaque")
+    def opaque(sid: str, value: Opaque) -> None:
+        raise AssertionError("never called")
+
+    t.instrument(spec)
+    with app.run() as port, connected(port) as client:
+        (answer,) = ack_args(client, "opaque", {"x": 1})
+    assert answer["error"] == "internal_error"
+    (span,) = t.spans("/ opaque process")
+    assert span.attributes["sio_spec.outcome"] == "internal_error"
+    assert span.attributes["error.type"] == "UnusableHandler"
