@@ -717,3 +717,17 @@ def test_a_handler_whose_models_cannot_be_built_is_an_internal_error(
     (span,) = t.spans("/ opaque process")
     assert span.attributes["sio_spec.outcome"] == "internal_error"
     assert span.attributes["error.type"] == "UnusableHandler"
+
+
+def test_what_cannot_be_instrumented_is_refused_in_one_line() -> None:
+    from sio_spec import SpecError
+
+    spec = SocketIOSpec(title="t")
+    with pytest.raises(SpecError, match="attached"):
+        instrument(spec)
+    spec.attach(socketio.AsyncServer())
+    simple = ClientSpec(socketio.SimpleClient(), spec)
+    with pytest.raises(SpecError, match="Client or AsyncClient"):
+        instrument(simple)
+    simple.detach()
+    assert "emit" not in simple.client.__dict__
