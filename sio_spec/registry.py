@@ -239,6 +239,11 @@ class Registry:
             return template
         return dataclasses.replace(template, event=event, namespace=namespace)
 
+    def spec_of(self, namespace: str, event: Any, target: Target) -> EventSpec:
+        """The spec a handler called as ``target`` says, read now (not cached): for
+        a handler called directly rather than by the server."""
+        return self._build_checked(namespace, event, target)
+
     def _build_checked(self, namespace: str, event: Any, target: Target) -> EventSpec:
         """``_build``, with any failure to read the models reported as a SpecError
         naming the handler."""

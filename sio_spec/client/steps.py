@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..adapters.handlers import SocketIOHandlers
 from ..contract import Contract
 from ..errors import (
     AckValidationError,
@@ -31,9 +32,9 @@ from ..errors import (
     ValidationError,
 )
 from ..payload import PayloadInvalid
-from ..pipeline import ANSWER, CALL, Decision, Pipeline, error_payload, serialize_any
+from ..pipeline import Call, Decision, Pass, Pipeline, error_payload, serialize_any
 from ..plans import auth_spec, event_spec
-from ..registry import EventSpec, Registry
+from ..registry import EventSpec, HandlerSource, Registry, Target
 from ..signature import Arguments, ack_values, arguments_from_handler
 
 if TYPE_CHECKING:
@@ -46,6 +47,27 @@ RESERVED = frozenset({"connect", "connect_error", "disconnect", "__disconnect_fi
 MAX_DETAILS = 100
 
 InvalidEventHook = Callable[[ValidationError], object]
+
+
+class ClientHandlers(SocketIOHandlers):
+    """The handlers of a ``socketio.Client`` / ``AsyncClient``, found the way it
+    finds them (function handlers, ``*`` handlers, class-based namespaces): they
+    get the payload without a sid."""
+
+    leading = 0
+    connect_environ = False
+
+
+class _TableHandlers:
+    """A handler table without the client around it (``ClientPipeline(handlers=)``):
+    plain function handlers only."""
+
+    def __init__(self, handlers: Mapping[str, Mapping[str, Callable[..., Any]]]) -> None:
+        self.handlers = handlers
+
+    def target(self, event: Any, namespace: str) -> Any:
+        fn = self.handlers.get(namespace, {}).get(event)
+        return None if fn is None else Target(fn, fn, 0, False)
 
 
 @dataclass
@@ -149,9 +171,9 @@ class ClientPipeline(Pipeline):
         self._plans = plans
         self._spec = spec
         self._revision = -1
-        # the client's own table, kept by reference: handlers registered later count
-        self._handlers = handlers if handlers is not None else {}
-        self._hints: dict[Callable[..., Any], Arguments | None] = {}
+        # the client's handlers, read live: handlers registered later count
+        self._source: HandlerSource | _TableHandlers = _TableHandlers(handlers or {})
+        self._hints: dict[tuple[Callable[..., Any], int], Arguments | None] = {}
         self.on_invalid_event = on_invalid_event
         if spec is None:  # fixed plans: look them up directly (the per-message path)
             receives, sends = plans.receives, plans.sends
@@ -181,22 +203,32 @@ class ClientPipeline(Pipeline):
         return self.plans().sends.get((namespace, event))
 
     # -- what only a client does -----------------------------------------------------------
+    def read_handlers(self, source: HandlerSource) -> None:
+        """Find the client's handlers through ``source`` (the client hooks give the
+        client's own lookup: class-based namespaces and ``*`` handlers included)."""
+        self._source = source
+
     def before(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Decision:
         """As the server's; then, when the client's handler for the event has type hints,
         the values as they arrived are validated into the handler's own models (which
-        need not be the server's classes)."""
+        need not be the server's classes). Events python-socketio's client triggers
+        itself pass through."""
+        if event in RESERVED:
+            return Pass(args)
         decision = super().before(event, namespace, args)
-        if decision[0] != CALL:
+        if not isinstance(decision, Call):
             return decision
-        handler = self._handlers.get(namespace, {}).get(event)
-        hints = self._handler_hints(handler) if handler is not None else None
+        try:
+            target = self._source.target(event, namespace)
+        except TypeError:  # a name python-socketio's lookup cannot hash: its business
+            return decision
+        hints = None if target is None else self._handler_hints(target.func, target.skip)
         if hints is None:
             return decision
         try:
-            return CALL, hints.validate(args), decision[2]
+            return Call(hints.validate(args), decision.spec, event, namespace)
         except PayloadInvalid as exc:
-            error = self.request_error(event, namespace, exc.details)
-            return ANSWER, self.handler_for(namespace)(error, ""), None
+            return self.reject(self.request_error(event, namespace, exc.details), args)
 
     def auth(self, namespace: str, auth: Any) -> Any:
         """Connect ``auth`` checked against the namespace's declared auth and
@@ -240,15 +272,16 @@ class ClientPipeline(Pipeline):
                 self.on_invalid_event(error)
         return error_payload(error)
 
-    def _handler_hints(self, handler: Callable[..., Any]) -> Arguments | None:
+    def _handler_hints(self, handler: Callable[..., Any], skip: int) -> Arguments | None:
+        key = (handler, skip)
         try:
-            return self._hints[handler]
+            return self._hints[key]
         except KeyError:
             pass
         try:
-            hints = arguments_from_handler(handler, 0)
+            hints = arguments_from_handler(handler, skip)
         except Exception as err:  # hints pydantic cannot use: the handler gets raw values
             logger.error("cannot use the type hints of %r: %s", handler, err)
             hints = None
-        self._hints[handler] = hints
+        self._hints[key] = hints
         return hints
