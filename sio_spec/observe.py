@@ -43,7 +43,7 @@ from .errors import (
     SpecError,
     ValidationError,
 )
-from .pipeline import ANSWER, REFUSE, Decision, Pipeline
+from .pipeline import Answer, Call, Decision, Pipeline, Refuse
 
 if TYPE_CHECKING:
     from .client import ClientSpec
@@ -148,12 +148,12 @@ class WatchedPipeline:
 
     def before(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Decision:
         decision = self._pipeline.before(event, namespace, args)
-        action = decision[0]
-        if action == ANSWER or action == REFUSE:
+        kind = type(decision)
+        if kind is Answer or kind is Refuse:
             record = _current.get()
             if record is not None:
-                if action == REFUSE:
-                    record.outcome, record.error_type = REFUSED, type(decision[1]).__name__
+                if isinstance(decision, Refuse):
+                    record.outcome, record.error_type = REFUSED, type(decision.error).__name__
                 elif self._unusable(event, namespace):
                     record.outcome, record.error_type = INTERNAL_ERROR, "UnusableHandler"
                 else:
@@ -172,16 +172,14 @@ class WatchedPipeline:
             return False
         return False
 
-    def after(
-        self, spec: Any, result: Any, sid: str, event: Any = "", namespace: str = "/"
-    ) -> tuple[bool, Any]:
-        ok, value = self._pipeline.after(spec, result, sid, event, namespace)
-        if not ok:
+    def after(self, call: Call, result: Any) -> Any:
+        ack = self._pipeline.after(call, result)
+        if type(ack) is Answer:
             record = _current.get()
             if record is not None:
                 record.outcome = INTERNAL_ERROR
                 record.error_type = self._pipeline.reply_error.__name__
-        return ok, value
+        return ack
 
 
 def _name(event: Any) -> str:
@@ -566,12 +564,8 @@ def _observe_server(spec: SocketIOSpec, observer: Observer) -> Layers:
             layers.append(layer)
 
     add(_timed(server))
-    if spec.validate:
-        if server.is_asyncio_based():
-            from .adapters import async_server as impl
-        else:
-            from .adapters import server as impl  # type: ignore[no-redef]
-        add(impl.hooks(server, cast(Pipeline, WatchedPipeline(spec.pipeline))))
+    if spec.validate and spec._binding is not None:
+        add(spec._binding.hooks(server, cast(Pipeline, WatchedPipeline(spec.pipeline))))
     add(_outer(server, observer, True))
     add(_relay(server.manager, observer))
     state = Layers(server, layers)
