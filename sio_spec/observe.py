@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from socketio.exceptions import ConnectionRefusedError as Refused
 
-from .adapters import Hooks, calling
+from .adapters import Hooks, Layout, calling
 from .errors import (
     RemoteInternalError,
     ResponseValidationError,
@@ -315,18 +315,15 @@ def _incoming(
     return wrapper
 
 
-def _where_server(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, Any]:
-    # Server.emit(event, data, to, room, skip_sid, namespace, ...); call(event, data, to, sid, ns)
-    namespace = kwargs.get("namespace") or (args[4] if len(args) > 4 else None) or "/"
-    to = kwargs.get("to") or (args[1] if len(args) > 1 else None)
-    return namespace, to or kwargs.get("room") or kwargs.get("sid") or (
-        args[2] if len(args) > 2 else None
-    )
-
-
-def _where_client(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, Any]:
-    # Client.emit(event, data, namespace, callback); call(event, data, namespace, timeout)
-    return kwargs.get("namespace") or (args[1] if len(args) > 1 else None) or "/", None
+def _where(layout: Layout, event: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """The namespace of an emit or call and whom it is addressed to (``None`` for a
+    client's, or for arguments the wrapped method will refuse)."""
+    try:
+        named = layout.named((event, *args), kwargs)
+    except TypeError:
+        return "/", None
+    to = named.get("to") or named.get("room") or named.get("sid")
+    return named.get("namespace") or "/", to
 
 
 def _outgoing(
@@ -335,13 +332,16 @@ def _outgoing(
     """Outer layer of ``emit`` or ``call``: one observation per emit (a ``call`` is
     one observation, its inner emit none)."""
     original = getattr(target, name)
-    where = _where_server if server_side else _where_client
+    if server_side:
+        layout = Layout.SERVER_CALL if name == "call" else Layout.SERVER_EMIT
+    else:
+        layout = Layout.CLIENT_CALL if name == "call" else Layout.CLIENT_EMIT
     # a server knows its connected sids; an emitter's write-only manager does not
     manager = getattr(target, "manager", None) if hasattr(target, "handlers") else None
     is_call = name == "call"
 
     def opened(event: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        namespace, to = where(args, kwargs)
+        namespace, to = _where(layout, event, args, kwargs)
         sid = room = None
         if isinstance(to, str):
             if manager is not None and manager.is_connected(to, namespace):

@@ -655,7 +655,8 @@ def test_a_server_call_is_one_span_with_the_replys_outcome(telemetry: Telemetry)
 
     async def quiz(sid: str, reply: str) -> str:
         try:
-            answer = await app.sio.call("ask", News(title="?"), to=sid, timeout=TIMEOUT)
+            # positional, as python-socketio's signature allows: to, then sid, namespace
+            answer = await app.sio.call("ask", News(title="?"), sid, None, "/", TIMEOUT)
         except ClientAckValidationError:
             return "invalid"
         return f"choice {answer.choice}"
@@ -667,12 +668,15 @@ def test_a_server_call_is_one_span_with_the_replys_outcome(telemetry: Telemetry)
         client.on("ask", lambda news: next(replies))
         assert ack_args(client, "quiz", "x") == ("choice 2",)
         assert ack_args(client, "quiz", "x") == ("invalid",)
+        sid = client.get_sid()
     asks = t.spans("/ ask send")
     assert [s.attributes["sio_spec.outcome"] for s in asks] == ["ok", "validation_error"]
     assert asks[1].attributes["error.type"] == "ClientAckValidationError"
     quizzes = t.spans("/ quiz process")
     for ask, quiz_span in zip(asks, quizzes, strict=True):
         assert ask.kind == SpanKind.PRODUCER
+        assert ask.attributes["socketio.sid"] == sid
+        assert ask.attributes["messaging.destination.name"] == "/"
         assert ask.parent is not None and ask.parent.span_id == quiz_span.context.span_id
     no_payload(t)
 
