@@ -140,8 +140,13 @@ class WatchedPipeline:
     """A view of a :class:`~sio_spec.pipeline.Pipeline` that reports its decisions to
     the observation in progress; everything else is the pipeline's own."""
 
+    #: Steps the hooks call per message, bound once (the rest is looked up on use).
+    _BOUND = ("outgoing", "call_result", "refusal", "handler_for")
+
     def __init__(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
+        for name in self._BOUND:
+            setattr(self, name, getattr(pipeline, name))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._pipeline, name)
