@@ -14,7 +14,14 @@ through their real packet path (see ``common``) in interleaved blocks:
 
 Reported: median microseconds per event and the ratios to ``sio-spec``.
 
+With ``--loopback``, a real connection instead: a python-socketio ``AsyncClient``
+makes ``call()`` round trips to a uvicorn server process
+(``telemetry_loopback_server.py``) that is instrumented and uninstrumented between
+blocks of calls, in alternating order. Reported: median throughput and server CPU
+time per event, and their ratios.
+
     python benchmarks/bench_telemetry.py [--rounds 15] [--n 2000]
+    python benchmarks/bench_telemetry.py --loopback [--rounds 9] [--n 3000]
 """
 
 from __future__ import annotations
@@ -141,11 +148,70 @@ def bench_async(rounds: int, n: int) -> list[Row]:
     return rows
 
 
+async def loopback(rounds: int, calls: int, concurrency: int = 20) -> None:
+    import statistics
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import socketio
+
+    try:
+        from benchmarks.bench_loopback import block, cpu_seconds, free_port
+    except ImportError:  # run as a script
+        from bench_loopback import block, cpu_seconds, free_port  # type: ignore[no-redef]
+
+    here = Path(__file__).resolve().parent
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(here / "telemetry_loopback_server.py"), str(port)], cwd=here
+    )
+    client = socketio.AsyncClient()
+    names = {False: "sio-spec", True: "otel"}
+    rate: dict[str, list[float]] = {name: [] for name in names.values()}
+    cpu: dict[str, list[float]] = {name: [] for name in names.values()}
+    try:
+        for _ in range(100):
+            try:
+                await client.connect(f"http://127.0.0.1:{port}", transports=["websocket"])
+                break
+            except socketio.exceptions.ConnectionError:
+                await asyncio.sleep(0.1)
+        for instrumented in (False, True):  # warm-up both
+            await client.call("bench_mode", instrumented)
+            await block(client, 500, concurrency)
+        for i in range(rounds):
+            for instrumented in (False, True) if i % 2 == 0 else (True, False):
+                assert await client.call("bench_mode", instrumented) is instrumented
+                before = cpu_seconds(proc.pid)
+                elapsed = await block(client, calls, concurrency)
+                cpu[names[instrumented]].append((cpu_seconds(proc.pid) - before) / calls * 1e6)
+                rate[names[instrumented]].append(calls / elapsed)
+    finally:
+        await client.disconnect()
+        proc.terminate()
+        proc.wait(10)
+    print(f"{'variant':<10} {'calls/s':>9} {'server CPU us/event':>20}")
+    for name in rate:
+        print(
+            f"{name:<10} {statistics.median(rate[name]):>9.0f} "
+            f"{statistics.median(cpu[name]):>20.1f}"
+        )
+    rate_ratio = statistics.median(rate["otel"]) / statistics.median(rate["sio-spec"])
+    cpu_ratio = statistics.median(cpu["otel"]) / statistics.median(cpu["sio-spec"])
+    print(f"throughput ratio otel/sio-spec: {rate_ratio:.3f}")
+    print(f"server CPU ratio otel/sio-spec: {cpu_ratio:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--loopback", action="store_true", help="over a real connection")
     args = parser.parse_args()
+    if args.loopback:
+        asyncio.run(loopback(args.rounds, args.n))
+        return
     rows = bench_sync(args.rounds, args.n) + bench_async(args.rounds, args.n)
     print(f"{'server':<12} {'case':<16}" + "".join(f"{v:>10}" for v in VARIANTS), end="")
     print("   ratios to sio-spec: observed  otel  removed   (us per event)")

@@ -24,6 +24,7 @@ FULL = [
     ["bench_docs_page.py"],
     ["bench_errors.py", "--rounds", "7"],
     ["bench_telemetry.py", "--rounds", "15", "--n", "2000"],
+    ["bench_telemetry.py", "--loopback", "--rounds", "9", "--n", "3000"],
 ]
 QUICK = [
     ["bench_packet.py", "--rounds", "3", "--n", "300"],
@@ -37,6 +38,7 @@ QUICK = [
     ["bench_docs_page.py", "--events", "200", "--rounds", "2"],
     ["bench_errors.py", "--rounds", "1"],
     ["bench_telemetry.py", "--rounds", "2", "--n", "200"],
+    ["bench_telemetry.py", "--loopback", "--rounds", "1", "--n", "200"],
 ]
 
 
