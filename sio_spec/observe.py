@@ -64,6 +64,10 @@ RECEIVE = "receive"
 SEND = "send"
 RELAY = "relay"
 
+#: The name of events no handler took, or whose name is not a string: names a peer
+#: chose must not become unbounded series.
+OTHER = "_OTHER"
+
 #: The key of the observer's carrier in a pub/sub manager's emit message.
 CARRIER_KEY = "sio_spec_context"
 
@@ -188,7 +192,9 @@ class WatchedPipeline:
 
 
 def _name(event: Any) -> str:
-    return event if isinstance(event, str) else repr(event)[:100]
+    """An event's name for the observer; names that are not strings (any JSON a peer
+    sends) are all :data:`OTHER`."""
+    return event if type(event) is str else OTHER
 
 
 class Layers(Hooks):
@@ -245,13 +251,9 @@ def _timed(target: Any) -> Hooks:
     return state
 
 
-#: Events python-socketio triggers itself on a server, handled or not.
-SERVER_RESERVED = frozenset({"connect", "disconnect"})
-
-
 def _settle(record: Outcome, event: Any, result: Any, not_handled: Any) -> None:
     if result is not_handled and not_handled is not None:
-        if event not in SERVER_RESERVED:
+        if event != "connect" and event != "disconnect":
             record.handled = False
     elif event == "connect" and result is False and record.outcome == OK:
         record.outcome, record.error_type = REFUSED, "ConnectionRefusedError"
@@ -268,7 +270,12 @@ def _incoming(
     """Outer layer of ``_trigger_event``: one observation per incoming event."""
     trigger = target._trigger_event
     not_handled = getattr(target, "not_handled", None)
-    skip = frozenset() if server_side else CLIENT_RESERVED
+
+    def skipped(event: Any) -> bool:
+        # a peer may send any JSON as event name: only strings are looked up
+        return not state.active or (
+            not server_side and type(event) is str and event in CLIENT_RESERVED
+        )
 
     def opened(event: Any, namespace: str, args: tuple[Any, ...]) -> Any:
         sid = args[0] if server_side and args and isinstance(args[0], str) else None
@@ -280,7 +287,7 @@ def _incoming(
     if inspect.iscoroutinefunction(trigger):
 
         async def _atrigger(event: Any, namespace: str, *args: Any) -> Any:
-            if event in skip or not state.active:
+            if skipped(event):
                 return await trigger(event, namespace, *args)
             record = Outcome()
             token = opened(event, namespace, args)
@@ -300,7 +307,7 @@ def _incoming(
     else:
 
         def _trigger(event: Any, namespace: str, *args: Any) -> Any:
-            if event in skip or not state.active:
+            if skipped(event):
                 return trigger(event, namespace, *args)
             record = Outcome()
             token = opened(event, namespace, args)

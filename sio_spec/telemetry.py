@@ -39,7 +39,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from . import __version__
-from .observe import OK, RECEIVE, RELAY, Outcome, observe, observer_of, unobserve
+from .observe import OK, OTHER, RECEIVE, RELAY, Outcome, observe, observer_of, unobserve
 
 if TYPE_CHECKING:
     from .client import ClientSpec
@@ -51,9 +51,6 @@ __all__ = ["instrument", "traceparent", "uninstrument"]
 SCOPE = "sio_spec"
 #: Event names longer than this are cut in span names and attributes.
 MAX_EVENT = 100
-#: Span and metric name of events no handler took (client-chosen names would make
-#: unbounded series).
-OTHER = "_OTHER"
 #: Longer trace context fields in a connect ``auth`` are ignored.
 MAX_HEADER = 4096
 W3C = TraceContextTextMapPropagator()
