@@ -12,7 +12,9 @@ import contextlib
 import itertools
 import json
 import math
+import re
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
@@ -446,6 +448,39 @@ def _checking_mode() -> Any:
 
 _CHECKING = _checking_mode()
 
+# -- instances whose fields no longer match their types ------------------------------------
+#
+# pydantic's serializer notices a field whose value does not match its type in every
+# mode; by default it only warns (a UserWarning attributed to the caller's module).
+# Its checking mode (``warnings="error"``) raises instead, but costs about twice the
+# serialization of a small model. A warnings filter scoped to this module turns the
+# warning into an exception for the price of the default mode. The filter only holds
+# while nothing placed before it can catch the warning first (a later
+# ``warnings.simplefilter("ignore")``, ``catch_warnings`` with filters of its own):
+# :func:`filter_in_force` tells, and the serializer's checking mode is used meanwhile.
+
+_SERIALIZER_WARNING = "Pydantic serializer warnings"
+
+
+def _install_mismatch_filter() -> Any:
+    warnings.filterwarnings(
+        "error",
+        message=_SERIALIZER_WARNING,
+        category=UserWarning,
+        module=re.escape(__name__) + "$",
+    )
+    return warnings.filters[0]
+
+
+MISMATCH_FILTER = _install_mismatch_filter()
+
+
+def filter_in_force() -> bool:
+    """Whether the mismatch filter is the first of the process's warnings filters
+    (then every serializer warning raised from this module is an exception)."""
+    filters = warnings.filters
+    return bool(filters) and filters[0] is MISMATCH_FILTER
+
 
 class Payload:
     """A validator, serializer and schema for one declared type."""
@@ -518,20 +553,28 @@ class Payload:
         assert self.adapter is not None
         if _fresh_after_validation(self.adapter.core_schema):
             # only ever called with what the validator just built: nothing to recheck
-            scan, checking = False, True
+            scan, checking = False, False
         else:
             scan, checking = self.floats, _CHECKING
+        mode: Any = None if binary else "json"
+        known = self._known_names
 
         def dump(value: Any) -> Any:
             try:
-                if binary:
-                    out = _jsonable(to_python(value, by_alias=True, warnings=checking))
+                if not checking:
+                    out = to_python(value, mode=mode, by_alias=True, warnings=False)
                 else:
-                    out = to_python(value, mode="json", by_alias=True, warnings=checking)
-            except serialization_error:
+                    filters = warnings.filters
+                    if filters and filters[0] is MISMATCH_FILTER:
+                        out = to_python(value, mode=mode, by_alias=True)
+                    else:
+                        out = to_python(value, mode=mode, by_alias=True, warnings=checking)
+            except (serialization_error, UserWarning):
                 raise PayloadInvalid(mismatch(value)) from None
+            if binary:
+                out = _jsonable(out)
             if scan and not finite(out):
-                raise PayloadInvalid([nonfinite_detail(out, self.known_names)])
+                raise PayloadInvalid([nonfinite_detail(out, known())])
             return out
 
         return dump
@@ -540,9 +583,10 @@ class Payload:
         """Serialize without any check (for servers with validation turned off)."""
         if self.adapter is None:
             return _jsonable(value)
+        to_python = self.adapter.serializer.to_python
         if self.binary:
-            return _jsonable(self.adapter.serializer.to_python(value, by_alias=True))
-        return self.adapter.serializer.to_python(value, mode="json", by_alias=True)
+            return _jsonable(to_python(value, by_alias=True, warnings=False))
+        return to_python(value, mode="json", by_alias=True, warnings=False)
 
     def _mismatch(self, value: Any) -> list[ErrorDetail]:
         """What is wrong with a value the serializer refused: its fields validated
@@ -557,6 +601,9 @@ class Payload:
         except Exception:  # the value cannot even be dumped: the generic answer
             pass
         return [dict(MISMATCH)]
+
+    def _known_names(self) -> frozenset[str]:
+        return self.known_names
 
     @property
     def known_names(self) -> frozenset[str]:

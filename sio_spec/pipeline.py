@@ -31,6 +31,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pydantic
+
 from .error_acks import internal_error_ack, validation_error_ack
 from .errors import (
     MAX_NAME,
@@ -45,7 +47,7 @@ from .errors import (
     shortened,
 )
 from .payload import PayloadInvalid
-from .registry import EventSpec, Registry, UnusableHandler
+from .registry import EventSpec, Registry, Route, UnusableHandler
 from .signature import ack_values, dump_any, from_ack_values
 
 logger = logging.getLogger("sio_spec")
@@ -65,17 +67,30 @@ SpecLookup = Callable[[Any, str], "EventSpec | None"]
 
 class Call:
     """Call the handler with ``args`` (validated when ``spec`` declares them); its
-    result goes to :meth:`Pipeline.after` with this decision."""
+    result goes to :meth:`Pipeline.after` with this decision.
 
-    __slots__ = ("args", "event", "namespace", "spec")
+    ``handler`` is the function python-socketio would call with ``args`` when one is
+    registered for exactly this event (``coroutine``: it is a coroutine function);
+    an adapter sitting right on python-socketio's own dispatch may call it itself.
+    """
+
+    __slots__ = ("args", "coroutine", "event", "handler", "namespace", "spec")
 
     def __init__(
-        self, args: tuple[Any, ...], spec: EventSpec | None, event: Any, namespace: str
+        self,
+        args: tuple[Any, ...],
+        spec: EventSpec | None,
+        event: Any,
+        namespace: str,
+        handler: Callable[..., Any] | None = None,
+        coroutine: bool = False,
     ) -> None:
         self.args = args
         self.spec = spec
         self.event = event
         self.namespace = namespace
+        self.handler = handler
+        self.coroutine = coroutine
 
     def __repr__(self) -> str:
         return f"Call({self.args!r}, {self.spec!r})"
@@ -226,6 +241,11 @@ class Pipeline:
         #: sends: a server's handlers and declared emits by default; a client passes
         #: the server's emits and handlers (read from its contract) instead.
         self.received: SpecLookup = received or registry.incoming
+        #: The registry's cached routes (spec and handler) when it gives what this
+        #: end receives.
+        self.route: Callable[[Any, str], Route] | None = (
+            registry.route if received is None else None
+        )
         self.sent: SpecLookup = sent or registry.emit_spec
         self.strict_emits = strict_emits
         self.error_handlers: dict[str | None, ErrorHandler] = {}
@@ -239,7 +259,10 @@ class Pipeline:
         if event == "disconnect":
             return Pass(args)
         try:
-            spec = self.received(event, namespace)
+            if self.route is not None:
+                _, spec, handler, coroutine = self.route(event, namespace)
+            else:
+                spec, handler, coroutine = self.received(event, namespace), None, False
         except SpecError as err:
             if event == "connect":
                 return Refuse(err)
@@ -257,14 +280,27 @@ class Pipeline:
             except ValidationError as err:
                 return Refuse(err)
         if spec is None:
-            return Call(args, None, event, namespace)
+            return Call(args, None, event, namespace, handler, coroutine)
         checked = spec.args
         if checked is None:
-            return Call(args, spec, event, namespace)
+            return Call(args, spec, event, namespace, handler, coroutine)
+        core = checked.core
+        if core is not None:  # one declared value: validated here, errors reported below
+            try:
+                if self.sid_first:
+                    if len(args) == 2:
+                        args = (args[0], core(args[1]))
+                        return Call(args, spec, event, namespace, handler, coroutine)
+                elif len(args) == 1:
+                    return Call((core(args[0]),), spec, event, namespace, handler, coroutine)
+            except (pydantic.ValidationError, PayloadInvalid):
+                pass
         try:
             if self.sid_first:
-                return Call(checked.after_sid(args), spec, event, namespace)
-            return Call(checked.validate(args), spec, event, namespace)
+                valid = checked.after_sid(args)
+            else:
+                valid = checked.validate(args)
+            return Call(valid, spec, event, namespace, handler, coroutine)
         except PayloadInvalid as exc:
             details = exc.details
         return self.reject(self.request_error(spec.event, spec.namespace, details), args)
@@ -293,8 +329,17 @@ class Pipeline:
         handler's) when the result does not match the spec, or (nothing declared)
         cannot be sent: NaN, a model in an invalid state."""
         spec = call.spec
-        if result is None and (spec is None or spec.ack is None):
-            return None  # the common "no ack": nothing to check or convert
+        checked = None if spec is None else spec.ack
+        if checked is None:
+            if result is None:
+                return None  # the common "no ack": nothing to check or convert
+        elif type(result) is checked.model:
+            # an instance of the declared model: serialized (and checked) here; a
+            # problem is reported by reply() below
+            try:
+                return checked.dump(result)  # type: ignore[misc]
+            except (PayloadInvalid, ValueError):
+                pass
         try:
             return self.reply(call, result)
         except ValidationError as error:
@@ -387,6 +432,18 @@ class Pipeline:
         """An emit about to leave: ``data`` validated and serialized (raises
         ``EmitValidationError``), ``callback`` wrapped to see only a valid reply
         (inside ``call()``, whose hook checks the reply, it is left as it is)."""
+        if callback is None:
+            spec = self.sent(event, namespace or "/")
+            checked = None if spec is None else spec.args
+            if checked is not None and checked.model is not None:
+                # one declared model: validated (unless an instance of it) and
+                # serialized here; a problem is reported by emit() below
+                try:
+                    if type(data) is checked.model:
+                        return checked.dump(data), None  # type: ignore[misc]
+                    return checked.dump(checked.core(data)), None  # type: ignore[misc]
+                except (pydantic.ValidationError, PayloadInvalid, ValueError):
+                    pass
         data, spec = self.emit(event, namespace or "/", data)
         if callback is not None and spec is not None and not in_call.get():
             callback = self.wrap_callback(spec, callback)

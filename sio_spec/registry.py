@@ -66,6 +66,14 @@ class Target:
     func: Callable[..., Any]
     skip: int
     environ: bool
+    direct: bool = False
+    """``identity`` is a function python-socketio calls with the arguments exactly as
+    dispatched (registered for this very event name, not a catch-all)."""
+
+
+#: ``(identity, spec, handler, coroutine)``: see :meth:`Registry.route`.
+Route = tuple[object, "EventSpec | None", "Callable[..., Any] | None", bool]
+NO_ROUTE: Route = (None, None, None, False)
 
 
 class HandlerSource(Protocol):
@@ -130,7 +138,7 @@ class Registry:
     source: HandlerSource | None = None
     declarations: dict[Callable[..., Any], Declaration] = field(default_factory=dict)
     emits: dict[tuple[str, str], EventSpec] = field(default_factory=dict)
-    _plans: dict[tuple[Any, Any], tuple[object, EventSpec | None]] = field(default_factory=dict)
+    _plans: dict[tuple[Any, Any], Route] = field(default_factory=dict)
     _templates: dict[tuple[Any, ...], EventSpec] = field(default_factory=dict)
     _broken: dict[tuple[Any, ...], Broken] = field(default_factory=dict)
     revision: int = 0
@@ -168,13 +176,20 @@ class Registry:
         (an unhashable one). The source is read once: after ``detach`` an event
         already in flight is passed through whole.
         """
+        return self.route(event, namespace)[1]
+
+    def route(self, event: Any, namespace: str) -> Route:
+        """``(identity, spec, handler, coroutine)`` for an incoming event: the spec as
+        :meth:`incoming` gives it and, when python-socketio will call a function
+        registered for exactly this event, that function and whether it is a
+        coroutine function (else ``None, False``). Cached: no allocation per message."""
         if self.fixed:
             contract = self.fixed.get((namespace, event))
             if contract is not None:
-                return contract
+                return (None, contract, None, False)
         source = self.source
         if source is None:
-            return None
+            return NO_ROUTE
         # Fast paths: a cached plan is valid while the handler python-socketio
         # calls first for this name is still the one it was built for.
         ns_handlers = source.handlers.get(namespace)
@@ -183,33 +198,42 @@ class Registry:
             if fn is not None:  # a direct handler always wins
                 hit = self._plans.get((namespace, event))
                 if hit is not None and hit[0] is fn:
-                    return hit[1]
+                    return hit
         elif "*" not in source.handlers:  # no function handler can match: a class namespace
             ns_obj = source.namespace_handlers.get(namespace)
             if ns_obj is not None:
                 hit = self._plans.get((namespace, event))
                 if hit is not None and hit[0] is ns_obj:
-                    return hit[1]
-        return self._incoming_slow(source, event, namespace)
+                    return hit
+        return self._route_slow(source, event, namespace)
 
-    def _incoming_slow(self, source: HandlerSource, event: Any, namespace: str) -> EventSpec | None:
+    def _route_slow(self, source: HandlerSource, event: Any, namespace: str) -> Route:
         revision = self.revision
         target = source.target(event, namespace)
         if target is None:
-            return None
+            return NO_ROUTE
         key = (namespace, event)
         hit = self._plans.get(key)
         if hit is not None and hit[0] is target.identity:
-            return hit[1]
+            return hit
         spec = self._read(namespace, event, target)
         plan = None if spec.args is None and spec.ack is None else spec
+        # the function python-socketio calls for exactly this name, with the arguments
+        # as dispatched (no catch-all name before them)
+        handler = target.func if target.direct else None
+        route: Route = (
+            target.identity,
+            plan,
+            handler,
+            handler is not None and inspect.iscoroutinefunction(handler),
+        )
         cacheable = not isinstance(event, str) or len(event) <= MAX_CACHED_NAME
         if cacheable and self.revision == revision:  # not declared anew meanwhile
             if len(self._plans) >= MAX_PLANS:
                 # catch-all handlers get a plan per event name the client invents
                 self._plans.clear()
-            self._plans[key] = (target.identity, plan)
-        return plan
+            self._plans[key] = route
+        return route
 
     def _read(self, namespace: str, event: Any, target: Target) -> EventSpec:
         """``_build`` once per handler function: a catch-all handler serves any event

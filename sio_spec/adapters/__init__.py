@@ -66,6 +66,21 @@ def check_server(server: Any) -> None:
         )
 
 
+def own_dispatch(server: Any) -> bool:
+    """Whether ``server._trigger_event`` is python-socketio's own: not wrapped by
+    anyone before sio-spec, not overridden by a subclass. Then a handler registered
+    for exactly an event is called by the hook as python-socketio would call it."""
+    import socketio
+
+    trigger = server._trigger_event
+    return getattr(trigger, "__self__", None) is server and getattr(trigger, "__func__", None) in (
+        socketio.Server._trigger_event,
+        socketio.AsyncServer._trigger_event,
+        socketio.Client._trigger_event,
+        socketio.AsyncClient._trigger_event,
+    )
+
+
 class calling:
     """Marks the duration of a ``call()``: its internal callback is checked by the call
     hook (which can raise), not wrapped by :meth:`Pipeline.outgoing`."""

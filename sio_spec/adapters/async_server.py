@@ -7,6 +7,7 @@ any answer a user error handler gives as a coroutine.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -14,7 +15,15 @@ from typing import Any, NoReturn
 from socketio.exceptions import ConnectionRefusedError as Refused
 
 from ..pipeline import Answer, Call, Pass, Pipeline, Refuse
-from . import NOT_HANDLED, Hooks, Layout, calling, refusal_failed, refusal_handler
+from . import (
+    NOT_HANDLED,
+    Hooks,
+    Layout,
+    calling,
+    own_dispatch,
+    refusal_failed,
+    refusal_handler,
+)
 
 
 async def _settled(answer: Any) -> Any:
@@ -24,9 +33,17 @@ async def _settled(answer: Any) -> Any:
 
 
 def trigger_hook(
-    state: Hooks, pipeline: Pipeline, trigger: Callable[..., Any], not_handled: Any = NOT_HANDLED
+    state: Hooks,
+    pipeline: Pipeline,
+    trigger: Callable[..., Any],
+    not_handled: Any = NOT_HANDLED,
+    *,
+    direct: bool = False,
 ) -> Callable[..., Any]:
-    """``_trigger_event``: the pipeline's decision, then the handler (or not)."""
+    """``_trigger_event``: the pipeline's decision, then the handler (or not).
+
+    ``direct``: ``trigger`` is python-socketio's own dispatch, so a function
+    registered for exactly the event is called here as it would call it."""
     before, after = pipeline.before, pipeline.after
 
     async def _trigger_event(event: Any, namespace: str, *args: Any) -> Any:
@@ -34,9 +51,21 @@ def trigger_hook(
             return await trigger(event, namespace, *args)
         decision = before(event, namespace, args)
         if isinstance(decision, Call):
-            result = await trigger(event, namespace, *decision.args)
-            if result is not_handled:
-                return result
+            handler = decision.handler if direct else None
+            if handler is None:
+                result = await trigger(event, namespace, *decision.args)
+                if result is not_handled:
+                    return result
+            elif decision.coroutine:
+                try:
+                    result = await handler(*decision.args)
+                except asyncio.CancelledError:  # as python-socketio's dispatch does
+                    result = None
+            else:
+                result = handler(*decision.args)
+            spec = decision.spec
+            if result is None and (spec is None or spec.ack is None):
+                return None  # no ack: nothing to check or convert
             ack = after(decision, result)
             return await _settled(ack.value) if isinstance(ack, Answer) else ack
         if isinstance(decision, Pass):
@@ -80,7 +109,13 @@ def call_hook(
 def hooks(server: Any, pipeline: Pipeline) -> Hooks:
     state = Hooks(server, pipeline)
     state.wrappers.update(
-        _trigger_event=trigger_hook(state, pipeline, server._trigger_event, server.not_handled),
+        _trigger_event=trigger_hook(
+            state,
+            pipeline,
+            server._trigger_event,
+            server.not_handled,
+            direct=own_dispatch(server),
+        ),
         emit=emit_hook(state, Layout.SERVER_EMIT, server.emit),
         call=call_hook(state, Layout.SERVER_CALL, server.call),
     )

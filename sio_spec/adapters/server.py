@@ -14,13 +14,29 @@ from typing import Any, NoReturn
 from socketio.exceptions import ConnectionRefusedError as Refused
 
 from ..pipeline import Answer, Call, Pass, Pipeline, Refuse
-from . import NOT_HANDLED, Hooks, Layout, calling, refusal_failed, refusal_handler
+from . import (
+    NOT_HANDLED,
+    Hooks,
+    Layout,
+    calling,
+    own_dispatch,
+    refusal_failed,
+    refusal_handler,
+)
 
 
 def trigger_hook(
-    state: Hooks, pipeline: Pipeline, trigger: Callable[..., Any], not_handled: Any = NOT_HANDLED
+    state: Hooks,
+    pipeline: Pipeline,
+    trigger: Callable[..., Any],
+    not_handled: Any = NOT_HANDLED,
+    *,
+    direct: bool = False,
 ) -> Callable[..., Any]:
-    """``_trigger_event``: the pipeline's decision, then the handler (or not)."""
+    """``_trigger_event``: the pipeline's decision, then the handler (or not).
+
+    ``direct``: ``trigger`` is python-socketio's own dispatch, so a function
+    registered for exactly the event is called here as it would call it."""
     before, after = pipeline.before, pipeline.after
 
     def _trigger_event(event: Any, namespace: str, *args: Any) -> Any:
@@ -28,9 +44,16 @@ def trigger_hook(
             return trigger(event, namespace, *args)
         decision = before(event, namespace, args)
         if isinstance(decision, Call):
-            result = trigger(event, namespace, *decision.args)
-            if result is not_handled:
-                return result
+            handler = decision.handler if direct else None
+            if handler is None:
+                result = trigger(event, namespace, *decision.args)
+                if result is not_handled:
+                    return result
+            else:
+                result = handler(*decision.args)
+            spec = decision.spec
+            if result is None and (spec is None or spec.ack is None):
+                return None  # no ack: nothing to check or convert
             ack = after(decision, result)
             return ack.value if isinstance(ack, Answer) else ack
         if isinstance(decision, Pass):
@@ -74,7 +97,13 @@ def call_hook(
 def hooks(server: Any, pipeline: Pipeline) -> Hooks:
     state = Hooks(server, pipeline)
     state.wrappers.update(
-        _trigger_event=trigger_hook(state, pipeline, server._trigger_event, server.not_handled),
+        _trigger_event=trigger_hook(
+            state,
+            pipeline,
+            server._trigger_event,
+            server.not_handled,
+            direct=own_dispatch(server),
+        ),
         emit=emit_hook(state, Layout.SERVER_EMIT, server.emit),
         call=call_hook(state, Layout.SERVER_CALL, server.call),
     )

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..adapters import Hooks, Layout
+from ..adapters import Hooks, Layout, own_dispatch
 from ..adapters import async_server as async_impl
 from ..adapters import server as sync_impl
 from ..pipeline import Call, Pass
@@ -101,7 +101,9 @@ def _client(client: Any, pipeline: ClientPipeline, impl: Any) -> Hooks:
     state = Hooks(client, pipeline)
     pipeline.read_handlers(ClientHandlers(client))
     state.wrappers.update(
-        _trigger_event=impl.trigger_hook(state, pipeline, client._trigger_event),
+        _trigger_event=impl.trigger_hook(
+            state, pipeline, client._trigger_event, direct=own_dispatch(client)
+        ),
         emit=impl.emit_hook(state, Layout.CLIENT_EMIT, client.emit),
         call=impl.call_hook(state, Layout.CLIENT_CALL, client.call),
         connect=_CONNECT[impl](

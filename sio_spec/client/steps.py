@@ -15,10 +15,13 @@ arrive as model instances) or from a contract read from an AsyncAPI document
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+import pydantic
 
 from ..adapters.handlers import SocketIOHandlers
 from ..contract import Contract
@@ -34,7 +37,7 @@ from ..errors import (
 from ..payload import PayloadInvalid
 from ..pipeline import Call, Decision, Pass, Pipeline, error_payload, serialize_any
 from ..plans import auth_spec, event_spec
-from ..registry import EventSpec, HandlerSource, Registry, Target
+from ..registry import MAX_CACHED_NAME, MAX_PLANS, EventSpec, HandlerSource, Registry, Target
 from ..signature import Arguments, ack_values, arguments_from_handler
 
 if TYPE_CHECKING:
@@ -47,6 +50,10 @@ RESERVED = frozenset({"connect", "connect_error", "disconnect", "__disconnect_fi
 MAX_DETAILS = 100
 
 InvalidEventHook = Callable[[ValidationError], object]
+
+
+_Route = tuple[object, "Arguments | None", "Callable[..., Any] | None", bool]
+_NO_ROUTE: _Route = (None, None, None, False)
 
 
 class ClientHandlers(SocketIOHandlers):
@@ -64,6 +71,7 @@ class _TableHandlers:
 
     def __init__(self, handlers: Mapping[str, Mapping[str, Callable[..., Any]]]) -> None:
         self.handlers = handlers
+        self.namespace_handlers: Mapping[str, Any] = {}
 
     def target(self, event: Any, namespace: str) -> Any:
         fn = self.handlers.get(namespace, {}).get(event)
@@ -174,6 +182,9 @@ class ClientPipeline(Pipeline):
         # the client's handlers, read live: handlers registered later count
         self._source: HandlerSource | _TableHandlers = _TableHandlers(handlers or {})
         self._hints: dict[tuple[Callable[..., Any], int], Arguments | None] = {}
+        # (namespace, event) -> the handler or namespace object, its hints, and the
+        # function python-socketio calls for exactly this event (with ``coroutine``)
+        self._routes: dict[tuple[str, Any], _Route] = {}
         self.on_invalid_event = on_invalid_event
         if spec is None:  # fixed plans: look them up directly (the per-message path)
             receives, sends = plans.receives, plans.sends
@@ -197,7 +208,10 @@ class ClientPipeline(Pipeline):
         return self._plans
 
     def _received(self, event: Any, namespace: str) -> EventSpec | None:
-        return self.plans().receives.get((namespace, event))
+        spec = self._spec
+        if spec is not None and spec.registry.revision != self._revision:
+            self.plans()
+        return self._plans.receives.get((namespace, event))
 
     def _sent(self, event: Any, namespace: str) -> EventSpec | None:
         return self.plans().sends.get((namespace, event))
@@ -211,24 +225,81 @@ class ClientPipeline(Pipeline):
     def before(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Decision:
         """As the server's; then, when the client's handler for the event has type hints,
         the values as they arrived are validated into the handler's own models (which
-        need not be the server's classes). Events python-socketio's client triggers
-        itself pass through."""
+        need not be the server's classes; when they are, once is enough). Events
+        python-socketio's client triggers itself pass through."""
         if event in RESERVED:
             return Pass(args)
+        if self._spec is None or self._spec.registry.revision == self._revision:
+            # the common case in this frame: one value, checked against the contract's
+            # model when the handler declares the same one (or none)
+            try:
+                spec = self._plans.receives.get((namespace, event))
+                _, hints, handler, coroutine = self._handler_route(event, namespace)
+            except TypeError:
+                spec = hints = None
+            checked = None if spec is None else spec.args
+            if (
+                checked is not None
+                and checked.core is not None
+                and len(args) == 1
+                and (hints is None or hints.types == checked.types)
+            ):
+                try:
+                    args1 = (checked.core(args[0]),)
+                    return Call(args1, spec, event, namespace, handler, coroutine)
+                except (pydantic.ValidationError, PayloadInvalid):
+                    pass  # reported below
         decision = super().before(event, namespace, args)
         if not isinstance(decision, Call):
             return decision
         try:
-            target = self._source.target(event, namespace)
+            _, hints, handler, coroutine = self._handler_route(event, namespace)
         except TypeError:  # a name python-socketio's lookup cannot hash: its business
             return decision
-        hints = None if target is None else self._handler_hints(target.func, target.skip)
-        if hints is None:
+        spec = decision.spec
+        if hints is None or (
+            spec is not None and spec.args is not None and spec.args.types == hints.types
+        ):
+            # no hints, or the contract's models are the handler's: validated already
+            decision.handler, decision.coroutine = handler, coroutine
             return decision
         try:
-            return Call(hints.validate(args), decision.spec, event, namespace)
+            return Call(hints.validate(args), spec, event, namespace, handler, coroutine)
         except PayloadInvalid as exc:
             return self.reject(self.request_error(event, namespace, exc.details), args)
+
+    def _handler_route(self, event: Any, namespace: str) -> _Route:
+        """``(identity, hints, handler, coroutine)`` of the client's handler for an
+        event: the arguments its type hints declare (``None``: no hints) and, when
+        it is a function registered for exactly this event, that function. Cached
+        while the handler python-socketio would call stays the same."""
+        source = self._source
+        key = (namespace, event)
+        hit = self._routes.get(key)
+        ns_handlers = source.handlers.get(namespace)
+        if ns_handlers is not None:
+            fn = ns_handlers.get(event)
+            if fn is not None and hit is not None and hit[0] is fn:
+                return hit
+        elif "*" not in source.handlers:  # a class namespace, if any
+            ns_obj = source.namespace_handlers.get(namespace)
+            if ns_obj is not None and hit is not None and hit[0] is ns_obj:
+                return hit
+        target = source.target(event, namespace)
+        if target is None:
+            return _NO_ROUTE
+        handler = target.func if target.direct else None
+        route: _Route = (
+            target.identity,
+            self._handler_hints(target.func, target.skip),
+            handler,
+            handler is not None and inspect.iscoroutinefunction(handler),
+        )
+        if len(self._routes) >= MAX_PLANS:
+            self._routes.clear()  # catch-all handlers see names the server invents
+        if not isinstance(event, str) or len(event) <= MAX_CACHED_NAME:
+            self._routes[key] = route
+        return route
 
     def auth(self, namespace: str, auth: Any) -> Any:
         """Connect ``auth`` checked against the namespace's declared auth and
