@@ -22,6 +22,7 @@ import pydantic
 import pydantic_core
 
 from .errors import ErrorDetail
+from .fast_jsonschema import compiled_verdict
 from .jsonschema_keywords import DEFINITION_MAPS, SCHEMA_MAPS
 
 SchemaMode = Literal["validation", "serialization"]
@@ -154,23 +155,33 @@ def finite(value: Any) -> bool:
     """Whether no float in a JSON-like value (dicts, lists, tuples) is NaN or infinite.
 
     Recursion is bounded by the caller: the packet decoder stops at about 1,000
-    levels, and pydantic's serializer at about 255.
+    levels, and pydantic's serializer at about 255. Scalars inside a container are
+    checked in the container's frame (a flat payload costs one call).
     """
     kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return True
-    if kind is float:
-        return _isfinite(value)
     if kind is dict:
-        for item in value.values():
-            if not finite(item):
-                return False
+        items: Any = value.values()
+    elif kind is list or kind is tuple:
+        items = value
+    elif kind is str or kind is int or kind is bool or value is None:
         return True
-    if kind is list or kind is tuple:
-        for item in value:
-            if not finite(item):
+    elif kind is float:
+        return _isfinite(value)
+    else:
+        return _finite_other(value)
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if kind is float:
+            if not _isfinite(item):
                 return False
-        return True
+        elif not finite(item):
+            return False
+    return True
+
+
+def _finite_other(value: Any) -> bool:
     if isinstance(value, (str, int, bytes)):  # subclasses: enums
         return True
     if isinstance(value, float):
@@ -639,13 +650,23 @@ class Payload:
         known_names = self._known
         is_valid = validator.is_valid
         iter_errors = validator.iter_errors
+        # the optional compiled engine gives the verdict on valid messages; jsonschema
+        # confirms any rejection and writes the details
+        compiled = compiled_verdict(schema)
 
         def validate(value: Any) -> Any:
             # JSON Schema numbers are finite: NaN passes any "maximum", and "multipleOf"
             # cannot compute with NaN or an infinity. The scan runs after the schema
             # (a rejected payload is not walked whole: the schema stops at its first error)
             try:
-                if is_valid(value):
+                if compiled is not None:
+                    try:
+                        valid = compiled(value) or is_valid(value)
+                    except (ValueError, TypeError, OverflowError):  # a value it cannot take
+                        valid = is_valid(value)
+                else:
+                    valid = is_valid(value)
+                if valid:
                     if finite(value):
                         return value
                     details = [nonfinite_detail(value, known_names)]

@@ -246,6 +246,10 @@ class Pipeline:
         self.route: Callable[[Any, str], Route] | None = (
             registry.route if received is None else None
         )
+        #: The registry's declared emits, read directly when they are what this end sends.
+        self.emits: dict[tuple[str, str], EventSpec] | None = (
+            registry.emits if sent is None else None
+        )
         self.sent: SpecLookup = sent or registry.emit_spec
         self.strict_emits = strict_emits
         self.error_handlers: dict[str | None, ErrorHandler] = {}
@@ -333,12 +337,15 @@ class Pipeline:
         if checked is None:
             if result is None:
                 return None  # the common "no ack": nothing to check or convert
-        elif type(result) is checked.model:
-            # an instance of the declared model: serialized (and checked) here; a
-            # problem is reported by reply() below
+        elif checked.core is not None and type(result) is not tuple:
+            # one declared value: an instance of the declared model serialized (and
+            # checked), anything else validated first, here; a problem is reported by
+            # reply() below
             try:
-                return checked.dump(result)  # type: ignore[misc]
-            except (PayloadInvalid, ValueError):
+                if type(result) is checked.model:
+                    return checked.dump(result)  # type: ignore[misc]
+                return checked.dump(checked.core(result))  # type: ignore[misc]
+            except (pydantic.ValidationError, PayloadInvalid, ValueError):
                 pass
         try:
             return self.reply(call, result)
@@ -433,7 +440,11 @@ class Pipeline:
         ``EmitValidationError``), ``callback`` wrapped to see only a valid reply
         (inside ``call()``, whose hook checks the reply, it is left as it is)."""
         if callback is None:
-            spec = self.sent(event, namespace or "/")
+            emits = self.emits
+            if emits is not None:
+                spec = emits.get((namespace or "/", event))
+            else:
+                spec = self.sent(event, namespace or "/")
             checked = None if spec is None else spec.args
             if checked is not None and checked.model is not None:
                 # one declared model: validated (unless an instance of it) and

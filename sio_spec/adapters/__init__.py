@@ -109,11 +109,11 @@ def refusal_handler(pipeline: Pipeline, error: Exception) -> Callable[..., Any] 
 class Layout:
     """Where a wrapped ``emit`` / ``call`` takes its arguments, read once per call.
 
-    The wrappers take ``*args, **kwargs`` and hand them on unchanged but for the
-    data (validated and serialized) and the callback (wrapped): each signature of
-    python-socketio is spelled once, here, as the names of its positional
-    parameters. ``namespace`` gives the namespace where the method takes none
-    (a simple client's).
+    The wrappers take ``(event, data=None, *rest, **kwargs)`` and hand everything on
+    unchanged but for the data (validated and serialized) and the callback
+    (wrapped): each signature of python-socketio is spelled once, here, as the names
+    of its positional parameters. ``namespace`` gives the namespace where the method
+    takes none (a simple client's).
     """
 
     __slots__ = ("_callback", "_namespace", "names", "namespace")
@@ -125,8 +125,9 @@ class Layout:
 
     def __init__(self, *names: str, namespace: Callable[[], Any] | None = None) -> None:
         self.names = names
-        self._namespace = names.index("namespace") if "namespace" in names else -1
-        self._callback = names.index("callback") if "callback" in names else -1
+        # positions in ``rest``, the arguments after event and data
+        self._namespace = names.index("namespace") - 2 if "namespace" in names else -1
+        self._callback = names.index("callback") - 2 if "callback" in names else -1
         self.namespace = namespace
 
     def named(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -141,46 +142,49 @@ class Layout:
             out[name] = value
         return out
 
-    def _parts(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:
-        """The event and the namespace of a call."""
-        n = len(args)
-        event = args[0] if n else kwargs.get("event")
+    def _namespace_of(self, rest: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         i = self._namespace
         if i >= 0:
-            namespace = args[i] if n > i else kwargs.get("namespace")
-        else:
-            namespace = None if self.namespace is None else self.namespace()
-        return event, namespace
+            return rest[i] if len(rest) > i else kwargs.get("namespace")
+        return None if self.namespace is None else self.namespace()
 
     def outgoing(
-        self, pipeline: Pipeline, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> tuple[Any, ...]:
-        """The positional arguments with the data prepared by
-        :meth:`Pipeline.outgoing`; ``kwargs`` (the wrapper's own dict) is updated in
-        place. Raises ``EmitValidationError`` before anything is sent."""
-        n = len(args)
-        event, namespace = self._parts(args, kwargs)
-        data = args[1] if n > 1 else kwargs.get("data")
-        i = self._callback
-        callback = (args[i] if n > i else kwargs.get("callback")) if i >= 0 else None
-        data, wrapped = pipeline.outgoing(event, namespace, data, callback)
-        if n > 1:
-            args = (args[0], data, *args[2:]) if n > 2 else (args[0], data)
-        else:
-            kwargs["data"] = data
+        self,
+        pipeline: Pipeline,
+        event: Any,
+        data: Any,
+        rest: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> tuple[Any, tuple[Any, ...]]:
+        """``(data, rest)`` with the data prepared by :meth:`Pipeline.outgoing` and the
+        callback wrapped where it was given; ``kwargs`` (the wrapper's own dict) is
+        updated in place. Raises ``EmitValidationError`` before anything is sent."""
+        if not rest and self.namespace is None:  # the common call: keywords only
+            callback = kwargs.get("callback")
+            data, wrapped = pipeline.outgoing(event, kwargs.get("namespace"), data, callback)
+            if wrapped is not callback:
+                kwargs["callback"] = wrapped
+            return data, rest
+        j = self._callback
+        callback = (rest[j] if len(rest) > j else kwargs.get("callback")) if j >= 0 else None
+        data, wrapped = pipeline.outgoing(event, self._namespace_of(rest, kwargs), data, callback)
         if wrapped is not callback:
-            if n > i:
-                args = (*args[:i], wrapped, *args[i + 1 :])
+            if len(rest) > j:
+                rest = (*rest[:j], wrapped, *rest[j + 1 :])
             else:
                 kwargs["callback"] = wrapped
-        return args
+        return data, rest
 
     def call_result(
-        self, pipeline: Pipeline, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any
+        self,
+        pipeline: Pipeline,
+        event: Any,
+        rest: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        result: Any,
     ) -> Any:
         """What a ``call()`` with these arguments returned, checked."""
-        event, namespace = self._parts(args, kwargs)
-        return pipeline.call_result(event, namespace, result)
+        return pipeline.call_result(event, self._namespace_of(rest, kwargs), result)
 
 
 Layout.SERVER_EMIT = Layout(

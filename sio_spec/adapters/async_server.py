@@ -80,10 +80,10 @@ def trigger_hook(
 def emit_hook(state: Hooks, layout: Layout, emit: Callable[..., Any]) -> Callable[..., Any]:
     """``emit``: data validated and serialized, ``callback=`` wrapped."""
 
-    async def _emit(*args: Any, **kwargs: Any) -> Any:
+    async def _emit(event: Any, data: Any = None, *rest: Any, **kwargs: Any) -> Any:
         if state.active:
-            args = layout.outgoing(state.pipeline, args, kwargs)
-        return await emit(*args, **kwargs)
+            data, rest = layout.outgoing(state.pipeline, event, data, rest, kwargs)
+        return await emit(event, data, *rest, **kwargs)
 
     return _emit
 
@@ -94,14 +94,14 @@ def call_hook(
     """``call``: the reply checked (``prepare``: the data too, for a simple client
     whose inner client is not hooked)."""
 
-    async def _call(*args: Any, **kwargs: Any) -> Any:
+    async def _call(event: Any, data: Any = None, *rest: Any, **kwargs: Any) -> Any:
         if not state.active:
-            return await call(*args, **kwargs)
+            return await call(event, data, *rest, **kwargs)
         if prepare:
-            args = layout.outgoing(state.pipeline, args, kwargs)
+            data, rest = layout.outgoing(state.pipeline, event, data, rest, kwargs)
         with calling():
-            result = await call(*args, **kwargs)
-        return layout.call_result(state.pipeline, args, kwargs, result)
+            result = await call(event, data, *rest, **kwargs)
+        return layout.call_result(state.pipeline, event, rest, kwargs, result)
 
     return _call
 

@@ -68,10 +68,10 @@ def trigger_hook(
 def emit_hook(state: Hooks, layout: Layout, emit: Callable[..., Any]) -> Callable[..., Any]:
     """``emit``: data validated and serialized, ``callback=`` wrapped."""
 
-    def _emit(*args: Any, **kwargs: Any) -> Any:
+    def _emit(event: Any, data: Any = None, *rest: Any, **kwargs: Any) -> Any:
         if state.active:
-            args = layout.outgoing(state.pipeline, args, kwargs)
-        return emit(*args, **kwargs)
+            data, rest = layout.outgoing(state.pipeline, event, data, rest, kwargs)
+        return emit(event, data, *rest, **kwargs)
 
     return _emit
 
@@ -82,14 +82,14 @@ def call_hook(
     """``call``: the reply checked (``prepare``: the data too, for a simple client
     whose inner client is not hooked)."""
 
-    def _call(*args: Any, **kwargs: Any) -> Any:
+    def _call(event: Any, data: Any = None, *rest: Any, **kwargs: Any) -> Any:
         if not state.active:
-            return call(*args, **kwargs)
+            return call(event, data, *rest, **kwargs)
         if prepare:
-            args = layout.outgoing(state.pipeline, args, kwargs)
+            data, rest = layout.outgoing(state.pipeline, event, data, rest, kwargs)
         with calling():
-            result = call(*args, **kwargs)
-        return layout.call_result(state.pipeline, args, kwargs, result)
+            result = call(event, data, *rest, **kwargs)
+        return layout.call_result(state.pipeline, event, rest, kwargs, result)
 
     return _call
 

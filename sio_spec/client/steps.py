@@ -214,7 +214,10 @@ class ClientPipeline(Pipeline):
         return self._plans.receives.get((namespace, event))
 
     def _sent(self, event: Any, namespace: str) -> EventSpec | None:
-        return self.plans().sends.get((namespace, event))
+        spec = self._spec
+        if spec is not None and spec.registry.revision != self._revision:
+            self.plans()
+        return self._plans.sends.get((namespace, event))
 
     # -- what only a client does -----------------------------------------------------------
     def read_handlers(self, source: HandlerSource) -> None:

@@ -80,11 +80,13 @@ def test_the_hooks_chosen_by_the_binding_are_installed_and_removed() -> None:
 # -- Layout ---------------------------------------------------------------------------
 
 
-def prepared(layout: Layout, *args: Any, **kwargs: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def prepared(
+    layout: Layout, event: Any, data: Any = None, *rest: Any, **kwargs: Any
+) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
     spec = SocketIOSpec(socketio.Server())
     spec.emits("moved", Move, ack=Move)
-    out = layout.outgoing(spec.pipeline, args, kwargs)
-    return out, kwargs
+    data, rest = layout.outgoing(spec.pipeline, event, data, rest, kwargs)
+    return data, rest, kwargs
 
 
 @pytest.mark.parametrize(
@@ -99,18 +101,25 @@ def prepared(layout: Layout, *args: Any, **kwargs: Any) -> tuple[tuple[Any, ...]
 def test_the_data_is_replaced_wherever_it_was_given(
     args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> None:
-    out, kw = prepared(Layout.SERVER_EMIT, *args, **kwargs)
-    bound = dict(zip(("event", "data", "to"), out, strict=False)) | kw
+    """The wrappers take ``(event, data=None, *rest, **kwargs)``: Python binds event
+    and data however they were given."""
+    sio = socketio.Server()
+    sent: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    sio.emit = lambda *a, **k: sent.append((a, k))  # type: ignore[method-assign]
+    SocketIOSpec(sio).emits("moved", Move)  # its hook calls through to the lambda
+    sio.emit(*args, **kwargs)
+    ((positional, named),) = sent
+    bound = dict(zip(("event", "data", "to"), positional, strict=False)) | named
     assert bound == {"event": "moved", "data": {"x": 1}, "to": "sid1"}
 
 
 def test_a_positional_or_keyword_callback_is_wrapped_in_place() -> None:
     def reply(*values: Any) -> None: ...
 
-    out, kw = prepared(Layout.SERVER_EMIT, "moved", Move(x=1), None, None, None, "/", reply)
-    assert out[6] is not reply and callable(out[6]) and kw == {}
-    out, kw = prepared(Layout.CLIENT_EMIT, "moved", Move(x=1), callback=reply)
-    assert kw["callback"] is not reply and out == ("moved", {"x": 1})
+    data, rest, kw = prepared(Layout.SERVER_EMIT, "moved", Move(x=1), None, None, None, "/", reply)
+    assert data == {"x": 1} and rest[4] is not reply and callable(rest[4]) and kw == {}
+    data, rest, kw = prepared(Layout.CLIENT_EMIT, "moved", Move(x=1), callback=reply)
+    assert kw["callback"] is not reply and rest == () and data == {"x": 1}
 
 
 def test_the_namespace_is_read_from_its_position_or_the_layouts_function() -> None:
@@ -118,13 +127,16 @@ def test_the_namespace_is_read_from_its_position_or_the_layouts_function() -> No
     spec = SocketIOSpec(sio)
     spec.emits("moved", Move, namespace="/game")
     with pytest.raises(EmitValidationError):
-        bad = ("moved", {"x": "no"}, None, None, None, "/game")
-        Layout.SERVER_EMIT.outgoing(spec.pipeline, bad, {})
+        Layout.SERVER_EMIT.outgoing(
+            spec.pipeline, "moved", {"x": "no"}, (None, None, None, "/game"), {}
+        )
+    with pytest.raises(EmitValidationError):
+        Layout.SERVER_EMIT.outgoing(spec.pipeline, "moved", {"x": "no"}, (), {"namespace": "/game"})
     # another namespace: nothing declared there, sent as it is
-    assert Layout.SERVER_EMIT.outgoing(spec.pipeline, ("moved", {"x": "no"}), {}) == (
-        "moved",
+    assert Layout.SERVER_EMIT.outgoing(spec.pipeline, "moved", {"x": "no"}, (), {}) == (
         {"x": "no"},
+        (),
     )
     simple = Layout("event", "data", namespace=lambda: "/game")
     with pytest.raises(EmitValidationError):
-        simple.outgoing(spec.pipeline, ("moved", {"x": "no"}), {})
+        simple.outgoing(spec.pipeline, "moved", {"x": "no"}, (), {})
