@@ -202,10 +202,16 @@ def client_rows(rounds: int, n: int) -> list[Row]:
         emits[PEER] = lambda: peer.emit("make_move", dict(MOVE))
     receives = {v: (lambda c=c: c._handle_eio_message(INCOMING)) for v, c in clients.items()}
     return [
-        ("Client", "emit a dict checked before sending", rounds_of(
-            {v: cpu_sync(f) for v, f in emits.items()}, rounds, n)),
-        ("Client", "receive into a typed handler", rounds_of(
-            {v: cpu_sync(f) for v, f in receives.items()}, rounds, n)),
+        (
+            "Client",
+            "emit a dict checked before sending",
+            rounds_of({v: cpu_sync(f) for v, f in emits.items()}, rounds, n),
+        ),
+        (
+            "Client",
+            "receive into a typed handler",
+            rounds_of({v: cpu_sync(f) for v, f in receives.items()}, rounds, n),
+        ),
     ]
 
 
@@ -236,6 +242,15 @@ def summary(rows: list[Row]) -> list[dict[str, Any]]:
     return out
 
 
+def _cell(row: dict[str, Any], variant: str) -> str:
+    us = row["us"]
+    if variant not in us:
+        return "n/a"
+    if variant == "by-hand":
+        return f"{us[variant]:.2f}"
+    return f"{us[variant]:.2f} ({row['vs_by_hand'][variant]:.2f}x)"
+
+
 def rst_table(results: list[dict[str, Any]]) -> str:
     head = ["Server", "Case", "plain", "by hand", "sio-spec", PEER]
     lines = [
@@ -245,16 +260,11 @@ def rst_table(results: list[dict[str, Any]]) -> str:
         "   * - " + "\n     - ".join(head),
     ]
     for r in results:
-        us, vs = r["us"], r["vs_by_hand"]
-
-        def cell(v: str) -> str:
-            if v not in us:
-                return "n/a"
-            if v == "by-hand":
-                return f"{us[v]:.2f}"
-            return f"{us[v]:.2f} ({vs[v]:.2f}x)"
-
-        cells = [r["kind"], r["case"], *(cell(v) for v in ("plain", "by-hand", "sio-spec", PEER))]
+        cells = [
+            r["kind"],
+            r["case"],
+            *(_cell(r, v) for v in ("plain", "by-hand", "sio-spec", PEER)),
+        ]
         lines.append("   * - " + "\n     - ".join(cells))
     return "\n".join(lines) + "\n"
 

@@ -181,6 +181,39 @@ def finite(value: Any) -> bool:
     return True
 
 
+#: Nesting depth up to which a value accepted by the compiled JSON Schema engine is
+#: accepted without asking ``jsonschema`` (which fails on much deeper values).
+COMPILED_DEPTH = 24
+
+
+def finite_within(value: Any, depth: int) -> bool | None:
+    """:func:`finite` for a value nested at most ``depth`` levels; ``None`` when it
+    is nested deeper (nothing is decided then)."""
+    kind = type(value)
+    if kind is dict:
+        items: Any = value.values()
+    elif kind is list or kind is tuple:
+        items = value
+    elif kind is float:
+        return _isfinite(value)
+    else:
+        return finite(value)
+    if depth <= 0:
+        return None
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if kind is float:
+            if not _isfinite(item):
+                return False
+            continue
+        inner = finite_within(item, depth - 1)
+        if not inner:
+            return inner
+    return True
+
+
 def _finite_other(value: Any) -> bool:
     if isinstance(value, (str, int, bytes)):  # subclasses: enums
         return True
@@ -465,12 +498,13 @@ _CHECKING = _checking_mode()
 # mode; by default it only warns (a UserWarning attributed to the caller's module).
 # Its checking mode (``warnings="error"``) raises instead, but costs about twice the
 # serialization of a small model. A warnings filter scoped to this module turns the
-# warning into an exception for the price of the default mode. The filter only holds
-# while nothing placed before it can catch the warning first (a later
-# ``warnings.simplefilter("ignore")``, ``catch_warnings`` with filters of its own):
-# :func:`filter_in_force` tells, and the serializer's checking mode is used meanwhile.
+# warning into an exception for the price of the default mode. It holds while no
+# filter placed before it can catch that warning first and do something else with it
+# (a later ``warnings.simplefilter("ignore")``, ``catch_warnings`` with filters of its
+# own): :func:`filter_in_force` tells, and the checking mode is used meanwhile.
 
 _SERIALIZER_WARNING = "Pydantic serializer warnings"
+_MODULE = __name__
 
 
 def _install_mismatch_filter() -> Any:
@@ -478,19 +512,44 @@ def _install_mismatch_filter() -> Any:
         "error",
         message=_SERIALIZER_WARNING,
         category=UserWarning,
-        module=re.escape(__name__) + "$",
+        module=re.escape(_MODULE) + "$",
     )
     return warnings.filters[0]
 
 
 MISMATCH_FILTER = _install_mismatch_filter()
+# (filters list, its length, the filter's index there, in force) as last computed
+_FORCE: list[Any] = [None, -1, 0, False]
+
+
+def _may_catch_first(entry: Any) -> bool:
+    """Whether a filter could take the serializer's warning from this module and do
+    anything but raise it (conservatively: a message or line condition counts)."""
+    action, _message, category, module, _lineno = entry
+    if action == "error":
+        return False
+    if not (isinstance(category, type) and issubclass(UserWarning, category)):
+        return False
+    return module is None or bool(module.match(_MODULE))
 
 
 def filter_in_force() -> bool:
-    """Whether the mismatch filter is the first of the process's warnings filters
-    (then every serializer warning raised from this module is an exception)."""
+    """Whether every serializer warning raised from this module is an exception: the
+    mismatch filter is installed and no filter before it may catch the warning."""
     filters = warnings.filters
-    return bool(filters) and filters[0] is MISMATCH_FILTER
+    force = _FORCE
+    if filters is force[0] and len(filters) == force[1]:
+        index = force[2]
+        if index < len(filters) and filters[index] is MISMATCH_FILTER:
+            return bool(force[3])
+    for index, entry in enumerate(filters):
+        if entry is MISMATCH_FILTER:
+            verdict = not any(_may_catch_first(f) for f in filters[:index])
+            break
+    else:
+        index, verdict = len(filters), False
+    _FORCE[:] = [filters, len(filters), index, verdict]
+    return verdict
 
 
 class Payload:
@@ -570,16 +629,21 @@ class Payload:
         mode: Any = None if binary else "json"
         known = self._known_names
 
+        force = _FORCE
+
         def dump(value: Any) -> Any:
             try:
                 if not checking:
                     out = to_python(value, mode=mode, by_alias=True, warnings=False)
+                elif (
+                    (filters := warnings.filters) is force[0]
+                    and force[3]
+                    and len(filters) == force[1]
+                    and filters[force[2]] is MISMATCH_FILTER
+                ) or filter_in_force():
+                    out = to_python(value, mode=mode, by_alias=True)
                 else:
-                    filters = warnings.filters
-                    if filters and filters[0] is MISMATCH_FILTER:
-                        out = to_python(value, mode=mode, by_alias=True)
-                    else:
-                        out = to_python(value, mode=mode, by_alias=True, warnings=checking)
+                    out = to_python(value, mode=mode, by_alias=True, warnings=checking)
             except (serialization_error, UserWarning):
                 raise PayloadInvalid(mismatch(value)) from None
             if binary:
@@ -661,12 +725,19 @@ class Payload:
             try:
                 if compiled is not None:
                     try:
-                        valid = compiled(value) or is_valid(value)
+                        fast = compiled(value)
                     except (ValueError, TypeError, OverflowError):  # a value it cannot take
-                        valid = is_valid(value)
-                else:
-                    valid = is_valid(value)
-                if valid:
+                        fast = False
+                    if fast:
+                        # jsonschema gives up on deep values (RecursionError): only a
+                        # value shallow enough for it to decide is accepted on this
+                        # verdict alone
+                        shallow = finite_within(value, COMPILED_DEPTH)
+                        if shallow:
+                            return value
+                        if shallow is False:
+                            raise PayloadInvalid([nonfinite_detail(value, known_names)])
+                if is_valid(value):
                     if finite(value):
                         return value
                     details = [nonfinite_detail(value, known_names)]

@@ -142,6 +142,9 @@ class Registry:
     _templates: dict[tuple[Any, ...], EventSpec] = field(default_factory=dict)
     _broken: dict[tuple[Any, ...], Broken] = field(default_factory=dict)
     revision: int = 0
+    listeners: list[Callable[[], bool]] = field(default_factory=list)
+    """Called after every declaration (whatever depends on the specs, such as a
+    client's plans, goes stale); one returning False is not called again."""
     fixed: dict[tuple[str, str], EventSpec] = field(default_factory=dict)
     """Incoming specs given by a contract (``SocketIOSpec.from_document``): they win
     over what handlers declare."""
@@ -166,6 +169,8 @@ class Registry:
         self._plans.clear()
         self._templates.clear()
         self._broken.clear()
+        # listeners that report themselves gone (False) are dropped
+        self.listeners[:] = [listener for listener in self.listeners if listener()]
 
     # -- dispatch ---------------------------------------------------------------------
     def incoming(self, event: Any, namespace: str) -> EventSpec | None:

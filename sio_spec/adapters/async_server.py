@@ -79,10 +79,18 @@ def trigger_hook(
 
 def emit_hook(state: Hooks, layout: Layout, emit: Callable[..., Any]) -> Callable[..., Any]:
     """``emit``: data validated and serialized, ``callback=`` wrapped."""
+    prepare = state.pipeline.outgoing
 
     async def _emit(event: Any, data: Any = None, *rest: Any, **kwargs: Any) -> Any:
-        if state.active:
+        if not state.active:
+            pass
+        elif rest or layout.namespace is not None:
             data, rest = layout.outgoing(state.pipeline, event, data, rest, kwargs)
+        else:  # the common call, keywords only: read here
+            callback = kwargs.get("callback")
+            data, wrapped = prepare(event, kwargs.get("namespace"), data, callback)
+            if wrapped is not callback:
+                kwargs["callback"] = wrapped
         return await emit(event, data, *rest, **kwargs)
 
     return _emit

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,21 @@ InvalidEventHook = Callable[[ValidationError], object]
 
 _Route = tuple[object, "Arguments | None", "Callable[..., Any] | None", bool]
 _NO_ROUTE: _Route = (None, None, None, False)
+
+
+def _stale_on_change(pipeline: ClientPipeline) -> Callable[[], bool]:
+    """A registry listener marking the pipeline's plans stale (held weakly: a
+    forgotten client does not stay alive through the server's spec)."""
+    ref = weakref.ref(pipeline)
+
+    def stale() -> bool:
+        target = ref()
+        if target is None:
+            return False
+        target.emits = None
+        return True
+
+    return stale
 
 
 class ClientHandlers(SocketIOHandlers):
@@ -195,6 +211,9 @@ class ClientPipeline(Pipeline):
             )
         else:
             super().__init__(Registry(), received=self._received, sent=self._sent)
+            spec.registry.listeners.append(_stale_on_change(self))
+        # the plans' sends while they are current (``None``: rebuild first)
+        self.emits = None if spec is not None else plans.sends
         self.fallback = self._invalid
 
     # -- the plans -------------------------------------------------------------------------
@@ -205,6 +224,7 @@ class ClientPipeline(Pipeline):
             # handlers or emits were declared on the server's spec since: rebuild
             self._revision = spec.registry.revision
             self._plans = Plans.of_specs(spec.specs(), spec.validate)
+            self.emits = self._plans.sends
         return self._plans
 
     def _received(self, event: Any, namespace: str) -> EventSpec | None:
@@ -232,7 +252,7 @@ class ClientPipeline(Pipeline):
         python-socketio's client triggers itself pass through."""
         if event in RESERVED:
             return Pass(args)
-        if self._spec is None or self._spec.registry.revision == self._revision:
+        if self.emits is not None:  # the plans are current
             # the common case in this frame: one value, checked against the contract's
             # model when the handler declares the same one (or none)
             try:

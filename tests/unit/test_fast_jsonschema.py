@@ -147,3 +147,26 @@ def test_nan_and_values_it_cannot_take_fall_back_to_jsonschema() -> None:
     with pytest.raises(PayloadInvalid) as too_deep:
         payload.validate({"a": deep})
     assert too_deep.value.details[0]["type"] == "recursion_depth_exceeded"
+
+
+def test_a_value_too_deep_for_jsonschema_gets_its_answer_with_the_engine_too() -> None:
+    tree = {
+        "$defs": {
+            "node": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "child": {"$ref": "#/$defs/node"}},
+                "required": ["name"],
+            }
+        },
+        "$ref": "#/$defs/node",
+    }
+    payload = Payload(tree)
+    assert fast_jsonschema.compiled_verdict(tree) is not None
+    deep: Any = {"name": "leaf"}
+    for _ in range(400):
+        deep = {"name": "n", "child": deep}
+    with pytest.raises(PayloadInvalid) as refused:
+        payload.validate(deep)
+    assert refused.value.details[0]["type"] == "recursion_depth_exceeded"
+    shallow = {"name": "a", "child": {"name": "b"}}
+    assert payload.validate(shallow) is shallow
