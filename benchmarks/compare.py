@@ -252,7 +252,7 @@ def _cell(row: dict[str, Any], variant: str) -> str:
 
 
 def rst_table(results: list[dict[str, Any]]) -> str:
-    head = ["Server", "Case", "plain", "by hand", "sio-spec", PEER]
+    head = ["Endpoint", "Case", "plain", "by hand", "sio-spec", PEER]
     lines = [
         ".. list-table:: Microseconds per operation (median) and ratio to validating by hand",
         "   :header-rows: 1",

@@ -13,6 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 FULL = [
+    ["compare.py", "--rounds", "21", "--n", "2000"],
     ["bench_packet.py", "--rounds", "21", "--n", "3000"],
     ["bench_loopback.py", "--rounds", "9", "--calls", "3000"],
     ["bench_document.py"],
@@ -27,6 +28,7 @@ FULL = [
     ["bench_telemetry.py", "--loopback", "--rounds", "9", "--n", "3000"],
 ]
 QUICK = [
+    ["compare.py", "--rounds", "3", "--n", "200"],
     ["bench_packet.py", "--rounds", "3", "--n", "300"],
     ["bench_loopback.py", "--rounds", "2", "--calls", "200"],
     ["bench_document.py"],

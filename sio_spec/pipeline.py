@@ -252,6 +252,7 @@ class Pipeline:
         )
         self.sent: SpecLookup = sent or registry.emit_spec
         self.strict_emits = strict_emits
+        self.sid_first = type(self).sid_first  # read per message: an instance attribute
         self.error_handlers: dict[str | None, ErrorHandler] = {}
         self.fallback: ErrorHandler = default_error_handler
 
@@ -264,7 +265,15 @@ class Pipeline:
             return Pass(args)
         try:
             if self.route is not None:
-                _, spec, handler, coroutine = self.route(event, namespace)
+                _, spec, handler, coroutine, core = self.route(event, namespace)
+                if core is not None and len(args) == 2 and self.sid_first:
+                    # the common case: the sid and one declared value; an invalid
+                    # value is reported by the general steps below
+                    try:
+                        valid = (args[0], core(args[1]))
+                        return Call(valid, spec, event, namespace, handler, coroutine)
+                    except (pydantic.ValidationError, PayloadInvalid):
+                        pass
             else:
                 spec, handler, coroutine = self.received(event, namespace), None, False
         except SpecError as err:
@@ -337,13 +346,16 @@ class Pipeline:
         if checked is None:
             if result is None:
                 return None  # the common "no ack": nothing to check or convert
-        elif checked.core is not None and type(result) is not tuple:
-            # one declared value: an instance of the declared model serialized (and
-            # checked), anything else validated first, here; a problem is reported by
-            # reply() below
+        elif type(result) is checked.model:
+            # an instance of the one declared model: serialized (and checked) here; a
+            # problem is reported by reply() below
             try:
-                if type(result) is checked.model:
-                    return checked.dump(result)  # type: ignore[misc]
+                return checked.dump(result)  # type: ignore[misc]
+            except (PayloadInvalid, ValueError):
+                pass
+        elif checked.core is not None and type(result) is not tuple:
+            # one declared value: validated and serialized here, as above
+            try:
                 return checked.dump(checked.core(result))  # type: ignore[misc]
             except (pydantic.ValidationError, PayloadInvalid, ValueError):
                 pass

@@ -71,9 +71,11 @@ class Target:
     dispatched (registered for this very event name, not a catch-all)."""
 
 
-#: ``(identity, spec, handler, coroutine)``: see :meth:`Registry.route`.
-Route = tuple[object, "EventSpec | None", "Callable[..., Any] | None", bool]
-NO_ROUTE: Route = (None, None, None, False)
+#: ``(identity, spec, handler, coroutine, core)``: see :meth:`Registry.route`.
+Route = tuple[
+    object, "EventSpec | None", "Callable[..., Any] | None", bool, "Callable[..., Any] | None"
+]
+NO_ROUTE: Route = (None, None, None, False, None)
 
 
 class HandlerSource(Protocol):
@@ -184,14 +186,16 @@ class Registry:
         return self.route(event, namespace)[1]
 
     def route(self, event: Any, namespace: str) -> Route:
-        """``(identity, spec, handler, coroutine)`` for an incoming event: the spec as
-        :meth:`incoming` gives it and, when python-socketio will call a function
+        """``(identity, spec, handler, coroutine, core)`` for an incoming event: the
+        spec as :meth:`incoming` gives it; when python-socketio will call a function
         registered for exactly this event, that function and whether it is a
-        coroutine function (else ``None, False``). Cached: no allocation per message."""
+        coroutine function (else ``None, False``); and the validator of the one value
+        the event carries, when it declares exactly one (``spec.args.core``, not for
+        connect). Cached: no allocation per message."""
         if self.fixed:
             contract = self.fixed.get((namespace, event))
             if contract is not None:
-                return (None, contract, None, False)
+                return (None, contract, None, False, None)
         source = self.source
         if source is None:
             return NO_ROUTE
@@ -231,6 +235,7 @@ class Registry:
             plan,
             handler,
             handler is not None and inspect.iscoroutinefunction(handler),
+            None if plan is None or plan.args is None or event == "connect" else plan.args.core,
         )
         cacheable = not isinstance(event, str) or len(event) <= MAX_CACHED_NAME
         if cacheable and self.revision == revision:  # not declared anew meanwhile

@@ -117,3 +117,21 @@ def test_the_flask_drop_in_direct_call_goes_through_the_pipeline() -> None:
     with pytest.raises(ResponseValidationError) as reply:
         broken({"x": 1})
     assert reply.value.model is Moved and calls == [Move(x=1)]
+
+
+def test_a_declaration_after_the_client_spec_reaches_the_clients_checks() -> None:
+    client = socketio.Client()
+    client.namespaces = {"/": "sid"}
+    client.connected = True
+    client.eio.state = "connected"
+    client.eio.send = lambda data: None
+    server = server_spec()
+    ClientSpec(client, server)
+    client.emit("later", {"x": "no"})  # nothing declared yet: sent as it is
+
+    @server.server.on("later")
+    async def later(sid: str, move: Move) -> None: ...
+
+    server.on("later")(later)  # a declaration: the client's plans go stale
+    with pytest.raises(EmitValidationError):
+        client.emit("later", {"x": "no"})
