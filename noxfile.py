@@ -80,7 +80,7 @@ def typecheck(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Run the benchmarks (extra arguments go to benchmarks/run.py); the comparison
     includes pydantic-socketio, installed here only (sio-spec does not depend on it)."""
-    session.install("-e", ".[all,test,fast]", "pydantic-socketio")
+    session.install("-e", ".[all,test]", "pydantic-socketio")
     session.run("python", "benchmarks/run.py", *session.posargs)
 
 

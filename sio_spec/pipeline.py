@@ -413,18 +413,7 @@ class Pipeline:
         """Validate and serialize emitted data; returns ``(data, spec)``."""
         spec = self.sent(event, namespace)
         if spec is None:
-            if self.strict_emits:
-                raise self.emit_error(
-                    event,
-                    namespace,
-                    [
-                        {
-                            "loc": [],
-                            "msg": "Event is not declared with spec.emits()",
-                            "type": "undeclared_event",
-                        }
-                    ],
-                )
+            self.undeclared(event, namespace)
         checked = None if spec is None else spec.args
         try:
             if checked is None:
@@ -434,6 +423,22 @@ class Pipeline:
             raise self.emit_error(event, namespace, exc.details) from None
         except ValueError as exc:  # pydantic could not serialize it (e.g. nested too deep)
             raise self.emit_error(event, namespace, [UNSERIALIZABLE]) from exc
+
+    def undeclared(self, event: Any, namespace: str) -> None:
+        """An emit of an event nothing declares: refused (``EmitValidationError``)
+        with ``strict_emits``, else sent as it is."""
+        if self.strict_emits:
+            raise self.emit_error(
+                event,
+                namespace,
+                [
+                    {
+                        "loc": [],
+                        "msg": "Event is not declared with spec.emits()",
+                        "type": "undeclared_event",
+                    }
+                ],
+            )
 
     def client_ack(self, spec: EventSpec, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """Validate a client's reply to a server emit."""

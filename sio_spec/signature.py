@@ -24,6 +24,7 @@ from .payload import TOO_DEEP, Payload, PayloadInvalid, nonfinite_detail
 from .pydantic_v1 import pydantic_v1_payload
 
 _payload_cache: dict[Any, Payload] = {}
+_TYPES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 def payload_for(annotation: Any) -> Payload:
@@ -75,7 +76,7 @@ class Arguments:
     model: type[Any] | None = field(init=False, repr=False, compare=False)
     dump: Callable[[Any], Any] | None = field(init=False, repr=False, compare=False)
     #: The payloads of the parameters (and of ``*args``): two argument lists with the
-    #: same types validate alike.
+    #: same types validate alike, and have the same ``types`` object.
     types: tuple[Any, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -89,7 +90,9 @@ class Arguments:
         object.__setattr__(self, "dump", None if only is None else only.dump)
         variadic = None if self.variadic is None else self.variadic.payload
         payloads = tuple((p.payload, p.required) for p in self.params)
-        object.__setattr__(self, "types", (payloads, variadic))
+        # one object per distinct list of types: argument lists compare with ``is``
+        types = (payloads, variadic)
+        object.__setattr__(self, "types", _TYPES.setdefault(types, types))
 
     @property
     def single(self) -> bool:
