@@ -24,6 +24,8 @@ FULL = [
     ["bench_testclient.py", "--rounds", "7", "--calls", "1000"],
     ["bench_docs_page.py"],
     ["bench_errors.py", "--rounds", "7"],
+    ["bench_telemetry.py", "--rounds", "15", "--n", "2000"],
+    ["bench_telemetry.py", "--loopback", "--rounds", "9", "--n", "3000"],
 ]
 QUICK = [
     ["compare.py", "--rounds", "3", "--n", "200"],
@@ -37,6 +39,8 @@ QUICK = [
     ["bench_testclient.py", "--rounds", "2", "--calls", "200"],
     ["bench_docs_page.py", "--events", "200", "--rounds", "2"],
     ["bench_errors.py", "--rounds", "1"],
+    ["bench_telemetry.py", "--rounds", "2", "--n", "200"],
+    ["bench_telemetry.py", "--loopback", "--rounds", "1", "--n", "200"],
 ]
 
 
