@@ -5,8 +5,8 @@ documents of the examples and of servers using every feature: no type is anonymo
 the Python imports (and reads a discriminated union), the Java compiles. No two
 different schemas share a title. @asyncapi/html-template renders a document with each
 event named in its operation's section, and Spectral's ``spectral:asyncapi`` ruleset
-finds no error and only the warnings the docs name (cleared by ``contact``,
-``license``, ``tags`` and ``servers``).
+finds no error and only the warnings the docs name (cleared by ``description``,
+``contact``, ``license``, ``tags`` and ``servers``).
 """
 
 from __future__ import annotations
@@ -40,8 +40,10 @@ EXAMPLES = {
 ANONYMOUS = re.compile(r"AnonymousSchema|anonymous-schema", re.I)
 pytestmark = pytest.mark.timeout(600)  # node tools on a loaded machine
 
-#: The Spectral warnings a document without contact, license, tags and servers gets.
+#: The Spectral warnings a document without description, contact, license, tags and
+#: servers gets (docs/generators.rst).
 DOCUMENTED_WARNINGS = {
+    "asyncapi-info-description",
     "asyncapi-info-contact",
     "asyncapi-info-license",
     "asyncapi-3-tags",
@@ -108,8 +110,17 @@ def rich_spec(**options: Any) -> SocketIOSpec:
 def exported(target: str, version: str) -> dict[str, Any]:
     """``sio-spec export TARGET --asyncapi-version VERSION`` as a dict."""
     proc = subprocess.run(
-        [sys.executable, "-m", "sio_spec", "export", target, "--format", "json"]
-        + ["--asyncapi-version", version],
+        [
+            sys.executable,
+            "-m",
+            "sio_spec",
+            "export",
+            target,
+            "--format",
+            "json",
+            "--asyncapi-version",
+            version,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -227,7 +238,9 @@ def java_defaults(node: Any) -> Any:
     out = {k: java_defaults(v) for k, v in node.items()}
     default = out.get("default")
     if isinstance(default, list) or (
-        out.get("type") == "number" and isinstance(default, (int, float)) and default == int(default)
+        out.get("type") == "number"
+        and isinstance(default, (int, float))
+        and default == int(default)
     ):
         del out["default"]
     return out
@@ -350,7 +363,10 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], 
     doc = rich_spec().asyncapi("3.0.0")
     (folder / "asyncapi.json").write_text(json.dumps(doc), encoding="utf-8")
     proc = node_script(
-        JS_DIR / "render.mjs", "html", str(folder / "asyncapi.json"), str(folder / "out"),
+        JS_DIR / "render.mjs",
+        "html",
+        str(folder / "asyncapi.json"),
+        str(folder / "out"),
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
@@ -366,10 +382,13 @@ def test_html_template_names_each_event_in_its_operation(
     rendered: tuple[dict[str, Any], str],
 ) -> None:
     doc, page = rendered
-    starts = [(m.start(), m.group(1)) for m in re.finditer(r'<li[^>]* id="operation-[a-z]+-([^"]+)"', page)]
+    starts = [
+        (m.start(), m.group(1))
+        for m in re.finditer(r'<li[^>]* id="operation-[a-z]+-([^"]+)"', page)
+    ]
     assert sorted(key for _, key in starts) == sorted(doc["operations"])
     ends = [start for start, _ in starts[1:]] + [page.index('id="schemas"')]
-    for (start, key), end in zip(starts, ends):
+    for (start, key), end in zip(starts, ends, strict=True):
         section = page[start:end]
         heading = text(section[: section.index("</h3>")])
         assert heading.endswith("/canvas"), heading
@@ -397,7 +416,9 @@ def spectral(documents: dict[str, dict[str, Any]], folder: Path) -> dict[str, li
         path.write_text(json.dumps(doc), encoding="utf-8")
         files.append(str(path))
     cli = JS_DIR / "node_modules" / "@stoplight" / "spectral-cli" / "dist" / "index.js"
-    proc = node_script(cli, "lint", *files, "-r", str(ruleset), "-f", "json", "--quiet", timeout=180)
+    proc = node_script(
+        cli, "lint", *files, "-r", str(ruleset), "-f", "json", "--quiet", timeout=180
+    )
     found: list[dict[str, Any]] = json.loads(proc.stdout) if proc.stdout.strip() else []
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in documents}
     for item in found:
@@ -407,7 +428,12 @@ def spectral(documents: dict[str, dict[str, Any]], folder: Path) -> dict[str, li
 
 def test_spectral_finds_no_error_and_only_the_documented_warnings(tmp_path: Path) -> None:
     options = {
-        "contact": {"name": "Canvas team", "email": "canvas@example.org"},
+        "description": "A shared canvas.",
+        "contact": {
+            "name": "Canvas team",
+            "url": "https://example.org/canvas",
+            "email": "canvas@example.org",
+        },
         "license": {"name": "MIT"},
         "tags": ["canvas"],
         "servers": {"local": "ws://localhost:8000"},

@@ -14,8 +14,9 @@ of its own, made from where it sits:
   union, a branch number when several branches are not ``null`` (the union
   itself is ``<...>Union``; a nullable one ``<...>OrNull``, its ``null`` branch
   ``<...>Null``);
-* a title the user chose is kept unless a different schema already holds it;
-  pydantic's own field titles (``Kind`` for field ``kind``) are replaced.
+* a title the user chose is kept unless a different schema already holds it (what
+  it holds is then named after it); pydantic's own field titles (``Kind`` for field
+  ``kind``) are replaced.
 
 A string ``const`` is written as the equivalent one-value ``enum``: several
 generators mishandle ``const`` (modelina's pydantic preset writes Python that
@@ -50,7 +51,9 @@ def _canonical(node: Mapping[str, Any]) -> str:
 
 
 def _is_null(node: Any) -> bool:
-    return isinstance(node, dict) and node.get("type") == "null" and len(node.keys() - {"title"}) == 1
+    return (
+        isinstance(node, dict) and node.get("type") == "null" and len(node.keys() - {"title"}) == 1
+    )
 
 
 def _discriminator(node: Mapping[str, Any]) -> str | None:
@@ -60,9 +63,12 @@ def _discriminator(node: Mapping[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def union_tags(components: Mapping[str, Any], outside: Any = None) -> dict[str, str]:
-    """``{component: tag property}`` for the components reached only as members of
-    a discriminated union (in ``components`` and the schemas in ``outside``)."""
+def union_tags(
+    components: Mapping[str, Any], outside: Any = None, only: bool = True
+) -> dict[str, str]:
+    """``{component: tag property}`` for the members of discriminated unions (in
+    ``components`` and the schemas in ``outside``); ``only``: those reached only as
+    members of a union."""
     tagged: dict[str, str] = {}
     direct: set[str] = set()
     stack: list[Any] = [*components.values(), outside]
@@ -90,7 +96,7 @@ def union_tags(components: Mapping[str, Any], outside: Any = None) -> dict[str, 
                         stack.append(member)
             elif key != "$ref":
                 stack.append(value)
-    return {name: tag for name, tag in tagged.items() if name not in direct}
+    return {name: tag for name, tag in tagged.items() if not (only and name in direct)}
 
 
 def _require_tag(node: Any, tag: str) -> None:
@@ -161,8 +167,11 @@ class _Titles:
             const_as_enum(node)
         if makes_type(node) or default == "":
             title = node.get("title")
-            own = isinstance(title, str) and title and title != default
-            if not (own and self.claim(title, node)):
+            if isinstance(title, str) and title and title != default and self.claim(title, node):
+                # the user's name: what it holds is named after it, so that the same
+                # type met twice is the same schema twice
+                base = _pascal(title) or base
+            else:
                 node["title"] = self.take(_union_base(node, base), node)
         self.children(node, base)
 
@@ -185,22 +194,22 @@ class _Titles:
             branches = node.get(key)
             if not isinstance(branches, list):
                 continue
-            real = [b for b in branches if not _is_null(b)]
-            for i, sub in enumerate(branches):
+            several = sum(1 for b in branches if not _is_null(b)) > 1
+            number = 0
+            for sub in branches:
                 if _is_null(sub):
                     name = f"{base}Null"
-                elif len(real) == 1:
-                    name = base
                 else:
-                    name = f"{base}{real.index(sub) + 1}" if sub in real else base
+                    number += 1
+                    name = f"{base}{number}" if several else base
                 # "" as the default: every branch is titled, primitives included
                 self.visit(sub, name, "")
 
-    def root(self, key: str, node: Any, tag: str | None) -> None:
+    def root(self, key: str, node: Any, tag: str | None, required: bool) -> None:
         if not isinstance(node, dict):
             return
         const_as_enum(node)
-        if tag is not None:
+        if tag is not None and required:
             _require_tag(node, tag)
         self.children(node, key, tag)
 
@@ -218,7 +227,8 @@ def _union_base(node: dict[str, Any], base: str) -> str:
 def name_types(components: Mapping[str, Any], outside: Any = None) -> dict[str, Any]:
     """A copy of ``components`` (by key) where every type has a title of its own;
     ``outside``: the rest of the document (where it refers to components)."""
-    tags = union_tags(components, outside)
+    tags = union_tags(components, outside, only=False)
+    required = union_tags(components, outside)
     keys = sorted(components)
     out: dict[str, Any] = {k: copy_json(components[k]) for k in keys}
     titles = _Titles(keys)
@@ -231,5 +241,5 @@ def name_types(components: Mapping[str, Any], outside: Any = None) -> dict[str, 
             node["title"] = key
             titles.held[key] = _canonical(node)
     for key in keys:
-        titles.root(key, out[key], tags.get(key))
+        titles.root(key, out[key], tags.get(key), key in required)
     return out
