@@ -7,7 +7,10 @@ event both received and emitted has the emitted one as ``chat_typing_send``),
 with the namespace as its ``address``, holding the event's message and its
 replies, and one operation per event and direction on it
 (``chat.join.receive`` with ``action: receive``, ``chat.message.send`` with
-``action: send``).
+``action: send``), titled with the event (``join (from clients)``). Templates show
+channel descriptions under each operation's heading, so the event's channel
+names the event there, and every channel of a namespace with a connect ``auth``
+describes it in words (the templates do not show ``x-connect-auth``).
 
 Acks are the operation's ``reply`` on the same channel: the server's ack of a
 received event (message ``ack``), the client's answer to an emit (``reply``)
@@ -25,7 +28,10 @@ server's ack), ``<Event>Reply`` (the client's reply), qualified with the namespa
 
 2.6: the same channels keyed by namespace, ``publish`` lists what clients send,
 ``subscribe`` what the server emits, messages live in ``components/messages``
-and acks are the ``x-ack`` extension of their message (2.6 has no replies).
+and acks are the ``x-ack`` extension of their message (2.6 has no replies);
+each ``publish`` / ``subscribe`` has a description listing its events.
+
+The components are titled for code generators by :mod:`.titles`.
 """
 
 from __future__ import annotations
