@@ -1,6 +1,8 @@
 // Generate models with @asyncapi/modelina from an AsyncAPI document (JSON or YAML file),
 // one file per model, for each language asked (all three by default):
-//   node codegen.mjs <asyncapi.json|yaml> <output folder> [typescript] [python] [java]
+//   node codegen.mjs <asyncapi.json|yaml> <output folder> [--java-input FILE]
+//                    [typescript] [python] [java]
+// --java-input: the document the Java models are made from (default: the same one).
 // typescript: <out>/typescript/*.ts (interfaces, raw property names);
 // python: the pydantic preset, package "asyncapimodels" (<out>/python/asyncapimodels/*.py);
 // java: package "models" (<out>/java/models/*.java).
@@ -32,13 +34,18 @@ const LANGUAGES = {
 };
 
 async function main() {
-  const [file, out, ...asked] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  let javaFile = null;
+  const at = args.indexOf('--java-input');
+  if (at >= 0) javaFile = args.splice(at, 2)[1];
+  const [file, out, ...asked] = args;
   const languages = asked.length ? asked : Object.keys(LANGUAGES);
   if (!file || !out || languages.some((l) => !LANGUAGES[l])) {
     process.stderr.write('usage: node codegen.mjs <asyncapi> <out> [typescript|python|java]...\n');
     return 2;
   }
   const text = await readFile(file, 'utf8');
+  const javaText = javaFile ? await readFile(javaFile, 'utf8') : text;
   let warnings = [];
   Logger.setLogger({
     debug: () => {},
@@ -52,7 +59,8 @@ async function main() {
     const target = path.join(out, folder);
     await mkdir(target, { recursive: true });
     warnings = [];
-    const models = await generator.generateToFiles(text, target, options, true);
+    const input = language === 'java' ? javaText : text;
+    const models = await generator.generateToFiles(input, target, options, true);
     result[language] = { models: models.map((m) => m.modelName), warnings };
   }
   process.stdout.write(JSON.stringify(result) + '\n');
