@@ -16,7 +16,9 @@ of its own, made from where it sits:
   ``<...>Null``);
 * a title the user chose is kept unless a different schema already holds it (what
   it holds is then named after it); pydantic's own field titles (``Kind`` for field
-  ``kind``) are replaced.
+  ``kind``) are replaced on types and left out on plain values (``Game Id`` on an
+  integer ``game_id`` says nothing more than the property name), so no two different
+  schemas of the document share a title.
 
 A string ``const`` is written as the equivalent one-value ``enum``: several
 generators mishandle ``const`` (modelina's pydantic preset writes Python that
@@ -173,6 +175,13 @@ class _Titles:
                 base = _pascal(title) or base
             else:
                 node["title"] = self.take(_union_base(node, base), node)
+        elif isinstance(node.get("title"), str):
+            # a plain value: pydantic's field title says nothing the property name does
+            # not, a title of the user's is kept while no other schema holds it
+            if node["title"] == default:
+                del node["title"]
+            elif not self.claim(node["title"], node):
+                node["title"] = self.take(base, node)
         self.children(node, base)
 
     def children(self, node: dict[str, Any], base: str, tag: str | None = None) -> None:
