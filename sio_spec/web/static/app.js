@@ -127,7 +127,7 @@
       types = schema.oneOf ? "one of" : "any of";
     }
     if (!types && Array.isArray(schema.allOf)) types = "all of";
-    if (!types && schema.const !== undefined) types = "const";
+    if (!types && constant(schema) !== undefined) types = "const";
     if (!types && schema.enum) types = "enum";
     if (!types && schema.properties) types = "object";
     if (types === "array" && schema.items && !Array.isArray(schema.items)) {
@@ -138,14 +138,22 @@
     return { text: types || "any", nullable: nullable };
   }
 
+  // a const, or a one-value enum (the same thing, as the document writes string constants)
+  function constant(schema) {
+    if (schema.const !== undefined) return schema.const;
+    if (Array.isArray(schema.enum) && schema.enum.length === 1) return schema.enum[0];
+    return undefined;
+  }
+
   function facts(schema) {
     var out = [];
     if (!schema || typeof schema !== "object") return out;
     CONSTRAINTS.forEach(function (pair) {
       if (schema[pair[0]] !== undefined) out.push(el("span", "fact", pair[1] + " " + inline(schema[pair[0]])));
     });
-    if (schema.const !== undefined) out.push(el("span", "fact fact-enum", "= " + inline(schema.const)));
-    if (Array.isArray(schema.enum)) {
+    var fixed = constant(schema);
+    if (fixed !== undefined) out.push(el("span", "fact fact-enum", "= " + inline(fixed)));
+    if (Array.isArray(schema.enum) && fixed === undefined) {
       var values = el("span", "enum", "one of: ");
       schema.enum.forEach(function (value) { values.appendChild(el("code", "enum-value", inline(value))); });
       out.push(values);
