@@ -22,6 +22,7 @@ from . import __version__
 from .contract import contract_of
 from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
 from .errors import SioSpecError
+from .fuzz.command import add_command as add_fuzz_command
 from .model import VERSIONS
 from .spec import SocketIOSpec
 from .targets import TargetError, describe_exception, load_contract, load_source, load_target
@@ -334,6 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
         "AsyncAPI React component from its CDN",
     )
     serve.set_defaults(func=cmd_serve)
+
+    add_fuzz_command(commands)
     return parser
 
 

@@ -1251,8 +1251,8 @@ def _set_at(value: Any, path: Sequence[str | int], new: Callable[[Any], Any]) ->
 # -- checking ------------------------------------------------------------------------------------
 
 
-def _validator(schema: Any, schemas: Mapping[str, Any]) -> Callable[[Any], bool]:
-    """A draft-7 ``jsonschema`` check of ``schema`` (named schemas embedded),
+def _validator(schema: Any, schemas: Mapping[str, Any]) -> Any:
+    """A draft-7 ``jsonschema`` validator of ``schema`` (named schemas embedded),
     bytes counted as strings."""
     import jsonschema
 
@@ -1266,15 +1266,7 @@ def _validator(schema: Any, schemas: Mapping[str, Any]) -> Callable[[Any], bool]
         "string", lambda _checker, value: isinstance(value, (str, bytes))
     )
     cls = jsonschema.validators.extend(base, type_checker=checker)
-    is_valid = cls(whole).is_valid
-
-    def check(value: Any) -> bool:
-        try:
-            return bool(is_valid(value))
-        except (TypeError, ValueError, RecursionError):
-            return False
-
-    return check
+    return cls(whole)
 
 
 # -- the public generators -----------------------------------------------------------------------
@@ -1298,14 +1290,36 @@ class Generator:
         self._compiler = _Compiler(self.schemas, root)
         self._root = self._compiler.compile(schema)
         self._exact = _all_exact(self._compiler, self._root)
-        self._check: Callable[[Any], bool] | None = None
+        self._check: Any = None
 
     def is_valid(self, value: Any) -> bool:
         """Whether ``value`` passes the schema (``jsonschema``, draft 7; bytes are
         strings)."""
+        try:
+            return bool(self._jsonschema().is_valid(value))
+        except (TypeError, ValueError, RecursionError):
+            return False
+
+    def explain(self, value: Any) -> str:
+        """One line saying where ``value`` breaks the schema (``""`` when it does not)."""
+        import jsonschema
+
+        try:
+            error = jsonschema.exceptions.best_match(self._jsonschema().iter_errors(value))
+        except (TypeError, ValueError, RecursionError) as exc:
+            return f"cannot be checked ({type(exc).__name__})"
+        if error is None:
+            return ""
+        where = "/".join(str(p) for p in error.absolute_path)
+        text = " ".join(error.message.split())
+        if len(text) > 160:
+            text = text[:160] + "..."
+        return f"at /{where}: {text}" if where else text
+
+    def _jsonschema(self) -> Any:
         if self._check is None:
             self._check = _validator(self.schema, self.schemas)
-        return self._check(value)
+        return self._check
 
     def valid(self, source: Source) -> Any:
         """A value the schema accepts. Raises :class:`GenerationError` when none

@@ -1,0 +1,434 @@
+"""The fuzz run: one hypothesis property per check, each failure shrunk.
+
+For each namespace (by path), connect auth comes first: valid auth must be
+accepted and, when the contract says payloads are validated, broken auth
+refused. Then the namespace's client connects with valid auth, and every event
+the client may send is checked twice: valid payloads (drawn from the request
+schema) must be answered as the contract says, and broken payloads (a valid one
+broken in one place, see :mod:`sio_spec.datagen`) must be answered with an error
+ack when the contract documents sio-spec's validation error ack. Every event the
+server sends meanwhile is checked against its schema.
+
+A property that fails is shrunk by hypothesis; the finding holds the smallest
+payload that still fails.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from .. import datagen
+from ..contract import Argument, Contract, Event, Namespace, schema_ref
+from .channels import Channel, Outcome
+from .report import Check, Finding, FuzzReport
+
+__all__ = ["Runner"]
+
+ERROR_NAMES = ("validation_error", "internal_error")
+VALIDATION_ERROR = "SioSpecValidationError"
+#: Arguments of an event whose payload the contract does not declare: one JSON value.
+_UNDECLARED = (Argument("data", None, required=True),)
+
+
+class _Failed(Exception):
+    """Raised inside a property with what went wrong."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def _find_failed(exc: BaseException) -> _Failed | None:
+    """The :class:`_Failed` in ``exc`` (hypothesis may wrap it in a group when a
+    failure did not repeat)."""
+    if isinstance(exc, _Failed):
+        return exc
+    for inner in getattr(exc, "exceptions", ()) or ():
+        found = _find_failed(inner)
+        if found is not None:
+            return found
+    cause = exc.__cause__ or exc.__context__
+    return _find_failed(cause) if cause is not None and cause is not exc else None
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+class Runner:
+    """Checks one contract against one server."""
+
+    def __init__(
+        self,
+        contract: Contract,
+        channel: Channel,
+        *,
+        examples: int = 100,
+        seed: int | None = None,
+        events: Iterable[str] | None = None,
+        namespaces: Iterable[str] | None = None,
+        auth: Any = None,
+        auth_given: bool = False,
+        timeout: float = 5.0,
+        replay: Callable[[str, str], str] | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> None:
+        self.contract = contract
+        self.channel = channel
+        self.examples = max(1, int(examples))
+        self.seed = seed if seed is not None else random.randrange(2**32)
+        self.events = set(events) if events is not None else None
+        self.namespaces = set(namespaces) if namespaces is not None else None
+        self.auth = auth
+        self.auth_given = auth_given
+        self.timeout = timeout
+        self.replay = replay or (lambda _ns, _ev: "")
+        self.progress = progress
+        self.report = FuzzReport(seed=self.seed)
+        self.seen: dict[tuple[str, str], Finding | None] = {}
+        self.validated = any(
+            e.ack is not None and VALIDATION_ERROR in e.ack.errors for e in contract.events()
+        )
+
+    # -- planning ------------------------------------------------------------------------------
+    def selected(self) -> list[tuple[Namespace, list[Event]]]:
+        out = []
+        for ns in self.contract.namespaces:
+            if self.namespaces is not None and ns.path not in self.namespaces:
+                continue
+            sent = [
+                e
+                for e in ns.events
+                if e.direction == "client-to-server"
+                and (self.events is None or e.name in self.events)
+            ]
+            if sent or (ns.auth is not None and (self.events is None or "connect" in self.events)):
+                out.append((ns, sent))
+        return out
+
+    def run(self) -> FuzzReport:
+        """Run every check; the report lists them with their findings."""
+        started = time.perf_counter()
+        plan = self.selected()
+        total = sum(len(events) * 2 + (2 if ns.auth is not None else 0) for ns, events in plan)
+        done = 0
+
+        def step(label: str, count: int = 1) -> None:
+            nonlocal done
+            done += count
+            if self.progress is not None:
+                self.progress(done, total, label)
+
+        try:
+            for ns, events in plan:
+                auth = self.namespace_auth(ns)
+                if ns.auth is not None:
+                    if not self.auth_given:
+                        self.check_auth(ns, valid=True)
+                        if self.validated:
+                            self.check_auth(ns, valid=False)
+                    step(f"{ns.path} connect", 2)
+                refusal = self.channel.open(ns.path, auth)
+                if refusal is not None:
+                    check = Check(ns.path, "connect", "connect")
+                    check.finding = Finding(
+                        ns.path,
+                        "connect",
+                        "disconnect",
+                        (auth,),
+                        refusal,
+                        "the server refused the connection"
+                        + (" with the auth given" if self.auth_given else " with valid auth"),
+                        self.replay(ns.path, "connect"),
+                    )
+                    self.report.checks.append(check)
+                    step(f"{ns.path}", len(events) * 2)
+                    continue
+                for event in events:
+                    self.check_event(ns, event, valid=True)
+                    step(f"{ns.path} {event.name}")
+                    if self.is_validated(event) and event.args is not None:
+                        self.check_event(ns, event, valid=False)
+                    step(f"{ns.path} {event.name}")
+                self.server_event_checks(ns)
+        finally:
+            self.channel.close()
+            self.report.seconds = time.perf_counter() - started
+        return self.report
+
+    def namespace_auth(self, ns: Namespace) -> Any:
+        if self.auth_given or ns.auth is None:
+            return self.auth
+        gen = datagen.generator(ns.auth, self.contract.schemas)
+        try:
+            return gen.valid(datagen.RandomSource(self.seed))
+        except datagen.GenerationError:
+            return None
+
+    @staticmethod
+    def is_validated(event: Event) -> bool:
+        return event.ack is not None and VALIDATION_ERROR in event.ack.errors
+
+    # -- running one property ------------------------------------------------------------------
+    def prove(self, check: Check, prop: Callable[[datagen.Source], None], examples: int) -> None:
+        """Run ``prop`` under hypothesis; a failure becomes ``check.finding``."""
+        from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+        from hypothesis import seed as fixed_seed
+        from hypothesis import strategies as st
+        from hypothesis.errors import Unsatisfiable
+
+        started = time.perf_counter()
+
+        @fixed_seed(self.seed)
+        @settings(
+            max_examples=examples,
+            database=None,
+            deadline=None,
+            derandomize=False,
+            suppress_health_check=list(HealthCheck),
+            report_multiple_bugs=False,
+            phases=(Phase.explicit, Phase.generate, Phase.shrink),
+            verbosity=Verbosity.quiet,
+            print_blob=False,
+        )
+        @given(st.data())
+        def run(data: Any) -> None:
+            prop(datagen.HypothesisSource(data.draw))
+
+        try:
+            run()
+        except Unsatisfiable:
+            check.skipped = "no value could be drawn for its schema"
+        except datagen.GenerationError as exc:
+            check.skipped = _one_line(str(exc))
+        except Exception as exc:
+            failed = _find_failed(exc)
+            if failed is None:
+                raise
+            check.finding = failed.finding
+        finally:
+            check.seconds = time.perf_counter() - started
+
+    # -- connect auth ----------------------------------------------------------------------------
+    def check_auth(self, ns: Namespace, *, valid: bool) -> None:
+        assert ns.auth is not None
+        gen = datagen.generator(ns.auth, self.contract.schemas)
+        check = Check(ns.path, "connect", "auth" if valid else "invalid auth")
+        replay = self.replay(ns.path, "connect")
+        examples = max(1, min(self.examples, 20))
+
+        def prop(source: datagen.Source) -> None:
+            reason = ""
+            if valid:
+                auth = gen.valid(source)
+            else:
+                broken = gen.broken(source)
+                if broken is None or not isinstance(broken.value, dict):
+                    # Socket.IO carries auth as an object: other values break the
+                    # protocol, not the contract
+                    _reject()
+                    return
+                auth, reason = broken.value, broken.reason
+            check.sent += 1
+            accepted, refusal = self.channel.try_auth(ns.path, auth)
+            if valid and not accepted:
+                raise _Failed(
+                    Finding(
+                        ns.path,
+                        "connect",
+                        "disconnect",
+                        (auth,),
+                        refusal,
+                        "valid connect auth was refused",
+                        replay,
+                    )
+                )
+            if not valid and accepted:
+                raise _Failed(
+                    Finding(
+                        ns.path,
+                        "connect",
+                        "accepts_invalid",
+                        (auth,),
+                        None,
+                        f"connect auth with {reason} was accepted",
+                        replay,
+                    )
+                )
+
+        self.prove(check, prop, examples)
+        self.report.checks.append(check)
+
+    # -- client events ---------------------------------------------------------------------------
+    def check_event(self, ns: Namespace, event: Event, *, valid: bool) -> None:
+        schemas = self.contract.schemas
+        args = datagen.arguments(event.args if event.args is not None else _UNDECLARED, schemas)
+        check = Check(ns.path, event.name, "valid" if valid else "invalid")
+        replay = self.replay(ns.path, event.name)
+        ack = event.ack
+        want_ack = ack is not None
+        ack_args = (
+            datagen.arguments(ack.args, schemas)
+            if ack is not None and ack.args is not None
+            else None
+        )
+        errors = self.error_checks(event)
+
+        def finding(kind: str, values: tuple[Any, ...], out: Outcome, message: str) -> _Failed:
+            answer = list(out.ack) if out.ack is not None else None
+            return _Failed(
+                Finding(ns.path, event.name, kind, values, answer, _one_line(message), replay)
+            )
+
+        def prop(source: datagen.Source) -> None:
+            reason = ""
+            if valid:
+                values = args.valid(source)
+            else:
+                broken = args.broken(source)
+                if broken is None:
+                    _reject()
+                    return
+                values, reason = broken.values, broken.reason
+            check.sent += 1
+            out = self.channel.send(ns.path, event.name, values, ack=want_ack, timeout=self.timeout)
+            self.observe(ns, event.name, values, out.events)
+            error = _error_ack(out.ack, errors) if out.ack is not None else None
+            if valid:
+                if out.raised is not None:
+                    raise finding(
+                        "no_answer", values, out, f"the handler raised {out.raised} (in process)"
+                    )
+                if out.disconnected:
+                    raise finding("disconnect", values, out, "the server disconnected the client")
+                if error is not None:
+                    raise finding(
+                        "error_ack", values, out, f"a valid payload was answered with {error}"
+                    )
+                if want_ack and not out.answered:
+                    raise finding("no_answer", values, out, f"no ack within {self.timeout:g} s")
+                if ack_args is not None and out.ack is not None and not ack_args.is_valid(out.ack):
+                    raise finding(
+                        "invalid_ack",
+                        values,
+                        out,
+                        "the ack breaks its schema: " + ack_args_problem(ack_args, out.ack),
+                    )
+                return
+            if out.raised is not None:
+                raise finding(
+                    "accepts_invalid",
+                    values,
+                    out,
+                    f"a payload with {reason} reached the handler, which raised {out.raised}",
+                )
+            if out.disconnected:
+                raise finding(
+                    "disconnect", values, out, f"the server disconnected on a payload with {reason}"
+                )
+            if not out.answered:
+                raise finding(
+                    "no_answer",
+                    values,
+                    out,
+                    f"no error ack within {self.timeout:g} s for a payload with {reason}",
+                )
+            if error is None:
+                raise finding(
+                    "accepts_invalid", values, out, f"a payload with {reason} was accepted"
+                )
+
+        self.prove(check, prop, self.examples)
+        self.report.checks.append(check)
+
+    def error_checks(self, event: Event) -> list[tuple[str, datagen.Generator | None]]:
+        """The error acks the event may get: (name, validator of its component)."""
+        out: list[tuple[str, datagen.Generator | None]] = []
+        names = event.ack.errors if event.ack is not None else ()
+        for name in names:
+            gen = None
+            if name in self.contract.schemas:
+                gen = datagen.generator({"$ref": schema_ref(name)}, self.contract.schemas)
+            out.append((name, gen))
+        return out
+
+    # -- server events ---------------------------------------------------------------------------
+    def observe(
+        self,
+        ns: Namespace,
+        trigger: str,
+        values: tuple[Any, ...],
+        events: Sequence[tuple[str, tuple[Any, ...]]],
+    ) -> None:
+        for name, args in events:
+            event = ns.event(name, "server-to-client")
+            if event is None or event.args is None:
+                continue
+            key = (ns.path, name)
+            if self.seen.get(key) is not None:
+                continue
+            gen = datagen.arguments(event.args, self.contract.schemas)
+            if gen.is_valid(args):
+                self.seen.setdefault(key, None)
+                continue
+            self.seen[key] = Finding(
+                ns.path,
+                name,
+                "invalid_event",
+                tuple(args),
+                None,
+                _one_line(
+                    f"the server sent {name!r} breaking its schema (after {trigger!r}): "
+                    + ack_args_problem(gen, args)
+                ),
+                self.replay(ns.path, trigger),
+            )
+
+    def server_event_checks(self, ns: Namespace) -> None:
+        for event in ns.events:
+            if event.direction != "server-to-client" or event.args is None:
+                continue
+            check = Check(ns.path, event.name, "server event")
+            key = (ns.path, event.name)
+            if key not in self.seen:
+                check.skipped = "the server did not send it during the run"
+            else:
+                check.finding = self.seen[key]
+            self.report.checks.append(check)
+
+
+def _reject() -> None:
+    from hypothesis import reject
+
+    reject()
+
+
+def _error_ack(
+    values: tuple[Any, ...], errors: list[tuple[str, datagen.Generator | None]]
+) -> str | None:
+    """The error an ack stands for (``validation_error``...), or ``None``."""
+    if len(values) != 1:
+        return None
+    value = values[0]
+    if isinstance(value, dict) and value.get("error") in ERROR_NAMES:
+        return str(value["error"])
+    for name, gen in errors:
+        if gen is not None and gen.is_valid(value):
+            return name
+    return None
+
+
+def ack_args_problem(gen: datagen.ArgumentsGenerator, values: Sequence[Any]) -> str:
+    """One line naming where ``values`` break the arguments' schemas."""
+    if len(values) < gen.required:
+        return f"{len(values)} arguments, {gen.required} required"
+    if len(values) > len(gen.args):
+        return f"{len(values)} arguments, at most {len(gen.args)} declared"
+    for i, (one, value) in enumerate(zip(gen.generators, values, strict=False)):
+        if one is not None and not one.is_valid(value):
+            return f"argument {i} ({gen.args[i].name}): " + one.explain(value)
+    return "does not match"
