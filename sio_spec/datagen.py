@@ -1433,13 +1433,15 @@ class ArgumentsGenerator:
         )
 
     def broken(self, source: Source) -> BrokenArguments | None:
-        """Valid arguments with one broken in one place, or the last required one
-        missing; ``None`` when nothing can be broken."""
+        """Valid arguments with one broken in one place, or (for several arguments)
+        the last required one missing; ``None`` when nothing can be broken."""
         values = self.valid(source)
         options: list[tuple[int, Generator]] = [
             (i, gen) for i, gen in enumerate(self.generators) if gen is not None and i < len(values)
         ]
-        ways = len(options) + (1 if self.required else 0)
+        # a lone argument's contract cannot say whether it may be left out (a
+        # parameter with a default): only leave out one of several
+        ways = len(options) + (1 if self.required and len(self.args) > 1 else 0)
         if ways == 0:
             return None
         first = source.integer(0, ways - 1)

@@ -152,6 +152,39 @@ def test_a_flask_socketio_server_in_process() -> None:
     assert report.findings == [] and report.sent >= 20
 
 
+def credentials_server() -> socketio.Server:
+    """Connect auth fits its schema only with the right token: a rule the contract
+    cannot state."""
+    sio = socketio.Server(async_mode="threading")
+    spec = SocketIOSpec(sio)
+
+    @sio.on("connect", namespace="/admin")
+    def connect(sid: str, environ: dict[str, Any], auth: Token) -> None:
+        if auth.token != "s3cret":
+            raise socketio.exceptions.ConnectionRefusedError("forbidden")
+
+    @spec.on("stats", namespace="/admin")
+    def stats(sid: str, n: int) -> int:
+        return n
+
+    return sio
+
+
+def test_connect_auth_the_server_refuses_for_its_own_reasons_is_skipped_not_a_finding() -> None:
+    report = fuzz(credentials_server(), examples=10, seed=1)
+    assert report.findings == []
+    skipped = {(c.event, c.what): c.skipped for c in report.checks if c.skipped}
+    assert "forbidden" in skipped[("connect", "auth")]
+    assert "pass auth it accepts" in skipped[("stats", "valid")]
+    # with the credentials, the namespace's events are checked (and auth is not fuzzed)
+    report = fuzz(credentials_server(), examples=10, seed=1, auth={"token": "s3cret"})
+    assert report.findings == []
+    assert {(c.event, c.what) for c in report.checks if not c.skipped} == {
+        ("stats", "valid"),
+        ("stats", "invalid"),
+    }
+
+
 def test_the_same_seed_gives_the_same_findings() -> None:
     first = fuzz(buggy_server()[0], examples=30, seed=11, events=["describe"])
     again = fuzz(buggy_server()[0], examples=30, seed=11, events=["describe"])
