@@ -159,40 +159,66 @@ class HypothesisSource:
     ``draw`` of a ``@st.composite`` function. Values shrink as hypothesis shrinks
     its choices."""
 
+    #: strategies by their arguments, shared by every source (building one costs
+    #: more than drawing from it)
+    _cache: dict[tuple[Any, ...], Any] = {}
+
     def __init__(self, draw: Callable[[Any], Any]) -> None:
         from hypothesis import strategies
 
         self.draw = draw
         self.st = strategies
-        self._chars = strategies.characters(codec="utf-8")
+
+    def _strategy(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            found = self._cache[key] = build()
+        return found
 
     def integer(self, lo: int, hi: int) -> int:
-        value: int = self.draw(self.st.integers(lo, hi))
+        value: int = self.draw(self._strategy(("i", lo, hi), lambda: self.st.integers(lo, hi)))
         return value
 
     def boolean(self) -> bool:
-        value: bool = self.draw(self.st.booleans())
+        value: bool = self.draw(self._strategy(("b",), self.st.booleans))
         return value
 
     def floating(self, lo: float, hi: float, exclude_lo: bool, exclude_hi: bool) -> float:
         value: float = self.draw(
-            self.st.floats(
-                lo,
-                hi,
-                allow_nan=False,
-                allow_infinity=False,
-                exclude_min=exclude_lo,
-                exclude_max=exclude_hi,
+            self._strategy(
+                ("f", lo, hi, exclude_lo, exclude_hi),
+                lambda: self.st.floats(
+                    lo,
+                    hi,
+                    allow_nan=False,
+                    allow_infinity=False,
+                    exclude_min=exclude_lo,
+                    exclude_max=exclude_hi,
+                ),
             )
         )
         return value
 
     def text(self, min_size: int, max_size: int) -> str:
-        value: str = self.draw(self.st.text(self._chars, min_size=min_size, max_size=max_size))
+        value: str = self.draw(
+            self._strategy(
+                ("t", min_size, max_size),
+                lambda: self.st.text(
+                    self.st.characters(codec="utf-8"), min_size=min_size, max_size=max_size
+                ),
+            )
+        )
         return value
 
     def binary(self, min_size: int, max_size: int) -> bytes:
-        value: bytes = self.draw(self.st.binary(min_size=min_size, max_size=max_size))
+        value: bytes = self.draw(
+            self._strategy(
+                ("y", min_size, max_size),
+                lambda: self.st.binary(min_size=min_size, max_size=max_size),
+            )
+        )
         return value
 
     def reject(self) -> None:
