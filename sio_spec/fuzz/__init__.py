@@ -161,12 +161,18 @@ def _spec_contract(obj: Any) -> Contract:
     return contract_of(spec)
 
 
+def _names(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
 def _options(values: dict[str, Any]) -> dict[str, Any]:
     return {
         "examples": values["examples"],
         "seed": values["seed"],
-        "events": list(values["events"]) if values["events"] is not None else None,
-        "namespaces": list(values["namespaces"]) if values["namespaces"] is not None else None,
+        "events": _names(values["events"]),
+        "namespaces": _names(values["namespaces"]),
         "auth": values["auth"],
         "auth_given": values["auth"] is not None,
         "timeout": values["timeout"],

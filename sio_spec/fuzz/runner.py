@@ -95,6 +95,10 @@ class Runner:
         self.channel = channel
         self.examples = max(1, int(examples))
         self.seed = seed if seed is not None else random.randrange(2**32)
+        if isinstance(events, str):
+            events = [events]
+        if isinstance(namespaces, str):
+            namespaces = [namespaces]
         self.events = set(events) if events is not None else None
         self.namespaces = set(namespaces) if namespaces is not None else None
         self.auth = auth
