@@ -109,6 +109,35 @@ def test_a_server_that_keeps_its_contract_has_no_finding() -> None:
     assert shop[:2] == ["connect", "connect"]
 
 
+def test_a_contract_first_server_keeps_the_document_it_was_given() -> None:
+    # validated by jsonschema from the document instead of pydantic models; the binary
+    # argument is a $ref to a {type: string, format: binary} component
+    document = good_server()[1].asyncapi()
+    sio = socketio.Server(async_mode="threading")
+    SocketIOSpec.from_document(sio, document)
+
+    @sio.on("connect", namespace="/shop")
+    def connect(sid: str, environ: dict[str, Any], auth: Any) -> None:
+        pass
+
+    @sio.on("order", namespace="/shop")
+    def order(sid: str, order: dict[str, Any], priority: int = 0) -> Any:
+        sio.emit("added", {"lines": len(order["lines"])}, to=sid, namespace="/shop")
+        return {"count": len(order["lines"]), "total": 1.5}
+
+    @sio.on("ping")
+    def ping(sid: str, n: int, label: str) -> str:
+        return f"{label}:{n}"
+
+    @sio.on("upload")
+    def upload(sid: str, data: bytes) -> int:
+        return len(data)
+
+    report = fuzz(sio, examples=30, seed=3)
+    assert report.findings == []
+    assert all(c.skipped is None for c in report.checks)
+
+
 def test_an_async_server_in_process_that_keeps_its_contract_has_no_finding() -> None:
     sio = socketio.AsyncServer(async_mode="asgi")
     spec = SocketIOSpec(sio)
