@@ -834,14 +834,13 @@ class _Draw:
                 hi = min(hi, node.max_props - len(out))
             count = self.src.integer(lo, max(lo, hi))
             extra = node.additional if isinstance(node.additional, _Node) else None
-            added = tries = 0
-            while added < count and tries < 3 * count + 3:
-                tries += 1
-                key = self.src.text(1, 8)
-                if key in out or key in node.properties:
-                    continue
+            for _ in range(count):
+                base = key = self.src.text(1, 8)
+                suffix = 0
+                while key in out or key in node.properties:  # taken: a fresh name
+                    suffix += 1
+                    key = f"{base}{suffix}"
                 out[key] = self.value(extra, depth + 1) if extra else self.anything(depth + 1)
-                added += 1
         return out
 
 

@@ -338,7 +338,7 @@ def slow_server() -> socketio.AsyncServer:
 
 
 def test_a_handler_that_never_answers_long_strings() -> None:
-    report = fuzz(slow_server(), examples=30, seed=1, timeout=0.3)
+    report = fuzz(slow_server(), examples=30, seed=1, timeout=0.5)
     (finding,) = report.findings
     assert finding.kind == "no_answer" and finding.event == "echo"
     assert finding.payload == ({"text": "0" * 9},)

@@ -128,6 +128,19 @@ SCHEMAS: dict[str, Any] = {
         ]
     },
     "not": {"type": "integer", "not": {"enum": [0, 1]}, "minimum": 0, "maximum": 3},
+    "unique-items": {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 0, "maximum": 5},
+        "uniqueItems": True,
+        "minItems": 2,
+        "maxItems": 3,
+    },
+    "min-properties": {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}},
+        "additionalProperties": {"type": "boolean"},
+        "minProperties": 2,
+    },
     "untyped": {},
 }
 
