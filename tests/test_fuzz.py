@@ -383,6 +383,23 @@ def test_a_server_that_accepts_invalid_payloads() -> None:
     assert strict[0]["error"] == "validation_error"
 
 
+def test_a_server_event_that_breaks_its_schema() -> None:
+    _, spec = good_server()
+    sio = socketio.Server(async_mode="threading")
+
+    @sio.on("order", namespace="/shop")
+    def order(sid: str, order: Any = None, priority: int = 0) -> Any:
+        sio.emit("added", {"lines": "several"}, to=sid, namespace="/shop")  # not an integer
+        return {"count": 1, "total": 2.5}
+
+    report = fuzz(sio, document=spec.asyncapi(), examples=10, seed=1, namespaces=["/shop"])
+    found = {(f.event, f.kind): f for f in report.findings}
+    assert ("added", "invalid_event") in found
+    finding = found[("added", "invalid_event")]
+    assert finding.payload == ({"lines": "several"},)
+    assert "'order'" in finding.message and "lines" in finding.message
+
+
 def test_raise_for_findings_lists_them() -> None:
     report = fuzz(buggy_server()[0], examples=30, seed=5, events=["split", "describe"])
     with pytest.raises(AssertionError) as caught:

@@ -331,3 +331,32 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert proc.wait(120) == 0
     os.close(primary)
     assert b"\r" in seen and b"2/2" in seen and b"[####" in seen
+
+
+def test_url_with_a_target_for_the_contract() -> None:
+    # the contract from the code, the server over a socket: a deployed copy of the app
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "fuzz_example_served", ROOT / "examples" / "fuzz" / "app.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its models' annotations resolve in the module
+    spec.loader.exec_module(module)
+    with run_asgi(module.app) as port:
+        done = sio_spec(
+            "examples/fuzz/app.py:sio",
+            "--url",
+            url(port),
+            "--examples",
+            "10",
+            "--seed",
+            "2",
+            "--format",
+            "json",
+        )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["findings"] == [] and report["sent"] >= 40
+    assert report["skipped"] == []  # seats_left, sent on connect and on booking, was checked

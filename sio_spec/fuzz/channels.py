@@ -38,6 +38,8 @@ class Outcome:
     """In process: the type of the exception a server handler raised."""
     events: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
     """Events the server sent to this namespace's client meanwhile."""
+    earlier: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    """Events it sent before the emit (on connect, or late for an earlier emit)."""
 
 
 class _Conn:
@@ -96,6 +98,10 @@ class Channel:
     def try_auth(self, namespace: str, auth: Any) -> tuple[bool, Any]:
         """Connect a fresh client with ``auth`` and disconnect it: (accepted, refusal)."""
         raise TypeError  # pragma: no cover - abstract
+
+    def pending(self, namespace: str) -> list[tuple[str, tuple[Any, ...]]]:
+        """Events the namespace's client received since the last emit returned."""
+        return []
 
     def close(self) -> None:
         """Disconnect every client."""
@@ -199,11 +205,10 @@ class _Base(Channel):
     ) -> Outcome:
         self.timeout = timeout
         conn = self.conn(namespace)
-        conn.take()
+        out = Outcome(earlier=conn.take())
         conn.dropped.clear()
         box = _Box()
         conn.waiter = box
-        out = Outcome()
         try:
             self.do_emit(conn.client, event, values, namespace, box if ack else None)
         except socketio.exceptions.SocketIOError:
@@ -221,6 +226,10 @@ class _Base(Channel):
         out.disconnected = out.disconnected or conn.dropped.is_set() or not conn.connected()
         out.events = conn.take()
         return out
+
+    def pending(self, namespace: str) -> list[tuple[str, tuple[Any, ...]]]:
+        conn = self.conns.get(namespace)
+        return conn.take() if conn is not None else []
 
     def wait_for_ack(self, timeout: float) -> float:
         """How long to block for an ack once the emit returned."""

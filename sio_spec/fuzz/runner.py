@@ -161,6 +161,8 @@ class Runner:
                     if self.is_validated(event) and event.args is not None:
                         self.check_event(ns, event, valid=False)
                     step(f"{ns.path} {event.name}")
+                last = events[-1].name if events else "connect"
+                self.observe(ns, "the last event or connect", last, self.channel.pending(ns.path))
                 self.server_event_checks(ns)
         finally:
             self.channel.close()
@@ -361,7 +363,8 @@ class Runner:
             values, reason = case
             check.sent += 1
             out = self.channel.send(ns.path, event.name, values, ack=want_ack, timeout=self.timeout)
-            self.observe(ns, event.name, values, out.events)
+            self.observe(ns, "an earlier event or connect", event.name, out.earlier)
+            self.observe(ns, repr(event.name), event.name, out.events)
             error = _error_ack(out.ack, errors) if out.ack is not None else None
             if valid:
                 if out.raised is not None:
@@ -426,7 +429,7 @@ class Runner:
         self,
         ns: Namespace,
         trigger: str,
-        values: tuple[Any, ...],
+        sent: str,
         events: Sequence[tuple[str, tuple[Any, ...]]],
     ) -> None:
         for name, args in events:
@@ -447,10 +450,10 @@ class Runner:
                 tuple(args),
                 None,
                 _one_line(
-                    f"the server sent {name!r} breaking its schema (after {trigger!r}): "
+                    f"the server sent {name!r} breaking its schema (after {trigger}): "
                     + ack_args_problem(gen, args)
                 ),
-                self.replay(ns.path, trigger),
+                self.replay(ns.path, sent),
             )
 
     def server_event_checks(self, ns: Namespace) -> None:
