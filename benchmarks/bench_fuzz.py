@@ -88,6 +88,9 @@ class Instant(Channel):
     def try_auth(self, namespace: str, auth: Any) -> tuple[bool, Any]:
         return True, None
 
+    def close(self) -> None:
+        pass
+
     def send(
         self, namespace: str, event: str, values: tuple[Any, ...], *, ack: bool, timeout: float
     ) -> Outcome:

@@ -214,6 +214,25 @@ def test_connect_auth_the_server_refuses_for_its_own_reasons_is_skipped_not_a_fi
     }
 
 
+def test_a_connect_handler_that_crashes_for_one_valid_auth() -> None:
+    sio = socketio.Server(async_mode="threading")
+    spec = SocketIOSpec(sio)
+
+    @sio.on("connect", namespace="/admin")
+    def connect(sid: str, environ: dict[str, Any], auth: Token) -> None:
+        if auth.token.isdigit():
+            raise ValueError("a number is not a token")
+
+    @spec.on("stats", namespace="/admin")
+    def stats(sid: str, n: int) -> int:
+        return n
+
+    report = fuzz(sio, examples=20, seed=2)
+    finding = next(f for f in report.findings if f.event == "connect")
+    assert finding.kind == "disconnect" and "raised ValueError" in finding.message
+    assert finding.payload == ({"token": "000"},)
+
+
 def test_the_same_seed_gives_the_same_findings() -> None:
     first = fuzz(buggy_server()[0], examples=30, seed=11, events=["describe"])
     again = fuzz(buggy_server()[0], examples=30, seed=11, events=["describe"])

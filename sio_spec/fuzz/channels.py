@@ -9,6 +9,7 @@ a handler raised (in process only) and the events the server sent meanwhile.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import threading
 from collections.abc import Callable, Coroutine
@@ -80,36 +81,41 @@ class _Conn:
         return bool(self.client.connected) and self.namespace in self.client.namespaces
 
 
-class Channel:
+class Channel(abc.ABC):
     """The interface of a way to reach a server."""
 
+    @abc.abstractmethod
     def open(self, namespace: str, auth: Any) -> Any:
         """Connect this namespace's client with ``auth``; ``None`` when connected,
         else the server's refusal (its ``connect_error`` data, or a description)."""
-        raise TypeError  # pragma: no cover - abstract
 
+    @abc.abstractmethod
     def send(
         self, namespace: str, event: str, values: tuple[Any, ...], *, ack: bool, timeout: float
     ) -> Outcome:
         """Emit ``event`` with ``values`` as its arguments (asking for an ack when
         ``ack``) and wait up to ``timeout`` for the ack."""
-        raise TypeError  # pragma: no cover - abstract
 
+    @abc.abstractmethod
     def try_auth(self, namespace: str, auth: Any) -> tuple[bool, Any]:
         """Connect a fresh client with ``auth`` and disconnect it: (accepted, refusal)."""
-        raise TypeError  # pragma: no cover - abstract
 
     def pending(self, namespace: str) -> list[tuple[str, tuple[Any, ...]]]:
         """Events the namespace's client received since the last emit returned."""
         return []
 
+    @abc.abstractmethod
     def close(self) -> None:
         """Disconnect every client."""
 
 
 def _refusal(conn: _Conn, exc: BaseException) -> Any:
+    """What a failed connect says: the server's ``connect_error`` data, or, in
+    process, ``{"raised": "<type>"}`` for an exception the connect handler raised."""
     if conn.refusal is not None:
         return conn.refusal
+    if not isinstance(exc, socketio.exceptions.SocketIOError):
+        return {"raised": type(exc).__name__}
     return f"{type(exc).__name__}: {' '.join(str(exc).split())}"
 
 
@@ -138,19 +144,23 @@ class _Base(Channel):
         self.timeout = 5.0
 
     # what subclasses provide
+    @abc.abstractmethod
     def new_client(self) -> Any:
-        raise TypeError  # pragma: no cover - abstract
+        """A client, not connected yet."""
 
+    @abc.abstractmethod
     def do_connect(self, client: Any, namespace: str, auth: Any) -> None:
-        raise TypeError  # pragma: no cover - abstract
+        """Connect ``client`` to ``namespace`` with ``auth`` (raises when refused)."""
 
+    @abc.abstractmethod
     def do_disconnect(self, client: Any) -> None:
-        raise TypeError  # pragma: no cover - abstract
+        """Disconnect ``client``."""
 
+    @abc.abstractmethod
     def do_emit(
         self, client: Any, event: str, values: tuple[Any, ...], namespace: str, box: _Box | None
     ) -> None:
-        raise TypeError  # pragma: no cover - abstract
+        """Emit with ``client``; ``box`` receives the ack (``None``: no ack asked)."""
 
     # the shared logic
     def _connect(self, namespace: str, auth: Any) -> tuple[_Conn, Any]:

@@ -62,6 +62,13 @@ def _validation_refusal(refusal: Any) -> bool:
     return bool(refusal == "validation_error")
 
 
+def _raised(refusal: Any) -> str | None:
+    """The exception a connect handler raised in process, from a refusal."""
+    if isinstance(refusal, dict) and set(refusal) == {"raised"}:
+        return str(refusal["raised"])
+    return None
+
+
 def _refusal_text(refusal: Any) -> str:
     if isinstance(refusal, dict) and isinstance(refusal.get("message"), str):
         return str(refusal["message"])
@@ -175,6 +182,18 @@ class Runner:
         (the server wants credentials the contract cannot describe)."""
         check = Check(ns.path, "connect", "connect")
         self.report.checks.append(check)
+        raised = _raised(refusal)
+        if raised is not None:
+            check.finding = Finding(
+                ns.path,
+                "connect",
+                "disconnect",
+                (auth,),
+                None,
+                f"the connect handler raised {raised} (in process)",
+                self.replay(ns.path, "connect"),
+            )
+            return
         if _validation_refusal(refusal) and not self.auth_given:
             check.finding = Finding(
                 ns.path,
@@ -291,6 +310,20 @@ class Runner:
                 return
             check.sent += 1
             accepted, refusal = self.channel.try_auth(ns.path, auth)
+            raised = _raised(refusal)
+            if raised is not None:
+                what = "valid auth" if valid else f"auth with {reason}"
+                raise _Failed(
+                    Finding(
+                        ns.path,
+                        "connect",
+                        "disconnect",
+                        (auth,),
+                        None,
+                        f"the connect handler raised {raised} for {what} (in process)",
+                        replay,
+                    )
+                )
             if valid and not accepted and not _validation_refusal(refusal):
                 # refused for a reason of its own (credentials): nothing to learn here
                 stop.append(
