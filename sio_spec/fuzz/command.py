@@ -35,7 +35,8 @@ def add_command(commands: Any) -> None:
         "target",
         metavar="TARGET",
         help="module:attr or path/to/file.py:attr naming a SocketIOSpec, or a server or app "
-        "with one attached; with --url also a .json/.yaml AsyncAPI document or its http(s) URL",
+        "with one attached; or a .json/.yaml AsyncAPI document (with --url); or the http(s) "
+        "URL a running server publishes its document at",
     )
     fuzz.add_argument(
         "--url",

@@ -139,7 +139,11 @@ class Runner:
         """Run every check; the report lists them with their findings."""
         started = time.perf_counter()
         plan = self.selected()
-        total = sum(len(events) * 2 + (2 if ns.auth is not None else 0) for ns, events in plan)
+        auth_checks = self.events is None or "connect" in self.events
+        total = sum(
+            len(events) * 2 + (2 if ns.auth is not None and auth_checks else 0)
+            for ns, events in plan
+        )
         done = 0
 
         def step(label: str, count: int = 1) -> None:
@@ -151,7 +155,7 @@ class Runner:
         try:
             for ns, events in plan:
                 auth = self.namespace_auth(ns)
-                if ns.auth is not None:
+                if ns.auth is not None and (self.events is None or "connect" in self.events):
                     if not self.auth_given:
                         self.check_auth(ns, valid=True)
                         if self.validated:
