@@ -135,7 +135,7 @@ def fuzz(
             if server_or_spec is None:
                 raise SpecError("fuzz(url=...) needs document=... or a spec to read the contract")
             contract = _spec_contract(server_or_spec)
-        return _run_sync(contract, lambda: RemoteChannel(url), locals_=_options(locals()))
+        return _run_sync(contract, lambda: RemoteChannel(url), _options(locals()))
     if server_or_spec is None:
         raise SpecError("pass a server (in process) or url=... (a running server)")
     from ..testing import _Target
@@ -149,7 +149,7 @@ def fuzz(
         contract = contract_of(target.spec)
     if target.server.is_asyncio_based():
         return _run_async(contract, lambda: AsyncLocalChannel(server_or_spec), _options(locals()))
-    return _run_sync(contract, lambda: LocalChannel(server_or_spec), locals_=_options(locals()))
+    return _run_sync(contract, lambda: LocalChannel(server_or_spec), _options(locals()))
 
 
 def _spec_contract(obj: Any) -> Contract:
@@ -176,12 +176,18 @@ def _options(values: dict[str, Any]) -> dict[str, Any]:
         "auth": values["auth"],
         "auth_given": values["auth"] is not None,
         "timeout": values["timeout"],
+        "document": values["document"] is not None,
+        "url": values["url"],
     }
 
 
 def _python_replay(options: dict[str, Any]) -> Callable[[int, str, str], str]:
     def replay(seed: int, namespace: str, event: str) -> str:
         extra = ", auth=..." if options["auth_given"] else ""
+        if options["document"]:
+            extra += ", document=..."
+        if options["url"] is not None:
+            extra += f", url={options['url']!r}"
         return (
             f"sio_spec.testing.fuzz(server, seed={seed}, examples={options['examples']}, "
             f"namespaces=[{namespace!r}], events=[{event!r}]{extra})"
@@ -191,9 +197,11 @@ def _python_replay(options: dict[str, Any]) -> Callable[[int, str, str], str]:
 
 
 def _run_sync(
-    contract: Contract, make: Callable[[], Channel], locals_: dict[str, Any]
+    contract: Contract, make: Callable[[], Channel], options: dict[str, Any]
 ) -> FuzzReport:
-    return run(contract, make(), replay=_python_replay(locals_), **locals_)
+    replay = _python_replay(options)
+    settings = {k: v for k, v in options.items() if k not in ("document", "url")}
+    return run(contract, make(), replay=replay, **settings)
 
 
 def _run_async(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +21,6 @@ import socketio
 __all__ = [
     "AsyncLocalChannel",
     "Channel",
-    "ChannelFactory",
     "LocalChannel",
     "Outcome",
     "RemoteChannel",
@@ -371,7 +370,3 @@ class RemoteChannel(_Base):
         self, client: Any, event: str, values: tuple[Any, ...], namespace: str, box: _Box | None
     ) -> None:
         client.emit(event, values, namespace=namespace, callback=box)
-
-
-#: Builds a channel; the runner calls it once per run.
-ChannelFactory = Callable[[], Channel]
