@@ -360,3 +360,15 @@ def test_url_with_a_target_for_the_contract() -> None:
     report = json.loads(done.stdout)
     assert report["findings"] == [] and report["sent"] >= 40
     assert report["skipped"] == []  # seats_left, sent on connect and on booking, was checked
+
+
+def test_python_api_over_a_real_connection() -> None:
+    from sio_spec.testing import fuzz
+
+    with run_asgi(socketio.ASGIApp(plain_server())) as port:
+        report = fuzz(
+            None, url=url(port), document=DOCUMENT, examples=8, seed=3, events=["add", "stats"]
+        )
+    assert {(f.event, f.kind) for f in report.findings} == {("stats", "invalid_ack")}
+    (finding,) = report.findings
+    assert "document=..." in finding.replay and f"url='{url(port)}'" in finding.replay
