@@ -233,6 +233,22 @@ def test_a_connect_handler_that_crashes_for_one_valid_auth() -> None:
     assert finding.payload == ({"token": "000"},)
 
 
+def test_the_contracts_own_examples_are_sent_first() -> None:
+    sio = socketio.Server(async_mode="threading")
+    spec = SocketIOSpec(sio)
+
+    @spec.on("note", examples=[{"text": "Groceries: milk, eggs"}])
+    def note(sid: str, body: Text) -> int:
+        if body.text.startswith("Groceries"):  # a value random text never hits
+            raise RuntimeError("the groceries list is full")
+        return len(body.text)
+
+    report = fuzz(sio, examples=5, seed=1)
+    (finding,) = report.findings
+    assert finding.payload == ({"text": "Groceries: milk, eggs"},)
+    assert "RuntimeError" in finding.message
+
+
 def test_the_same_seed_gives_the_same_findings() -> None:
     first = fuzz(buggy_server()[0], examples=30, seed=11, events=["describe"])
     again = fuzz(buggy_server()[0], examples=30, seed=11, events=["describe"])

@@ -238,11 +238,12 @@ class Runner:
         make: Callable[[datagen.Source], Any],
         act: Callable[[Any], None],
         examples: int,
+        explicit: Sequence[Any] = (),
     ) -> None:
         """Run ``act`` on values drawn by ``make`` under hypothesis; a failure (shrunk)
         becomes ``check.finding``. Values are drawn in one composite strategy: a draw
         through ``st.data()`` costs several times more."""
-        from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+        from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
         from hypothesis import seed as fixed_seed
         from hypothesis import strategies as st
         from hypothesis.errors import Flaky, Unsatisfiable
@@ -268,6 +269,9 @@ class Runner:
         @given(cases())
         def run(value: Any) -> None:
             act(value)
+
+        for value in explicit:  # tried first, as they are
+            run = example(value)(run)
 
         try:
             run()
@@ -447,7 +451,13 @@ class Runner:
                     "accepts_invalid", values, out, f"a payload with {reason} was accepted"
                 )
 
-        self.prove(check, make, act, self.examples if event.args is not None else 1)
+        # the contract's own examples are sent first
+        documented = [
+            (tuple(values), "")
+            for values in event.examples
+            if valid and event.args is not None and args.is_valid(values)
+        ]
+        self.prove(check, make, act, self.examples if event.args is not None else 1, documented)
         self.report.checks.append(check)
 
     def error_checks(self, event: Event) -> list[tuple[str, datagen.Generator | None]]:
