@@ -109,6 +109,14 @@ def test_a_server_that_keeps_its_contract_has_no_finding() -> None:
     assert shop[:2] == ["connect", "connect"]
 
 
+@pytest.mark.parametrize("version", ["2.6.0", "3.1.0"])
+def test_the_contract_read_from_other_asyncapi_versions(version: str) -> None:
+    sio, spec = good_server()
+    report = fuzz(sio, document=spec.asyncapi(version), examples=15, seed=2)
+    assert report.findings == []
+    assert {c.what for c in report.checks} >= {"auth", "invalid auth", "valid", "invalid"}
+
+
 def test_a_contract_first_server_keeps_the_document_it_was_given() -> None:
     # validated by jsonschema from the document instead of pydantic models; the binary
     # argument is a $ref to a {type: string, format: binary} component
