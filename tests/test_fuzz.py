@@ -443,6 +443,38 @@ def test_a_server_event_that_breaks_its_schema() -> None:
     assert "'order'" in finding.message and "lines" in finding.message
 
 
+def test_a_schema_without_values_skips_its_checks() -> None:
+    document = {
+        "asyncapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "channels": {
+            "root": {
+                "address": "/",
+                "messages": {
+                    "never": {"payload": {"type": "integer", "minimum": 5, "maximum": 1}},
+                    "fine": {"payload": {"type": "integer"}},
+                },
+            }
+        },
+        "operations": {
+            name: {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/root"},
+                "messages": [{"$ref": f"#/channels/root/messages/{name}"}],
+            }
+            for name in ("never", "fine")
+        },
+    }
+    sio = socketio.Server(async_mode="threading")
+    sio.on("fine", lambda sid, n=None: None)
+    sio.on("never", lambda sid, n=None: None)
+    report = fuzz(sio, document=document, examples=5, seed=1)
+    assert report.findings == []
+    skipped = {c.event: c.skipped for c in report.checks}
+    assert skipped["fine"] is None
+    assert "bounds leave no value" in (skipped["never"] or "")
+
+
 def test_raise_for_findings_lists_them() -> None:
     report = fuzz(buggy_server()[0], examples=30, seed=5, events=["split", "describe"])
     with pytest.raises(AssertionError) as caught:

@@ -157,9 +157,9 @@ class Runner:
                 auth = self.namespace_auth(ns)
                 if ns.auth is not None and (self.events is None or "connect" in self.events):
                     if not self.auth_given:
-                        self.check_auth(ns, valid=True)
+                        self.guarded(ns, "connect", "auth", self.check_auth, ns, True)
                         if self.validated:
-                            self.check_auth(ns, valid=False)
+                            self.guarded(ns, "connect", "invalid auth", self.check_auth, ns, False)
                     step(f"{ns.path} connect", 2)
                 refusal = self.channel.open(ns.path, auth)
                 if refusal is not None:
@@ -167,10 +167,10 @@ class Runner:
                     step(f"{ns.path}", len(events) * 2)
                     continue
                 for event in events:
-                    self.check_event(ns, event, valid=True)
+                    self.guarded(ns, event.name, "valid", self.check_event, ns, event, True)
                     step(f"{ns.path} {event.name}")
                     if self.is_validated(event) and event.args is not None:
-                        self.check_event(ns, event, valid=False)
+                        self.guarded(ns, event.name, "invalid", self.check_event, ns, event, False)
                     step(f"{ns.path} {event.name}")
                 last = events[-1].name if events else "connect"
                 self.observe(ns, "the last event or connect", last, self.channel.pending(ns.path))
@@ -221,11 +221,21 @@ class Runner:
     def namespace_auth(self, ns: Namespace) -> Any:
         if self.auth_given or ns.auth is None:
             return self.auth
-        gen = datagen.generator(ns.auth, self.contract.schemas)
         try:
+            gen = datagen.generator(ns.auth, self.contract.schemas)
             return gen.valid(datagen.RandomSource(self.seed))
         except datagen.GenerationError:
             return None
+
+    def guarded(
+        self, ns: Namespace, event: str, what: str, check: Callable[..., None], *args: Any
+    ) -> None:
+        """Run ``check(*args)``; a schema the generator cannot use skips it."""
+        try:
+            check(*args)
+        except datagen.GenerationError as exc:
+            reason = _one_line(f"no payload can be made from its schema: {exc}")
+            self.report.checks.append(Check(ns.path, event, what, skipped=reason))
 
     @staticmethod
     def is_validated(event: Event) -> bool:
@@ -292,7 +302,7 @@ class Runner:
             check.seconds = time.perf_counter() - started
 
     # -- connect auth ----------------------------------------------------------------------------
-    def check_auth(self, ns: Namespace, *, valid: bool) -> None:
+    def check_auth(self, ns: Namespace, valid: bool) -> None:
         assert ns.auth is not None
         gen = datagen.generator(ns.auth, self.contract.schemas)
         check = Check(ns.path, "connect", "auth" if valid else "invalid auth")
@@ -370,7 +380,7 @@ class Runner:
         self.report.checks.append(check)
 
     # -- client events ---------------------------------------------------------------------------
-    def check_event(self, ns: Namespace, event: Event, *, valid: bool) -> None:
+    def check_event(self, ns: Namespace, event: Event, valid: bool) -> None:
         schemas = self.contract.schemas
         # a payload the contract does not declare: the event is sent without data, once
         args = datagen.arguments(event.args if event.args is not None else (), schemas)
@@ -467,7 +477,10 @@ class Runner:
         for name in names:
             gen = None
             if name in self.contract.schemas:
-                gen = datagen.generator({"$ref": schema_ref(name)}, self.contract.schemas)
+                try:
+                    gen = datagen.generator({"$ref": schema_ref(name)}, self.contract.schemas)
+                except datagen.GenerationError:
+                    gen = None
             out.append((name, gen))
         return out
 
@@ -486,7 +499,10 @@ class Runner:
             key = (ns.path, name)
             if self.seen.get(key) is not None:
                 continue
-            gen = datagen.arguments(event.args, self.contract.schemas)
+            try:
+                gen = datagen.arguments(event.args, self.contract.schemas)
+            except datagen.GenerationError:
+                continue  # a schema it cannot compile: listed as skipped
             if gen.is_valid(args):
                 self.seen.setdefault(key, None)
                 continue
