@@ -419,6 +419,8 @@ def test_a_server_that_accepts_invalid_payloads() -> None:
     kinds = {f.kind for f in report.findings}
     assert kinds == {"accepts_invalid"}
     (finding,) = report.findings
+    assert finding.payload == ("xyz", "")  # shrunk: letters for n, the shortest label
+    assert finding.message == "a payload with letters for an integer was accepted"
     answer = replay_by_hand(careless_server, "ping", finding.payload)
     assert answer != "no answer" and not (isinstance(answer[0], dict) and "error" in answer[0])
     # a sio-spec server answers the same payload with a validation error
