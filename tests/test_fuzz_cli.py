@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import pty
+import socket
 import subprocess
 import sys
 import textwrap
@@ -305,6 +306,17 @@ def test_target_in_process_text_output_and_exit_codes(tmp_path: Path) -> None:
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert message in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_a_url_where_nothing_answers_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "asyncapi.yaml").write_text(DOCUMENT)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, not listening: connections are refused
+        done = sio_spec("asyncapi.yaml", "--url", url(port), "--examples", "3", cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no Socket.IO server answers there" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:

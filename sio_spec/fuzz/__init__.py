@@ -18,7 +18,7 @@ from typing import Any
 
 from ..contract import Contract, contract_of, load_document, read_contract
 from ..errors import SpecError
-from .channels import AsyncLocalChannel, Channel, LocalChannel, RemoteChannel
+from .channels import AsyncLocalChannel, Channel, LocalChannel, RemoteChannel, Unreachable
 from .report import (
     KINDS,
     Check,
@@ -229,4 +229,4 @@ def _run_async(
     return report
 
 
-__all__ += ["AsyncLocalChannel", "Channel", "LocalChannel", "RemoteChannel"]
+__all__ += ["AsyncLocalChannel", "Channel", "LocalChannel", "RemoteChannel", "Unreachable"]

@@ -16,7 +16,10 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+import engineio
 import socketio
+
+from ..errors import SioSpecError
 
 __all__ = [
     "AsyncLocalChannel",
@@ -24,6 +27,7 @@ __all__ = [
     "LocalChannel",
     "Outcome",
     "RemoteChannel",
+    "Unreachable",
 ]
 
 
@@ -108,6 +112,10 @@ class Channel(abc.ABC):
         """Disconnect every client."""
 
 
+class Unreachable(SioSpecError):
+    """The server cannot be reached at all (no Socket.IO server answers at the URL)."""
+
+
 def _refusal(conn: _Conn, exc: BaseException) -> Any:
     """What a failed connect says: the server's ``connect_error`` data, or, in
     process, ``{"raised": "<type>"}`` for an exception the connect handler raised."""
@@ -169,6 +177,8 @@ class _Base(Channel):
         except Exception as exc:
             refusal = _refusal(conn, exc)
             self._drop(conn)
+            if self.unreachable(exc):
+                raise Unreachable("no Socket.IO server answers there") from None
             return conn, refusal
         if not conn.connected():
             self._drop(conn)
@@ -243,6 +253,10 @@ class _Base(Channel):
     def wait_for_ack(self, timeout: float) -> float:
         """How long to block for an ack once the emit returned."""
         return timeout
+
+    def unreachable(self, exc: BaseException) -> bool:
+        """Whether a failed connect means nothing answers (not a refusal)."""
+        return False
 
     def close(self) -> None:
         for conn in self.conns.values():
@@ -351,6 +365,10 @@ class RemoteChannel(_Base):
 
     def new_client(self) -> Any:
         return socketio.Client(reconnection=False)
+
+    def unreachable(self, exc: BaseException) -> bool:
+        # engine.io could not connect: no refusal, nothing there
+        return isinstance(exc.__cause__, engineio.exceptions.ConnectionError)
 
     def do_connect(self, client: Any, namespace: str, auth: Any) -> None:
         client.connect(

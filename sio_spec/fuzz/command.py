@@ -115,6 +115,8 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
 
     if quiet:  # the server's own logs of what the fuzzer provokes
         logging.disable(logging.CRITICAL)
+    from .channels import Unreachable
+
     try:
         report = run(
             contract,
@@ -129,6 +131,8 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
             replay=lambda seed, ns, ev: _replay(args, seed, ns, ev),
             progress=progress,
         )
+    except Unreachable as exc:
+        raise _error(f"{args.url or args.target}: {exc}") from None
     finally:
         if quiet:
             logging.disable(logging.NOTSET)

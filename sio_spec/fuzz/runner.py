@@ -413,7 +413,14 @@ class Runner:
         def act(case: tuple[tuple[Any, ...], str]) -> None:
             values, reason = case
             check.sent += 1
-            out = self.channel.send(ns.path, event.name, values, ack=want_ack, timeout=self.timeout)
+            try:
+                out = self.channel.send(
+                    ns.path, event.name, values, ack=want_ack, timeout=self.timeout
+                )
+            except ConnectionError as exc:  # dropped earlier, and refused to come back
+                raise _Failed(
+                    Finding(ns.path, event.name, "disconnect", values, None, str(exc), replay)
+                ) from None
             self.observe(ns, "an earlier event or connect", event.name, out.earlier)
             self.observe(ns, repr(event.name), event.name, out.events)
             error = _error_ack(out.ack, errors) if out.ack is not None else None
