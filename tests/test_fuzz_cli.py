@@ -301,6 +301,8 @@ def test_target_in_process_text_output_and_exit_codes(tmp_path: Path) -> None:
         (["shop.py:sio", "--examples", "0"], "--examples"),
         (["shop.py:missing"], "no attribute"),
         (["shop.py:sio", "--format", "xml"], "invalid choice"),
+        (["shop.py:sio", "--event", "keeep"], "did you mean 'keep'"),
+        (["shop.py:sio", "--namespace", "/nope"], "the contract has '/'"),
     ]:
         done = sio_spec(*args, cwd=tmp_path)
         assert done.returncode == 2, (args, done.stdout, done.stderr)

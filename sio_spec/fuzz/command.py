@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import logging
 import shlex
@@ -109,6 +110,7 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
         except ValueError:
             raise _error("--auth is not valid JSON") from None
     contract, channel = _resolve(args)
+    _check_names(contract, args.namespace, args.event)
     quiet = not getattr(args, "debug", False) and not isinstance(channel, RemoteChannel)
     progress = _Progress(sys.stderr) if sys.stderr.isatty() else None
     from . import run
@@ -185,6 +187,26 @@ def _resolve(args: argparse.Namespace) -> tuple[Contract, Channel]:
     if _Target(spec).server.is_asyncio_based():
         return contract, AsyncLocalChannel(spec)
     return contract, LocalChannel(spec)
+
+
+def _check_names(contract: Contract, namespaces: Any, events: Any) -> None:
+    """``--namespace`` / ``--event`` must name something of the contract."""
+    paths = [ns.path for ns in contract.namespaces]
+    for path in namespaces or ():
+        if path not in paths:
+            raise _error(f"--namespace {path!r}: the contract has {_listing(paths)}")
+    names = sorted(
+        {e.name for e in contract.events() if e.direction == "client-to-server"} | {"connect"}
+    )
+    for name in events or ():
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise _error(f"--event {name!r}: no client event of that name{hint}")
+
+
+def _listing(names: list[str]) -> str:
+    return ", ".join(repr(n) for n in names[:10]) + (" ..." if len(names) > 10 else "")
 
 
 def _replay(args: argparse.Namespace, seed: int, namespace: str, event: str) -> str:
