@@ -278,7 +278,8 @@ _STRING_KEYS = ("minLength", "maxLength", "pattern", "format")
 _EXACT = frozenset(
     {
         "type", "enum", "const", "properties", "required", "additionalProperties",
-        "minProperties", "maxProperties", "items", "prefixItems", "additionalItems",
+        "minProperties", "maxProperties", "propertyNames", "items", "prefixItems",
+        "additionalItems",
         "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum",
         "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "format",
         "anyOf", "allOf", "$ref", "discriminator",
@@ -336,6 +337,7 @@ class _Node:
         "min_props",
         "minimum",
         "multiple",
+        "names",
         "never",
         "one_of",
         "pattern",
@@ -367,6 +369,7 @@ class _Node:
         self.additional: _Node | bool | None = True
         self.min_props = 0
         self.max_props: int | None = None
+        self.names: _Node | None = None
         self.items: _Node | None = None
         self.tuple: list[_Node] | None = None
         self.tail: _Node | bool | None = True
@@ -577,6 +580,9 @@ class _Compiler:
             node.additional = self.compile(additional)
         node.min_props = _int(schema.get("minProperties"), 0)
         node.max_props = _int(schema.get("maxProperties"), None)
+        names = schema.get("propertyNames")
+        if isinstance(names, Mapping) and names:
+            node.names = self.compile({"type": "string", **names})
 
     def fill_array(self, node: _Node, schema: Mapping[str, Any]) -> None:
         prefix = schema.get("prefixItems")
@@ -835,13 +841,21 @@ class _Draw:
             count = self.src.integer(lo, max(lo, hi))
             extra = node.additional if isinstance(node.additional, _Node) else None
             for _ in range(count):
-                base = key = self.src.text(1, 8)
+                base = key = self.key(node, depth)
                 suffix = 0
                 while key in out or key in node.properties:  # taken: a fresh name
                     suffix += 1
                     key = f"{base}{suffix}"
                 out[key] = self.value(extra, depth + 1) if extra else self.anything(depth + 1)
         return out
+
+    def key(self, node: _Node, depth: int) -> str:
+        """The name of an extra property (``propertyNames`` when the schema has it)."""
+        if node.names is not None:
+            name = self.value(node.names, depth + 1)
+            if isinstance(name, str):
+                return name
+        return self.src.text(1, 8)
 
 
 def _weight(node: _Node) -> int:
