@@ -84,6 +84,9 @@ def add_command(commands: Any) -> None:
         metavar="FILE",
         help="write the report to FILE (a text summary still goes to stdout)",
     )
+    from ..cli import _add_limits  # the reading limits every document reader takes
+
+    _add_limits(fuzz)
     fuzz.set_defaults(func=cmd_fuzz)
 
 
@@ -155,14 +158,17 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
 
 
 def _resolve(args: argparse.Namespace) -> tuple[Contract, Channel]:
+    from ..cli import _limits
+
     target: str = args.target
     url: str | None = args.url
+    limits = _limits(args)
     if target.startswith(("http://", "https://")):
         from ..client import fetch_document
         from ..contract import ContractError, read_contract
 
         try:
-            contract = read_contract(fetch_document(target))
+            contract = read_contract(fetch_document(target, limits=limits))
         except ContractError as exc:
             raise _error(str(exc)) from None
         except OSError as exc:
@@ -174,7 +180,7 @@ def _resolve(args: argparse.Namespace) -> tuple[Contract, Channel]:
     if is_document_file(target):
         if url is None:
             raise _error("a document TARGET needs --url: the server to fuzz")
-        return load_contract(target), RemoteChannel(url)
+        return load_contract(target, limits), RemoteChannel(url)
     spec = load_target(target)
     contract = contract_of(spec)
     if url is not None:
