@@ -122,6 +122,8 @@ class Ack:
     payload: JsonSchema | None = field(default=None, compare=False)
     """The reply's whole payload schema as documented (``args`` split into arguments;
     several plain reply messages give ``anyOf`` of their payloads)."""
+    examples: tuple[tuple[Any, ...], ...] = field(default=(), compare=False)
+    """The reply messages' examples, each as one value per argument."""
 
 
 @dataclass(frozen=True)
@@ -580,19 +582,23 @@ class _Reader:
                 errors.append(name)
         args: tuple[Argument, ...] | None = None
         payload: JsonSchema | None = None
+        examples: tuple[tuple[Any, ...], ...] = ()
         if len(plain) == 1:
             payload = self.payload(plain[0].body)
             args = self.arguments(plain[0].body, f"{where}.{plain[0].key}", payload)
+            examples = self.examples(plain[0].body, args)
         elif plain:
             each = [self.arguments(m.body, f"{where}.{m.key}") for m in plain]
             if all(a is not None and len(a) == 1 for a in each):
                 schemas = [a[0].schema for a in each if a is not None]
                 if all(s is not None for s in schemas):
                     args = (Argument("arg0", {"anyOf": schemas}),)
+                    for m, a in zip(plain, each, strict=True):
+                        examples += self.examples(m.body, a)
             payloads = [self.payload(m.body) for m in plain]
             if all(p is not None for p in payloads):
                 payload = {"anyOf": payloads}
-        return Ack(args=args, errors=tuple(errors), payload=payload)
+        return Ack(args=args, errors=tuple(errors), payload=payload, examples=examples)
 
     def payload(self, body: dict[str, Any]) -> JsonSchema | None:
         """A message's whole payload schema (``None``: none, or not JSON Schema)."""
