@@ -7,8 +7,8 @@ from its own random generator seeded from the mock's seed and the event's name, 
 with a fixed seed the n-th answer of an event is the same whatever else the clients
 did in between.
 
-Nothing is compiled before an event is first used: a document with a thousand
-events costs nothing per event until a client sends it.
+An event's generator is compiled when the event first needs a generated value, so a
+large document costs nothing here at start-up.
 """
 
 from __future__ import annotations
