@@ -271,6 +271,8 @@ def test_the_emit_route_refuses_what_it_cannot_send(served: tuple[Mock, int]) ->
         assert page_config(page.read().decode())["mockEmit"] == "/asyncapi/emit"
     with urllib.request.urlopen(url(port, "/asyncapi.json"), timeout=TIMEOUT) as doc:
         assert json.loads(doc.read()) == DOCUMENT
+    with urllib.request.urlopen(url(port, "/"), timeout=TIMEOUT) as home:  # follows the redirect
+        assert home.url == url(port, "/asyncapi")
 
 
 def test_the_same_seed_gives_the_same_answers() -> None:
@@ -331,6 +333,33 @@ def test_a_26_document_with_x_ack_and_several_arguments() -> None:
     for value in pairs:
         pair_ack.validate(value)
     assert bad["error"] == "validation_error" and bad["detail"][0]["type"] == "maximum"
+
+
+def test_a_31_document_is_served_the_same_way() -> None:
+    document = {**DOCUMENT, "asyncapi": "3.1.0"}
+    examples = [
+        e["payload"] for e in DOCUMENT["channels"]["chat"]["messages"]["sendMessageAck"]["examples"]
+    ]
+    with run_asgi(Mock(document).app) as port:
+
+        async def main() -> list[Any]:
+            client = await connected(port)
+            try:
+                return [
+                    await client.call(
+                        "send_message",
+                        {"room": "a", "text": "b"},
+                        namespace="/chat",
+                        timeout=TIMEOUT,
+                    )
+                    for _ in range(2)
+                ]
+            finally:
+                await client.disconnect()
+
+        assert asyncio.run(main()) == examples
+        with urllib.request.urlopen(url(port, "/asyncapi.json"), timeout=TIMEOUT) as doc:
+            assert json.loads(doc.read())["asyncapi"] == "3.1.0"
 
 
 def test_one_log_line_per_event_in_and_out(
