@@ -377,6 +377,7 @@ def test_one_log_line_per_event_in_and_out(
             await client.call("send_message", {"room": "a"}, namespace="/chat", timeout=TIMEOUT)
             await client.emit("join", "lobby", namespace="/chat")
             await client.emit("not-documented", 1, namespace="/chat")
+            await client.emit("presence", {"user": "a", "online": True}, namespace="/chat")
             await asyncio.to_thread(post, port, {"namespace": "/chat", "event": "message"})
             await client.call(
                 "send_message", {"room": "a", "text": "c"}, namespace="/chat", timeout=TIMEOUT
@@ -409,6 +410,7 @@ def test_one_log_line_per_event_in_and_out(
             "in /chat 'send_message' from SID: validation_error (1 problem(s))",
             "in /chat 'join' from SID: ack, generated",
             "in /chat 'not-documented' from SID: not in the document",
+            "in /chat 'presence' from SID: a server event, which clients do not send",
             "out /chat 'message' to 1 client(s): example 1",
             "in /chat 'send_message' from SID: ack, example 2",
             "disconnect /chat SID",

@@ -33,6 +33,7 @@ from ..errors import (
 from ..pipeline import error_payload
 from ..signature import from_ack_values
 from ..spec import SocketIOSpec
+from ..targets import describe_exception
 from ..web import asgi_docs
 from .values import Pick, Values, event_seed, shown
 
@@ -129,12 +130,12 @@ class Mock:
                 if self.clients.get(event.namespace):
                     try:
                         await self.push(event)
-                    except SioSpecError as exc:  # no value fits, or an invalid one
+                    except Exception as exc:  # no value fits, an invalid one; the timer goes on
                         logger.warning(
                             "out %s %s: not sent: %s",
                             event.namespace,
                             display_name(event.name),
-                            exc,
+                            describe_exception(exc),
                         )
 
     # -- server events --------------------------------------------------------------------
@@ -228,7 +229,14 @@ class Mock:
             logger.info("disconnect %s %s", path, sid)
 
         async def unknown(event: Any, sid: str, *args: Any) -> Any:
-            logger.info("in %s %s from %s: not in the document", path, display_name(event), sid)
+            described = isinstance(event, str) and self.server_event(path, event) is not None
+            logger.info(
+                "in %s %s from %s: %s",
+                path,
+                display_name(event),
+                sid,
+                "a server event, which clients do not send" if described else "not in the document",
+            )
             return server.not_handled
 
         server.on("connect", connect, namespace=path)
