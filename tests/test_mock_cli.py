@@ -181,3 +181,16 @@ def test_the_same_seed_answers_the_same_in_another_process() -> None:
         unseeded = generated_answers(served)
     assert first == again
     assert first != unseeded
+
+
+def test_a_target_is_mocked_from_the_document_its_server_publishes() -> None:
+    with serve("examples/asgi/app.py:app", "--seed", "5") as served:
+        client = socketio.SimpleClient()
+        client.connect(served.url, transports=["websocket"])
+        try:
+            note = client.call("add_note", {"title": "x", "body": "y"}, timeout=TIMEOUT)
+            invalid = client.call("add_note", {"body": 5}, timeout=TIMEOUT)
+        finally:
+            client.disconnect()
+    assert isinstance(note, dict) and isinstance(note["id"], int)
+    assert invalid["error"] == "validation_error"
