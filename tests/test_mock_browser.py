@@ -100,6 +100,10 @@ def test_the_console_pushes_a_server_event_to_a_connected_client(tab: Page) -> N
             "Array.from(document.querySelectorAll('#mock-event option')).map(o => o.value)"
         )
         assert options == ["message", "presence"]  # the server events of /chat
+        set_value(tab, "console-namespace", "/", "change")  # none there
+        assert tab.evaluate("document.getElementById('mock-send').disabled") is True
+        set_value(tab, "console-namespace", "/chat", "change")
+        assert tab.evaluate("document.getElementById('mock-send').disabled") is False
 
         # nothing typed: the mock sends the document's example
         set_value(tab, "mock-event", "message", "change")

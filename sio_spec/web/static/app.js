@@ -862,11 +862,12 @@
       this.args.placeholder = "empty: the mock sends valid values";
       this.result = el("div", "result");
       this.result.id = "mock-result";
+      this.sendButton = Console.button("Send this server event", "mock-send", function () { self.send(); });
       append(document.getElementById("console"), [
         el("h3", null, "Send a server event (mock)"),
         el("label", "field", ["Server event", this.event]),
         el("label", "field", ["Arguments (JSON list, optional)", this.args]),
-        el("div", "buttons", [Console.button("Send this server event", "mock-send", function () { self.send(); })]),
+        el("div", "buttons", [this.sendButton]),
         this.result
       ]);
       Console.ns.addEventListener("change", function () { self.fill(); });
@@ -881,6 +882,7 @@
         option.value = event.name;
         select.appendChild(option);
       });
+      this.sendButton.disabled = !select.options.length;
     },
 
     send: function () {
