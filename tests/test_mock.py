@@ -56,6 +56,8 @@ components:
       payload: {type: integer, minimum: 1, maximum: 10}
       x-ack:
         args: {$ref: '#/components/schemas/Total'}
+        examples:
+          - payload: {total: 3, labels: [low]}
     Pair:
       name: pair
       payload:
@@ -328,6 +330,7 @@ def test_a_26_document_with_x_ack_and_several_arguments() -> None:
             return added, pairs, bad
 
         added, pairs, bad = asyncio.run(main())
+    assert added[0] == {"total": 3, "labels": ["low"]}  # the x-ack example first
     for value in added:
         total.validate(value)
     for value in pairs:
@@ -360,6 +363,23 @@ def test_a_31_document_is_served_the_same_way() -> None:
         assert asyncio.run(main()) == examples
         with urllib.request.urlopen(url(port, "/asyncapi.json"), timeout=TIMEOUT) as doc:
             assert json.loads(doc.read())["asyncapi"] == "3.1.0"
+
+
+def test_examples_of_several_reply_messages_are_all_answers() -> None:
+    document = load_document(CHAT)
+    channel = document["channels"]["chat"]
+    channel["messages"]["joinFull"] = {
+        "payload": {"type": "string", "const": "full"},
+        "examples": [{"payload": "full"}],
+    }
+    channel["messages"]["joinAck"]["examples"] = [{"payload": {"name": "lobby", "members": 2}}]
+    document["operations"]["join"]["reply"]["messages"].append(
+        {"$ref": "#/channels/chat/messages/joinFull"}
+    )
+    contract = Mock(document).contract
+    join = contract.namespace("/chat").event("join", "client-to-server")  # type: ignore[union-attr]
+    assert join is not None and join.ack is not None
+    assert join.ack.examples == (({"name": "lobby", "members": 2},), ("full",))
 
 
 def test_one_log_line_per_event_in_and_out(
