@@ -382,6 +382,28 @@ def test_examples_of_several_reply_messages_are_all_answers() -> None:
     assert join.ack.examples == (({"name": "lobby", "members": 2},), ("full",))
 
 
+def test_an_ack_schema_no_value_fits_is_answered_with_internal_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    document = load_document(CHAT)
+    document["channels"]["chat"]["messages"]["joinAck"]["payload"] = {"not": {}}
+    caplog.set_level(logging.INFO, logger="sio_spec.mock")
+    with run_asgi(Mock(document).app) as port:
+
+        async def main() -> Any:
+            client = await connected(port)
+            try:
+                return await client.call("join", "lobby", namespace="/chat", timeout=TIMEOUT)
+            finally:
+                await client.disconnect()
+
+        answer = asyncio.run(main())
+    assert answer["error"] == "internal_error"
+    assert "lobby" not in json.dumps(answer)
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warned) == 1 and "internal_error (no ack value: " in warned[0]
+
+
 def test_one_log_line_per_event_in_and_out(
     served: tuple[Mock, int], caplog: pytest.LogCaptureFixture
 ) -> None:

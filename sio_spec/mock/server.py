@@ -12,6 +12,7 @@ one line each.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import secrets
@@ -49,6 +50,11 @@ DOCS_PATH = "/asyncapi"
 EMIT_PATH = DOCS_PATH + "/emit"
 MAX_BODY = 1 << 20
 _RESERVED = frozenset({"connect", "disconnect", "connect_error"})
+# Set by a handler that has logged its event's line: the pipeline's check of its answer
+# (which runs in the same task) does not log a second one.
+_logged: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "sio_spec_mock_logged", default=False
+)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -204,12 +210,15 @@ class Mock:
             return no_ack
 
         async def answer(sid: str, *args: Any) -> Any:
+            _logged.set(False)
             try:
                 pick = self._values_of(event, "ack").next()
             except SioSpecError as exc:  # no value fits the ack schema
                 logger.warning(
                     "in %s %s from %s: internal_error (no ack value: %s)", namespace, name, sid, exc
                 )
+                # the ack schema refuses this answer too: already logged, on one line
+                _logged.set(True)
                 return internal_error_ack("the mock server cannot produce this event's ack")
             logger.info("in %s %s from %s: ack, %s", namespace, name, sid, pick.source)
             return from_ack_values(pick.values)
@@ -253,6 +262,9 @@ class Mock:
                 problems,
             )
         elif isinstance(error, ResponseValidationError):
+            if _logged.get():
+                _logged.set(False)
+                return error_payload(error)
             logger.warning(
                 "in %s %s from %s: internal_error (the answer does not match the ack schema: %s)",
                 error.namespace,
