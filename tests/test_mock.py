@@ -23,7 +23,7 @@ from typing import Any
 import jsonschema
 import pytest
 import socketio
-from support.external import JS_DIR, node_script, sio_client
+from support.external import JS_DIR, asyncapi_validate, node_script, sio_client
 from support.servers import run_asgi, url
 
 from sio_spec import SioSpecError
@@ -526,6 +526,11 @@ def test_node_client_gets_examples_generated_acks_and_server_events() -> None:
     presence.validate(result["event"][0])
     assert refused["connect_error"]["message"] == "validation_error"
     assert refused["connect_error"]["data"]["detail"][0]["loc"] == ["token"]
+
+
+def test_the_example_document_is_valid_for_the_official_parser() -> None:
+    result = asyncapi_validate(CHAT.read_text(encoding="utf-8"))
+    assert (result.errors, result.messages()) == (0, [])
 
 
 # -- what importing costs ------------------------------------------------------------------------
