@@ -159,40 +159,66 @@ class HypothesisSource:
     ``draw`` of a ``@st.composite`` function. Values shrink as hypothesis shrinks
     its choices."""
 
+    #: strategies by their arguments, shared by every source (building one costs
+    #: more than drawing from it)
+    _cache: dict[tuple[Any, ...], Any] = {}
+
     def __init__(self, draw: Callable[[Any], Any]) -> None:
         from hypothesis import strategies
 
         self.draw = draw
         self.st = strategies
-        self._chars = strategies.characters(codec="utf-8")
+
+    def _strategy(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            found = self._cache[key] = build()
+        return found
 
     def integer(self, lo: int, hi: int) -> int:
-        value: int = self.draw(self.st.integers(lo, hi))
+        value: int = self.draw(self._strategy(("i", lo, hi), lambda: self.st.integers(lo, hi)))
         return value
 
     def boolean(self) -> bool:
-        value: bool = self.draw(self.st.booleans())
+        value: bool = self.draw(self._strategy(("b",), self.st.booleans))
         return value
 
     def floating(self, lo: float, hi: float, exclude_lo: bool, exclude_hi: bool) -> float:
         value: float = self.draw(
-            self.st.floats(
-                lo,
-                hi,
-                allow_nan=False,
-                allow_infinity=False,
-                exclude_min=exclude_lo,
-                exclude_max=exclude_hi,
+            self._strategy(
+                ("f", lo, hi, exclude_lo, exclude_hi),
+                lambda: self.st.floats(
+                    lo,
+                    hi,
+                    allow_nan=False,
+                    allow_infinity=False,
+                    exclude_min=exclude_lo,
+                    exclude_max=exclude_hi,
+                ),
             )
         )
         return value
 
     def text(self, min_size: int, max_size: int) -> str:
-        value: str = self.draw(self.st.text(self._chars, min_size=min_size, max_size=max_size))
+        value: str = self.draw(
+            self._strategy(
+                ("t", min_size, max_size),
+                lambda: self.st.text(
+                    self.st.characters(codec="utf-8"), min_size=min_size, max_size=max_size
+                ),
+            )
+        )
         return value
 
     def binary(self, min_size: int, max_size: int) -> bytes:
-        value: bytes = self.draw(self.st.binary(min_size=min_size, max_size=max_size))
+        value: bytes = self.draw(
+            self._strategy(
+                ("y", min_size, max_size),
+                lambda: self.st.binary(min_size=min_size, max_size=max_size),
+            )
+        )
         return value
 
     def reject(self) -> None:
@@ -1251,8 +1277,8 @@ def _set_at(value: Any, path: Sequence[str | int], new: Callable[[Any], Any]) ->
 # -- checking ------------------------------------------------------------------------------------
 
 
-def _validator(schema: Any, schemas: Mapping[str, Any]) -> Callable[[Any], bool]:
-    """A draft-7 ``jsonschema`` check of ``schema`` (named schemas embedded),
+def _validator(schema: Any, schemas: Mapping[str, Any]) -> Any:
+    """A draft-7 ``jsonschema`` validator of ``schema`` (named schemas embedded),
     bytes counted as strings."""
     import jsonschema
 
@@ -1266,15 +1292,7 @@ def _validator(schema: Any, schemas: Mapping[str, Any]) -> Callable[[Any], bool]
         "string", lambda _checker, value: isinstance(value, (str, bytes))
     )
     cls = jsonschema.validators.extend(base, type_checker=checker)
-    is_valid = cls(whole).is_valid
-
-    def check(value: Any) -> bool:
-        try:
-            return bool(is_valid(value))
-        except (TypeError, ValueError, RecursionError):
-            return False
-
-    return check
+    return cls(whole)
 
 
 # -- the public generators -----------------------------------------------------------------------
@@ -1298,14 +1316,36 @@ class Generator:
         self._compiler = _Compiler(self.schemas, root)
         self._root = self._compiler.compile(schema)
         self._exact = _all_exact(self._compiler, self._root)
-        self._check: Callable[[Any], bool] | None = None
+        self._check: Any = None
 
     def is_valid(self, value: Any) -> bool:
         """Whether ``value`` passes the schema (``jsonschema``, draft 7; bytes are
         strings)."""
+        try:
+            return bool(self._jsonschema().is_valid(value))
+        except (TypeError, ValueError, RecursionError):
+            return False
+
+    def explain(self, value: Any) -> str:
+        """One line saying where ``value`` breaks the schema (``""`` when it does not)."""
+        import jsonschema
+
+        try:
+            error = jsonschema.exceptions.best_match(self._jsonschema().iter_errors(value))
+        except (TypeError, ValueError, RecursionError) as exc:
+            return f"cannot be checked ({type(exc).__name__})"
+        if error is None:
+            return ""
+        where = "/".join(str(p) for p in error.absolute_path)
+        text = " ".join(error.message.split())
+        if len(text) > 160:
+            text = text[:160] + "..."
+        return f"at /{where}: {text}" if where else text
+
+    def _jsonschema(self) -> Any:
         if self._check is None:
             self._check = _validator(self.schema, self.schemas)
-        return self._check(value)
+        return self._check
 
     def valid(self, source: Source) -> Any:
         """A value the schema accepts. Raises :class:`GenerationError` when none
@@ -1419,13 +1459,15 @@ class ArgumentsGenerator:
         )
 
     def broken(self, source: Source) -> BrokenArguments | None:
-        """Valid arguments with one broken in one place, or the last required one
-        missing; ``None`` when nothing can be broken."""
+        """Valid arguments with one broken in one place, or (for several arguments)
+        the last required one missing; ``None`` when nothing can be broken."""
         values = self.valid(source)
         options: list[tuple[int, Generator]] = [
             (i, gen) for i, gen in enumerate(self.generators) if gen is not None and i < len(values)
         ]
-        ways = len(options) + (1 if self.required else 0)
+        # a lone argument's contract cannot say whether it may be left out (a
+        # parameter with a default): only leave out one of several
+        ways = len(options) + (1 if self.required and len(self.args) > 1 else 0)
         if ways == 0:
             return None
         first = source.integer(0, ways - 1)

@@ -322,7 +322,12 @@ def test_runs_without_hypothesis_and_import_does_not_load_it() -> None:
     )
     assert out.stdout.strip() == "ok", out.stderr
     out = subprocess.run(
-        [sys.executable, "-c", "import sio_spec, sys; print('hypothesis' in sys.modules)"],
+        [
+            sys.executable,
+            "-c",
+            "import sys, sio_spec, sio_spec.testing, sio_spec.cli, sio_spec.datagen;"
+            "print('hypothesis' in sys.modules)",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
