@@ -21,7 +21,7 @@ from typing import Any
 
 import socketio
 
-from ..contract import Contract, Event, contract_of, load_document
+from ..contract import Contract, Event, contract_of
 from ..error_acks import internal_error_ack
 from ..errors import (
     EmitValidationError,
@@ -90,7 +90,7 @@ class Mock:
         self.seed: int | str = secrets.randbits(63) if seed is None else seed
         self.emit_every = emit_every
         self.server = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*")
-        self.spec = SocketIOSpec.from_document(self.server, load_document(document))
+        self.spec = SocketIOSpec.from_document(self.server, document)
         self.contract: Contract = contract_of(self.spec)
         self.clients: dict[str, set[str]] = {}
         self._values: dict[tuple[str, str, str], Values] = {}
