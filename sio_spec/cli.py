@@ -274,7 +274,8 @@ async def _serve(
 
 
 def cmd_mock(args: argparse.Namespace) -> int:
-    document = _mock_document(args.document)
+    limits = _limits(args)
+    document = _mock_document(args.document, limits)
     try:
         import uvicorn  # noqa: F401
     except ImportError:
@@ -284,7 +285,15 @@ def cmd_mock(args: argparse.Namespace) -> int:
     from .mock import Mock
 
     try:
-        mock = Mock(document, seed=args.seed, emit_every=args.emit_every)
+        mock = Mock(
+            document,
+            seed=args.seed,
+            emit_every=args.emit_every,
+            max_bytes=limits.max_bytes,
+            max_nodes=limits.max_nodes,
+            max_depth=limits.max_depth,
+            max_number_digits=limits.max_number_digits,
+        )
     except (ContractError, SpecError) as exc:
         raise TargetError(f"{args.document} is not a valid AsyncAPI document: {exc}") from exc
     import asyncio
@@ -293,15 +302,15 @@ def cmd_mock(args: argparse.Namespace) -> int:
     return 0
 
 
-def _mock_document(source: str) -> dict[str, Any]:
+def _mock_document(source: str, limits: Limits) -> dict[str, Any]:
     """The document of a document file, ``git:REF:PATH`` or a TARGET, read as ``diff``
     reads its contracts (the mock reads the contract, with the same errors)."""
     from .targets import is_document_file, load_document_file, load_git_document
 
     if source.startswith("git:"):
-        return load_git_document(source)
+        return load_git_document(source, limits)
     if is_document_file(source):
-        return load_document_file(source)
+        return load_document_file(source, limits)
     return dict(load_target(source).asyncapi())
 
 
@@ -364,6 +373,7 @@ def _add_mock_parser(commands: Any) -> None:
     mock.add_argument(
         "--seed", type=int, help="make the generated answers repeatable (default: random)"
     )
+    _add_limits(mock)
     mock.set_defaults(func=cmd_mock)
 
 

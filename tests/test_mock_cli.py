@@ -78,6 +78,16 @@ def test_a_schema_that_cannot_be_compiled_is_a_one_line_error(
     assert err.count("\n") == 1
 
 
+def test_reading_limits_apply_as_for_diff(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "mock", str(CHAT), "--max-bytes", "100")
+    diff_code, _, diff_err = run_cli(capsys, "diff", str(CHAT), str(CHAT), "--max-bytes", "100")
+    assert (code, out) == (2, "")
+    assert err.startswith("sio-spec: error: ") and err.count("\n") == 1
+    assert (diff_code, diff_err) == (2, err)
+    code, out, err = run_cli(capsys, "mock", str(CHAT), "--max-depth", "3")
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "soon", "inf"])
 def test_emit_every_must_be_a_positive_number(
     value: str, capsys: pytest.CaptureFixture[str]

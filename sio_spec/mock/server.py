@@ -71,7 +71,9 @@ class Mock:
     and console at ``/asyncapi``, the document at ``/asyncapi.json`` and
     ``/asyncapi.yaml``. ``seed`` makes every answer repeatable; ``emit_every``
     (seconds) emits each server event to the clients of its namespace on a timer,
-    which runs while the ASGI server runs the app's lifespan.
+    which runs while the ASGI server runs the app's lifespan. The document is read
+    within the limits of :meth:`~sio_spec.SocketIOSpec.from_document` (``max_bytes``,
+    ``max_nodes``, ``max_depth``, ``max_number_digits``).
 
     Raises :class:`~sio_spec.contract.ContractError` (a
     :class:`~sio_spec.SioSpecError`) when the document cannot be read, and
@@ -84,13 +86,24 @@ class Mock:
         *,
         seed: int | str | None = None,
         emit_every: float | None = None,
+        max_bytes: int | None = None,
+        max_nodes: int | None = None,
+        max_depth: int | None = None,
+        max_number_digits: int | None = None,
     ) -> None:
         if emit_every is not None and not emit_every > 0:
             raise SpecError("emit_every must be a positive number of seconds")
         self.seed: int | str = secrets.randbits(63) if seed is None else seed
         self.emit_every = emit_every
         self.server = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*")
-        self.spec = SocketIOSpec.from_document(self.server, document)
+        self.spec = SocketIOSpec.from_document(
+            self.server,
+            document,
+            max_bytes=max_bytes,
+            max_nodes=max_nodes,
+            max_depth=max_depth,
+            max_number_digits=max_number_digits,
+        )
         self.contract: Contract = contract_of(self.spec)
         self.clients: dict[str, set[str]] = {}
         self._values: dict[tuple[str, str, str], Values] = {}
