@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .errors import SioSpecError
+from .guard import ContractError, json_schema_validator, linear_pattern
 from .jsonschema_keywords import ref_name
 
 __all__ = [
@@ -205,9 +206,8 @@ class HypothesisSource:
         value: str = self.draw(
             self._strategy(
                 ("t", min_size, max_size),
-                lambda: self.st.text(
-                    self.st.characters(codec="utf-8"), min_size=min_size, max_size=max_size
-                ),
+                # hypothesis' default alphabet: every code point UTF-8 can encode
+                lambda: self.st.text(min_size=min_size, max_size=max_size),
             )
         )
         return value
@@ -279,7 +279,8 @@ _STRING_KEYS = ("minLength", "maxLength", "pattern", "format")
 _EXACT = frozenset(
     {
         "type", "enum", "const", "properties", "required", "additionalProperties",
-        "minProperties", "maxProperties", "items", "prefixItems", "additionalItems",
+        "minProperties", "maxProperties", "propertyNames", "items", "prefixItems",
+        "additionalItems",
         "minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum",
         "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "format",
         "anyOf", "allOf", "$ref", "discriminator",
@@ -328,6 +329,7 @@ class _Node:
         "fmt",
         "has_const",
         "items",
+        "matches",
         "max_items",
         "max_len",
         "max_props",
@@ -337,6 +339,7 @@ class _Node:
         "min_props",
         "minimum",
         "multiple",
+        "names",
         "never",
         "one_of",
         "pattern",
@@ -368,6 +371,7 @@ class _Node:
         self.additional: _Node | bool | None = True
         self.min_props = 0
         self.max_props: int | None = None
+        self.names: _Node | None = None
         self.items: _Node | None = None
         self.tuple: list[_Node] | None = None
         self.tail: _Node | bool | None = True
@@ -382,6 +386,7 @@ class _Node:
         self.max_len: int | None = None
         self.pattern: str | None = None
         self.regex: re.Pattern[str] | None = None
+        self.matches: Callable[[Any], bool] | None = None
         self.fmt: str | None = None
         self.exact = True
 
@@ -578,6 +583,9 @@ class _Compiler:
             node.additional = self.compile(additional)
         node.min_props = _int(schema.get("minProperties"), 0)
         node.max_props = _int(schema.get("maxProperties"), None)
+        names = schema.get("propertyNames")
+        if isinstance(names, Mapping) and names:
+            node.names = self.compile({"type": "string", **names})
 
     def fill_array(self, node: _Node, schema: Mapping[str, Any]) -> None:
         prefix = schema.get("prefixItems")
@@ -627,9 +635,13 @@ class _Compiler:
         if isinstance(pattern, str):
             node.pattern = pattern
             try:
+                node.matches = linear_pattern(pattern)
+            except ContractError as exc:
+                raise GenerationError(str(exc)) from None
+            try:  # Python's parser shapes the strings drawn for it
                 node.regex = re.compile(pattern)
             except re.error:
-                raise GenerationError("a pattern is not a valid regular expression") from None
+                node.regex = None
 
 
 def _int(value: Any, default: Any) -> Any:
@@ -773,10 +785,12 @@ class _Draw:
             raise GenerationError("a string's length bounds leave no value")
         if node.binary:
             return self.src.binary(lo, min(hi, lo + STRING_CAP))
-        if node.regex is not None:
+        if node.matches is not None:
+            if node.regex is None:
+                raise GenerationError("cannot draw strings for a pattern Python cannot parse")
             for _ in range(_ATTEMPTS):
                 text = _Regex(self.src).generate(node.regex)
-                if node.regex.search(text) and lo <= len(text) <= hi:
+                if lo <= len(text) <= hi and node.matches(text):
                     return text
             raise GenerationError("no string of the allowed length matches a pattern")
         if node.fmt is not None and node.fmt in _FORMATS:
@@ -835,15 +849,22 @@ class _Draw:
                 hi = min(hi, node.max_props - len(out))
             count = self.src.integer(lo, max(lo, hi))
             extra = node.additional if isinstance(node.additional, _Node) else None
-            added = tries = 0
-            while added < count and tries < 3 * count + 3:
-                tries += 1
-                key = self.src.text(1, 8)
-                if key in out or key in node.properties:
-                    continue
+            for _ in range(count):
+                base = key = self.key(node, depth)
+                suffix = 0
+                while key in out or key in node.properties:  # taken: a fresh name
+                    suffix += 1
+                    key = f"{base}{suffix}"
                 out[key] = self.value(extra, depth + 1) if extra else self.anything(depth + 1)
-                added += 1
         return out
+
+    def key(self, node: _Node, depth: int) -> str:
+        """The name of an extra property (``propertyNames`` when the schema has it)."""
+        if node.names is not None:
+            name = self.value(node.names, depth + 1)
+            if isinstance(name, str):
+                return name
+        return self.src.text(1, 8)
 
 
 def _weight(node: _Node) -> int:
@@ -1146,9 +1167,9 @@ class _Breaker:
             if node.max_len is not None and node.max_len < 10_000:
                 n = node.max_len + 1
                 out.append((_const("x" * n), f"longer than {node.max_len} characters"))
-            if node.regex is not None:
+            if node.matches is not None:
                 for text in ("", "!", " ", "x" * max(1, node.min_len), "~" * max(1, node.min_len)):
-                    if not node.regex.search(text) and node.min_len <= len(text) <= (
+                    if not node.matches(text) and node.min_len <= len(text) <= (
                         node.max_len if node.max_len is not None else len(text)
                     ):
                         out.append((_const(text), "a string the pattern does not match"))
@@ -1278,21 +1299,30 @@ def _set_at(value: Any, path: Sequence[str | int], new: Callable[[Any], Any]) ->
 
 
 def _validator(schema: Any, schemas: Mapping[str, Any]) -> Any:
-    """A draft-7 ``jsonschema`` validator of ``schema`` (named schemas embedded),
-    bytes counted as strings."""
-    import jsonschema
-
+    """The ``jsonschema`` validator of ``schema`` (named schemas embedded), built by
+    :func:`sio_spec.guard.json_schema_validator`: draft 7, nothing retrieved,
+    patterns matched in linear time."""
     from .plans import standalone
 
     whole = standalone(schema if isinstance(schema, dict) else {}, schemas)
     if not isinstance(schema, dict):
         whole = {"$schema": whole["$schema"], **({} if schema else {"not": {}})}
-    base = jsonschema.Draft7Validator
-    checker = base.TYPE_CHECKER.redefine(
-        "string", lambda _checker, value: isinstance(value, (str, bytes))
-    )
-    cls = jsonschema.validators.extend(base, type_checker=checker)
-    return cls(whole)
+    try:
+        return json_schema_validator(whole)
+    except ContractError as exc:
+        raise GenerationError(str(exc)) from None
+
+
+def _as_json(value: Any) -> Any:
+    """``value`` with bytes as strings of the same length: JSON Schema has no bytes,
+    and a ``format: binary`` string stands for them."""
+    if isinstance(value, (bytes, bytearray)):
+        return "\x00" * len(value)
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_json(v) for v in value]
+    return value
 
 
 # -- the public generators -----------------------------------------------------------------------
@@ -1322,7 +1352,7 @@ class Generator:
         """Whether ``value`` passes the schema (``jsonschema``, draft 7; bytes are
         strings)."""
         try:
-            return bool(self._jsonschema().is_valid(value))
+            return bool(self._jsonschema().is_valid(_as_json(value)))
         except (TypeError, ValueError, RecursionError):
             return False
 
@@ -1331,7 +1361,8 @@ class Generator:
         import jsonschema
 
         try:
-            error = jsonschema.exceptions.best_match(self._jsonschema().iter_errors(value))
+            errors = self._jsonschema().iter_errors(_as_json(value))
+            error = jsonschema.exceptions.best_match(errors)
         except (TypeError, ValueError, RecursionError) as exc:
             return f"cannot be checked ({type(exc).__name__})"
         if error is None:
