@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
+from .._socketio_internals import TRIGGER_EVENT
 from ..errors import SpecError, ValidationError
 from ..pipeline import Pipeline, in_call, logger
 
 SUPPORTED = "python-socketio >= 5.11, < 6"
-HOOKED = ("_trigger_event", "emit", "call")
+HOOKED = (TRIGGER_EVENT, "emit", "call")
 
 
 def check_server(server: Any) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from socketio.exceptions import ConnectionRefusedError as Refused
 
+from .._socketio_internals import TRIGGER_EVENT, trigger_event
 from ..pipeline import CALL, PASS, REFUSE, Pipeline
 from . import Hooks, calling, refusal_failed, refusal_handler
 
@@ -25,7 +26,7 @@ async def _settled(answer: Any) -> Any:
 def hooks(server: Any, pipeline: Pipeline) -> Hooks:
     state = Hooks(server)
     before, after, prepare = pipeline.before, pipeline.after, pipeline.outgoing
-    trigger = server._trigger_event
+    trigger = trigger_event(server)
     emit = server.emit
     call = server.call
     not_handled = server.not_handled
@@ -90,7 +91,7 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
             )
         return pipeline.call_result(event, namespace, result)
 
-    state.wrappers.update(_trigger_event=_trigger_event, emit=_emit, call=_call)
+    state.wrappers.update({TRIGGER_EVENT: _trigger_event, "emit": _emit, "call": _call})
     return state
 
 

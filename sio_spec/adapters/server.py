@@ -7,6 +7,7 @@ from typing import Any
 
 from socketio.exceptions import ConnectionRefusedError as Refused
 
+from .._socketio_internals import TRIGGER_EVENT, trigger_event
 from ..pipeline import CALL, PASS, REFUSE, Pipeline
 from . import Hooks, calling, refusal_failed, refusal_handler
 
@@ -14,7 +15,7 @@ from . import Hooks, calling, refusal_failed, refusal_handler
 def hooks(server: Any, pipeline: Pipeline) -> Hooks:
     state = Hooks(server)
     before, after, prepare = pipeline.before, pipeline.after, pipeline.outgoing
-    trigger = server._trigger_event
+    trigger = trigger_event(server)
     emit = server.emit
     call = server.call
     not_handled = server.not_handled
@@ -76,7 +77,7 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
             )
         return pipeline.call_result(event, namespace, result)
 
-    state.wrappers.update(_trigger_event=_trigger_event, emit=_emit, call=_call)
+    state.wrappers.update({TRIGGER_EVENT: _trigger_event, "emit": _emit, "call": _call})
     return state
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .._socketio_internals import TRIGGER_EVENT, trigger_event
 from ..adapters import Hooks, calling
 from ..pipeline import CALL, PASS
 from .steps import RESERVED, ClientPipeline
@@ -58,7 +59,7 @@ def client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
     """Hooks for ``socketio.Client``."""
     state = Hooks(client)
     before, after, prepare = pipeline.before, pipeline.after, pipeline.outgoing
-    trigger, emit, call, connect = client._trigger_event, client.emit, client.call, client.connect
+    trigger, emit, call, connect = trigger_event(client), client.emit, client.call, client.connect
 
     def _trigger_event(event: str, namespace: str, *args: Any) -> Any:
         if not state.active or event in RESERVED:
@@ -89,7 +90,9 @@ def client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
             )
         return connect(*args, **kwargs)
 
-    state.wrappers.update(_trigger_event=_trigger_event, emit=_emit, call=_call, connect=_connect)
+    state.wrappers.update(
+        {TRIGGER_EVENT: _trigger_event, "emit": _emit, "call": _call, "connect": _connect}
+    )
     return state
 
 
@@ -97,7 +100,7 @@ def async_client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
     """Hooks for ``socketio.AsyncClient``."""
     state = Hooks(client)
     before, after, prepare = pipeline.before, pipeline.after, pipeline.outgoing
-    trigger, emit, call, connect = client._trigger_event, client.emit, client.call, client.connect
+    trigger, emit, call, connect = trigger_event(client), client.emit, client.call, client.connect
 
     async def _trigger_event(event: str, namespace: str, *args: Any) -> Any:
         if not state.active or event in RESERVED:
@@ -131,7 +134,9 @@ def async_client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
             )
         return await connect(*args, **kwargs)
 
-    state.wrappers.update(_trigger_event=_trigger_event, emit=_emit, call=_call, connect=_connect)
+    state.wrappers.update(
+        {TRIGGER_EVENT: _trigger_event, "emit": _emit, "call": _call, "connect": _connect}
+    )
     return state
 
 
