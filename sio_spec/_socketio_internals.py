@@ -22,9 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import socketio
-import socketio.base_server
-
 __all__ = [
     "HANDLE_EVENT_INTERNAL",
     "INTERNALS",
@@ -190,7 +187,10 @@ def add_flask_cookies(test_client: Any, environ: dict[str, Any]) -> None:
 
 def is_server(obj: Any) -> bool:
     """Whether ``obj`` is a ``socketio.Server`` or ``socketio.AsyncServer`` (or a
-    subclass): python-socketio's common base class."""
+    subclass): python-socketio's common base class. (``import sio_spec`` does not
+    import python-socketio, which imports every web framework it finds.)"""
+    import socketio.base_server
+
     return isinstance(obj, socketio.base_server.BaseServer)
 
 

@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..contract import Contract
+from ..error_acks import SioSpecInternalError, SioSpecValidationError, read_error_ack
 from ..errors import (
     AckValidationError,
     EmitValidationError,
     ErrorDetail,
+    RemoteError,
     RemoteInternalError,
     RemoteValidationError,
     ResponseValidationError,
@@ -86,38 +88,20 @@ class Plans:
         return cls.of_specs(specs, errors)
 
 
-def _details(value: Any) -> list[ErrorDetail]:
-    """The server's error details, kept to their documented shape."""
-    if not isinstance(value, list):
-        return []
-    out: list[ErrorDetail] = []
-    for item in value[:MAX_DETAILS]:
-        if isinstance(item, Mapping):
-            loc = item.get("loc")
-            out.append(
-                {
-                    "loc": [p for p in loc if isinstance(p, (str, int))]
-                    if isinstance(loc, list)
-                    else [],
-                    "msg": str(item.get("msg", "")),
-                    "type": str(item.get("type", "")),
-                }
-            )
-    return out
-
-
-def remote_error(event: str, namespace: str, values: tuple[Any, ...]) -> ValidationError | None:
-    """The server's error ack among ``values`` as an exception: ``validation_error``
-    gives :class:`RemoteValidationError` (with the server's details),
-    ``internal_error`` :class:`RemoteInternalError`; ``None`` for any other ack."""
-    if len(values) != 1 or not isinstance(values[0], Mapping):
+def remote_error(event: str, namespace: str, values: tuple[Any, ...]) -> RemoteError | None:
+    """The server's error ack among ``values`` as an exception, read through the
+    error-ack models (:func:`~sio_spec.error_acks.read_error_ack`):
+    ``validation_error`` gives :class:`RemoteValidationError` (with the server's
+    details, at most :data:`MAX_DETAILS`), ``internal_error``
+    :class:`RemoteInternalError`; ``None`` for any other ack."""
+    if len(values) != 1:
         return None
-    ack = values[0]
-    kind = ack.get("error")
-    if kind == "validation_error" and "detail" in ack:
-        return RemoteValidationError(event, namespace, _details(ack.get("detail")))
-    if kind == "internal_error" and set(ack) == {"error", "message"}:
-        return RemoteInternalError(event, namespace, str(ack.get("message"))[:300])
+    ack = read_error_ack(values[0])
+    if isinstance(ack, SioSpecValidationError):
+        details: list[ErrorDetail] = [d.model_dump() for d in ack.detail[:MAX_DETAILS]]
+        return RemoteValidationError(event, namespace, details)
+    if isinstance(ack, SioSpecInternalError):
+        return RemoteInternalError(event, namespace, ack.message[:300])
     return None
 
 

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 import socketio
 from socketio import exceptions as sio_exceptions
 
-from ..errors import SpecError, ValidationError
+from ..errors import SpecError, SpecTypeError, ValidationError
 from .engineio_clients import AsyncEngineIOClient, EngineIOClient
 from .environ import DEFAULT_URL, build_environ
 from .target import Target
@@ -65,7 +65,7 @@ class _Common:
         if validate and self._target.spec is None:
             raise SpecError("validate=True needs a SocketIOSpec attached to the server")
         if self._target.server.is_asyncio_based() != asyncio_based:
-            raise TypeError(
+            raise SpecTypeError(
                 "this is a socketio.AsyncServer: use AsyncTestClient"
                 if not asyncio_based
                 else "this is a synchronous socketio.Server: use TestClient"

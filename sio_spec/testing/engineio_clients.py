@@ -19,6 +19,7 @@ import engineio
 from engineio import packet as eio_packet
 
 from .._socketio_internals import eio_sockets, trigger_event
+from ..errors import SpecValueError
 from .sockets import CLOSE_REASON, AsyncServerSocket, ServerSocket, register
 from .target import Target
 from .transport import Hub, Link, wire
@@ -74,7 +75,7 @@ class _Base:
     ) -> tuple[Link, dict[str, Any]]:
         """A link to the server with its socket registered, and the handshake environ."""
         if self.state != "disconnected":
-            raise ValueError("Client is not in a disconnected state")
+            raise SpecValueError("Client is not in a disconnected state")
         owner = self.owner
         server = owner._target.server
         environ = owner._environ(url, headers or {}, engineio_path)

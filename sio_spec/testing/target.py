@@ -7,7 +7,7 @@ from typing import Any
 from .._socketio_internals import flask_app_of, is_server
 from ..adapters import flask as flask_adapter
 from ..client import ClientSpec
-from ..errors import SpecError
+from ..errors import SpecError, SpecTypeError
 from ..spec import SocketIOSpec
 
 __all__ = ["Target"]
@@ -42,7 +42,7 @@ class Target:
             if is_server(inner):
                 obj = inner
         if not is_server(obj):
-            raise TypeError(
+            raise SpecTypeError(
                 "expected a socketio.Server, socketio.AsyncServer, flask_socketio.SocketIO, "
                 f"a Flask app, socketio.ASGIApp/WSGIApp or a SocketIOSpec; got {type(obj).__name__}"
             )
