@@ -22,9 +22,9 @@ from . import __version__
 from .contract import contract_of
 from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
 from .errors import SioSpecError
+from .loader import TargetError, describe_exception, load_contract, load_source, load_target
 from .model import VERSIONS
 from .spec import SocketIOSpec
-from .targets import TargetError, describe_exception, load_contract, load_source, load_target
 
 PROG = "sio-spec"
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
 from . import adapters
-from .adapters import flask as flask_adapter
+from .adapters import flask_socketio as flask_adapter
 from .adapters.handlers import SocketIOHandlers
 from .agent import agent_schema, agent_schema_of
 from .asyncapi import build, dump_json, dump_yaml

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._socketio_internals import flask_app_of, is_server
-from ..adapters import flask as flask_adapter
+from ..adapters import flask_socketio as flask_adapter
 from ..client import ClientSpec
 from ..errors import SpecError, SpecTypeError
 from ..spec import SocketIOSpec
