@@ -1,8 +1,9 @@
 """Every part of python-socketio, python-engineio and Flask-SocketIO that sio-spec
 uses beyond their documented API, in one place.
 
-The rest of sio-spec reaches these parts only through this module, so a release
-of python-socketio that renames or drops one changes this file alone.
+The rest of sio-spec calls the private parts only through this module, so a
+release of python-socketio that renames or drops one changes this file alone; the
+undocumented public attributes it relies on are listed here too.
 :data:`INTERNALS` lists each part with the classes that must have it; the unit test
 ``tests/unit/test_socketio_internals.py`` fails when the installed release lacks
 one (CI runs it against python-socketio 5.11.4 and the latest release).
@@ -87,6 +88,19 @@ INTERNALS: tuple[Internal, ...] = (
     Internal("closing", _EIO_SOCKETS, "the test transport's server sockets close once"),
     Internal("last_ping", _EIO_SOCKETS, "the test transport's sockets never time out"),
     Internal("schedule_ping", _EIO_SOCKETS, "the test transport's sockets do not ping"),
+    Internal("handlers", _EIO_SERVERS, "the test transport hands messages to the server"),
+    Internal(
+        "handlers",
+        ("flask_socketio:SocketIO",),
+        "handlers registered before init_app, as (event, function, namespace)",
+        optional=True,
+    ),
+    Internal(
+        "namespace_handlers",
+        ("flask_socketio:SocketIO",),
+        "class-based namespaces registered before init_app",
+        optional=True,
+    ),
     Internal(
         "_handle_event",
         ("flask_socketio:SocketIO",),

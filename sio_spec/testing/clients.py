@@ -140,18 +140,12 @@ class _Common:
             if error is not None:
                 raise error
 
-    def _connect_failed(self) -> BaseException | None:
-        """A server error raised while the namespaces connected (the link exists
-        from the engine.io connect on: it is kept to report the error even after
-        the client gave up)."""
+    def _failed_link(self) -> Link | None:
+        """The link, when the server raised while the namespaces connected (it exists
+        from the engine.io connect on: kept to report the error even after the
+        client gave up)."""
         link = self._link()
-        if link is not None and link.errors:
-            return link.pop_error() or _NO_ERROR
-        return None
-
-
-#: a link had errors but another call took them first: disconnect, raise nothing
-_NO_ERROR = Exception()
+        return link if link is not None and link.errors else None
 
 
 def _result(values: tuple[Any, ...]) -> Any:
@@ -265,10 +259,11 @@ class TestClient(_Common, socketio.Client):  # type: ignore[misc]
 
     def _handle_eio_connect(self) -> None:
         super()._handle_eio_connect()
-        error = self._connect_failed()
-        if error is not None:
+        link = self._failed_link()
+        if link is not None:
+            error = link.pop_error()
             self.eio.disconnect()
-            if error is not _NO_ERROR:
+            if error is not None:
                 raise error
 
     def emit(
@@ -406,10 +401,11 @@ class AsyncTestClient(_Common, socketio.AsyncClient):  # type: ignore[misc]
 
     async def _handle_eio_connect(self) -> None:
         await super()._handle_eio_connect()
-        error = self._connect_failed()
-        if error is not None:
+        link = self._failed_link()
+        if link is not None:
+            error = link.pop_error()
             await self.eio.disconnect()
-            if error is not _NO_ERROR:
+            if error is not None:
                 raise error
 
     async def emit(
