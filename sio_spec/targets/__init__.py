@@ -2,7 +2,10 @@
 command-line argument), kept so existing imports work. Not to be confused with
 :class:`sio_spec.registry.Target`, the handler a registry validates for."""
 
-from .loader import (
+from typing import Any
+
+from .. import loader as _current
+from ..loader import (
     DOCUMENT_SUFFIXES,
     TargetError,
     describe_exception,
@@ -29,3 +32,8 @@ __all__ = [
     "load_target",
     "parse_document",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Every other name of the module under its current name."""
+    return getattr(_current, name)
