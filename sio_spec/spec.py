@@ -14,9 +14,10 @@ from .adapters import flask_socketio as flask_adapter
 from .adapters.handlers import SocketIOHandlers
 from .agent import agent_schema, agent_schema_of
 from .asyncapi import build, dump_json, dump_yaml
-from .contract import Contract, load_document, read_contract
+from .contract import Contract, _read_contract, load_document
 from .emitter import AsyncEmitter, Emitter
 from .errors import SpecError
+from .guard import limits_of
 from .model import DEFAULT_VERSION, EventSpec
 from .model import VERSIONS as VERSIONS
 from .model import Info as Info
@@ -107,9 +108,18 @@ class SocketIOSpec:
         *,
         validate: bool = True,
         strict_emits: bool = False,
+        max_bytes: int | None = None,
+        max_nodes: int | None = None,
+        max_depth: int | None = None,
+        max_number_digits: int | None = None,
     ) -> SocketIOSpec:
         """A spec that holds ``server`` to a given AsyncAPI document (2.6, 3.0 or 3.1;
         a dict, a path or the document's text) instead of its type hints.
+
+        The document is read within limits, each raised by its keyword (``None``: the
+        default): ``max_bytes`` (16 MiB), ``max_nodes`` (values with YAML aliases
+        expanded), ``max_depth`` (nesting), ``max_number_digits``; every schema must be
+        valid JSON Schema (see :mod:`sio_spec.guard`).
 
         Every event the document describes is validated as documented, in both
         directions: client events and connect ``auth`` (handlers receive the validated
@@ -117,8 +127,9 @@ class SocketIOSpec:
         clients' replies. Events the document lacks are handled as without it.
         :meth:`asyncapi` returns the document itself.
         """
-        document = load_document(source)
-        contract = read_contract(document)
+        limits = limits_of(max_bytes, max_nodes, max_depth, max_number_digits)
+        document = load_document(source, limits)
+        contract = _read_contract(document, limits=None)
         version = document["asyncapi"] if document["asyncapi"] in VERSIONS else DEFAULT_VERSION
         spec = cls(
             title=contract.title,
@@ -412,7 +423,8 @@ class SocketIOSpec:
         doc = self.asyncapi(DEFAULT_VERSION if DEFAULT_VERSION in versions else versions[0])
         hit = self._contract
         if hit is None or hit[0] is not doc:
-            hit = self._contract = (doc, read_contract(doc))
+            # the spec's own document: generated from its code, or checked by from_document
+            hit = self._contract = (doc, _read_contract(doc, limits=None, check_schemas=False))
         return hit[1]
 
     def save(self, path: str | pathlib.Path, version: str | None = None) -> pathlib.Path:

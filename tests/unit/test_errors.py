@@ -13,7 +13,7 @@ import pytest
 
 import sio_spec
 from sio_spec import errors
-from sio_spec.client.steps import MAX_DETAILS, remote_error
+from sio_spec.client.steps import MAX_DETAIL_TEXT, MAX_DETAILS, MAX_LOC, remote_error
 from sio_spec.error_acks import (
     SioSpecInternalError,
     SioSpecValidationError,
@@ -163,6 +163,13 @@ def test_the_client_raises_the_error_acks_it_reads() -> None:
     assert isinstance(rejected, RemoteValidationError)
     assert rejected.error_count() == MAX_DETAILS and rejected.errors()[0] == dict(DETAIL, loc=[0])
     failed = remote_error("move", "/", (internal_error_ack("x" * 1000),))
-    assert isinstance(failed, RemoteInternalError) and failed.message == "x" * 300
+    assert isinstance(failed, RemoteInternalError)
+    assert failed.message == "x" * (MAX_DETAIL_TEXT - 3) + "..."
+    long_loc = dict(DETAIL, loc=[True, *range(MAX_LOC + 5)], msg="two\nlines")
+    raw = {"error": "validation_error", "message": "x", "event": "move", "namespace": "/"}
+    bounded = remote_error("move", "/", (dict(raw, detail=[long_loc]),))
+    assert isinstance(bounded, RemoteValidationError)
+    assert bounded.errors()[0]["loc"] == list(range(MAX_LOC - 1))  # the boolean left out
+    assert bounded.errors()[0]["msg"] == "two lines"
     assert remote_error("move", "/", ({"ok": True},)) is None
     assert remote_error("move", "/", (internal_error_ack("x"), 2)) is None
