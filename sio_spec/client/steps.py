@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..contract import Contract
 from ..error_acks import (
-    SioSpecErrorDetail,
     SioSpecInternalError,
     SioSpecValidationError,
     read_error_ack,
@@ -103,39 +102,56 @@ class Plans:
 def remote_error(event: str, namespace: str, values: tuple[Any, ...]) -> RemoteError | None:
     """The server's error ack among ``values`` as an exception, read through the
     error-ack models (:func:`~sio_spec.error_acks.read_error_ack`) once cut to what
-    the client keeps: ``validation_error`` gives :class:`RemoteValidationError`
-    (at most :data:`MAX_DETAILS` details of at most :data:`MAX_LOC` locations),
-    ``internal_error`` :class:`RemoteInternalError`; ``None`` for any other ack.
-    Texts are kept on one line, at most :data:`MAX_DETAIL_TEXT` characters."""
+    the client keeps (:func:`_as_kept`): ``validation_error`` gives
+    :class:`RemoteValidationError`, ``internal_error`` :class:`RemoteInternalError`;
+    ``None`` for any other ack."""
     if len(values) != 1:
         return None
-    ack = read_error_ack(_bounded(values[0]))
+    ack = read_error_ack(_as_kept(values[0], event, namespace))
     if isinstance(ack, SioSpecValidationError):
-        return RemoteValidationError(event, namespace, [_detail(d) for d in ack.detail])
+        details: list[ErrorDetail] = [d.model_dump() for d in ack.detail]
+        return RemoteValidationError(event, namespace, details)
     if isinstance(ack, SioSpecInternalError):
-        return RemoteInternalError(event, namespace, _text(ack.message))
+        return RemoteInternalError(event, namespace, ack.message)
     return None
 
 
-def _bounded(value: Any) -> Any:
-    """A ``validation_error`` ack cut before it is read: its first :data:`MAX_DETAILS`
-    details, each with its first :data:`MAX_LOC` locations (booleans left out)."""
-    if not isinstance(value, Mapping) or not isinstance(value.get("detail"), list):
+def _as_kept(value: Any, event: str, namespace: str) -> Any:
+    """An error ack cut to what the client keeps, before it is read: texts on one
+    line of at most :data:`MAX_DETAIL_TEXT` characters; for ``validation_error``
+    (which needs a ``detail``) the event and namespace the client called, and the
+    first :data:`MAX_DETAILS` details that are objects, each with its first
+    :data:`MAX_LOC` string or integer locations. Any other value is returned as is."""
+    if not isinstance(value, Mapping):
         return value
-    details = []
-    for item in value["detail"][:MAX_DETAILS]:
-        loc = item.get("loc") if isinstance(item, Mapping) else None
-        if isinstance(loc, list):
-            item = dict(item, loc=[p for p in loc[:MAX_LOC] if not isinstance(p, bool)])
-        details.append(item)
-    return dict(value, detail=details)
-
-
-def _detail(detail: SioSpecErrorDetail) -> ErrorDetail:
+    kind = value.get("error")
+    if kind == "internal_error" and set(value) == {"error", "message"}:
+        return {"error": kind, "message": _text(value["message"])}
+    if kind != "validation_error" or "detail" not in value:
+        return value
+    detail = value["detail"]
+    kept = []
+    for item in detail[:MAX_DETAILS] if isinstance(detail, list) else []:
+        if not isinstance(item, Mapping):
+            continue
+        loc = item.get("loc")
+        kept.append(
+            {
+                "loc": [
+                    p if isinstance(p, int) else _text(p)
+                    for p in (loc[:MAX_LOC] if isinstance(loc, list) else [])
+                    if isinstance(p, (str, int)) and not isinstance(p, bool)
+                ],
+                "msg": _text(item.get("msg", "")),
+                "type": _text(item.get("type", "")),
+            }
+        )
     return {
-        "loc": [p if isinstance(p, int) else _text(p) for p in detail.loc],
-        "msg": _text(detail.msg),
-        "type": _text(detail.type),
+        "error": kind,
+        "message": _text(value.get("message", "")),
+        "event": event,
+        "namespace": namespace,
+        "detail": kept,
     }
 
 

@@ -173,3 +173,15 @@ def test_the_client_raises_the_error_acks_it_reads() -> None:
     assert bounded.errors()[0]["msg"] == "two lines"
     assert remote_error("move", "/", ({"ok": True},)) is None
     assert remote_error("move", "/", (internal_error_ack("x"), 2)) is None
+
+
+def test_the_client_keeps_what_it_can_of_a_sparse_or_odd_error_ack() -> None:
+    sparse = {"error": "validation_error", "detail": [{"loc": ["a"]}, "not a detail"]}
+    rejected = remote_error("move", "/", (sparse,))
+    assert isinstance(rejected, RemoteValidationError)
+    assert rejected.errors() == [{"loc": ["a"], "msg": "", "type": ""}]
+    assert (rejected.event, rejected.namespace) == ("move", "/")
+    odd = remote_error("move", "/", ({"error": "internal_error", "message": 7},))
+    assert isinstance(odd, RemoteInternalError) and odd.message == "7"
+    handler_answer = {"error": "internal_error", "message": "x", "code": 1}
+    assert remote_error("move", "/", (handler_answer,)) is None
