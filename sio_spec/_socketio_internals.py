@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "HANDLE_EMIT",
     "HANDLE_EVENT_INTERNAL",
     "INTERNALS",
+    "PUBLISH",
     "TRIGGER_EVENT",
     "Internal",
     "add_flask_cookies",
@@ -37,6 +39,7 @@ __all__ = [
     "missing",
     "namespace_handler",
     "new_eio_sid",
+    "own_trigger_event",
     "trigger_event",
 ]
 
@@ -48,6 +51,12 @@ TRIGGER_EVENT = "_trigger_event"
 #: ``async_handlers=True``, called as ``(server, sid, eio_sid, ...)``: the test
 #: transport recognizes it by name to wait for it.
 HANDLE_EVENT_INTERNAL = "_handle_event_internal"
+
+
+#: How a pub/sub client manager publishes a message to the other processes, and how
+#: it delivers an emit one of them published: the observer wraps both.
+PUBLISH = "_publish"
+HANDLE_EMIT = "_handle_emit"
 
 
 @dataclass(frozen=True)
@@ -65,11 +74,14 @@ class Internal:
 _SERVERS = ("socketio:Server", "socketio:AsyncServer")
 _CLIENTS = ("socketio:Client", "socketio:AsyncClient")
 _EIO_SERVERS = ("engineio:Server", "engineio:AsyncServer")
+_PUBSUB = ("socketio:PubSubManager", "socketio.async_pubsub_manager:AsyncPubSubManager")
 _EIO_SOCKETS = ("engineio.socket:Socket", "engineio.async_socket:AsyncSocket")
 
 INTERNALS: tuple[Internal, ...] = (
     Internal(TRIGGER_EVENT, _SERVERS + _CLIENTS, "wrapped on the instance by the hooks"),
     Internal(TRIGGER_EVENT, _EIO_SERVERS, "the test transport's connect and disconnect"),
+    Internal(PUBLISH, _PUBSUB, "wrapped by the observer to carry the trace context"),
+    Internal(HANDLE_EMIT, _PUBSUB, "wrapped by the observer to observe relayed emits"),
     Internal("_get_event_handler", _SERVERS + _CLIENTS, "finds the handler of an event"),
     Internal("_get_namespace_handler", _SERVERS + _CLIENTS, "finds a class-based namespace"),
     Internal(
@@ -165,6 +177,21 @@ def trigger_event(obj: Any) -> Callable[..., Any]:
     server's ``_trigger_event``, wrappers included)."""
     method: Callable[..., Any] = getattr(obj, TRIGGER_EVENT)
     return method
+
+
+def own_trigger_event(obj: Any) -> bool:
+    """Whether ``obj``'s event dispatch is python-socketio's own method of a
+    ``Server``, ``AsyncServer``, ``Client`` or ``AsyncClient``: not wrapped on the
+    instance, not overridden by a subclass."""
+    import socketio
+
+    trigger = getattr(obj, TRIGGER_EVENT)
+    return getattr(trigger, "__self__", None) is obj and getattr(trigger, "__func__", None) in (
+        getattr(socketio.Server, TRIGGER_EVENT),
+        getattr(socketio.AsyncServer, TRIGGER_EVENT),
+        getattr(socketio.Client, TRIGGER_EVENT),
+        getattr(socketio.AsyncClient, TRIGGER_EVENT),
+    )
 
 
 def event_handler(server: Any, event: Any, namespace: str) -> tuple[Any, tuple[Any, ...]]:

@@ -29,7 +29,8 @@ Flask is imported only to build the request environ of a Flask-SocketIO server.
 
 from __future__ import annotations
 
+from ..fuzz import fuzz as fuzz  # sio_spec.testing.fuzz: the contract fuzzer
 from .clients import AsyncTestClient, Received, TestClient
 from .environ import DEFAULT_URL
 
-__all__ = ["DEFAULT_URL", "AsyncTestClient", "Received", "TestClient"]
+__all__ = ["DEFAULT_URL", "AsyncTestClient", "Received", "TestClient", "fuzz"]

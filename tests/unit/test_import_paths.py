@@ -32,4 +32,10 @@ def test_the_testing_package_keeps_every_public_name() -> None:
         Received,
     )
     assert testing.DEFAULT_URL == DEFAULT_URL == "http://testserver"
-    assert set(testing.__all__) == {"AsyncTestClient", "DEFAULT_URL", "Received", "TestClient"}
+    assert set(testing.__all__) == {
+        "AsyncTestClient",
+        "DEFAULT_URL",
+        "Received",
+        "TestClient",
+        "fuzz",
+    }

@@ -11,6 +11,7 @@ import engineio
 import pytest
 import socketio
 from engineio import async_socket, socket
+from socketio import async_pubsub_manager
 
 import sio_spec
 from sio_spec import _socketio_internals as internals
@@ -44,6 +45,8 @@ def _private_names() -> set[str]:
         socketio.AsyncClient,
         socketio.SimpleClient,
         socketio.AsyncSimpleClient,
+        socketio.PubSubManager,
+        async_pubsub_manager.AsyncPubSubManager,
         engineio.Server,
         engineio.AsyncServer,
         socket.Socket,
