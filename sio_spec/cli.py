@@ -24,7 +24,6 @@ from .cli_options import add_limits as _add_limits
 from .cli_options import limits as _limits
 from .contract import contract_of
 from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
-from .fuzz.command import add_command as add_fuzz_command
 from .guard import Limits
 from .loader import (
     TargetError,
@@ -462,6 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_limits(serve)
     serve.set_defaults(func=cmd_serve)
+
+    # the fuzz runner's module brings python-socketio's clients: read it only here
+    from .fuzz.command import add_command as add_fuzz_command
 
     add_fuzz_command(commands)
     _add_mock_parser(commands)
