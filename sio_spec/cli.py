@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
+from .cli_options import CLIError as CLIError
+from .cli_options import add_limits as _add_limits
+from .cli_options import limits as _limits
 from .contract import contract_of
 from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
-from .errors import SioSpecError
-from .guard import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_NUMBER_DIGITS, Limits, limits_of
-from .model import VERSIONS
-from .spec import SocketIOSpec
-from .targets import (
+from .guard import Limits
+from .loader import (
     TargetError,
     code_contract,
     describe_exception,
@@ -33,12 +33,10 @@ from .targets import (
     load_source,
     load_target,
 )
+from .model import VERSIONS
+from .spec import SocketIOSpec
 
 PROG = "sio-spec"
-
-
-class CLIError(SioSpecError):
-    """A problem the user can fix; reported as one line, exit status 2."""
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -176,37 +174,6 @@ def _check_against(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
-
-
-def _limits(args: argparse.Namespace) -> Limits:
-    """The reading limits given by the ``--max-...`` options (defaults otherwise)."""
-    return limits_of(args.max_bytes, args.max_nodes, args.max_depth, args.max_number_digits)
-
-
-def _add_limits(parser: argparse.ArgumentParser) -> None:
-    """The ``--max-...`` options that raise the limits of reading documents."""
-    group = parser.add_argument_group(
-        "reading limits", "documents are untrusted input, read within these limits"
-    )
-    for option, default, text in (
-        ("--max-bytes", MAX_BYTES, "bytes of a document read"),
-        ("--max-nodes", MAX_NODES, "values of a document, YAML aliases expanded"),
-        ("--max-depth", MAX_DEPTH, "levels of nesting"),
-        ("--max-number-digits", MAX_NUMBER_DIGITS, "digits of a number"),
-    ):
-        group.add_argument(
-            option, type=_positive, metavar="N", help=f"at most N {text} (default: {default})"
-        )
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 from pydantic.json_schema import models_json_schema
 
 from .jsonschema_keywords import REF_PREFIX, copy_json
@@ -80,6 +81,30 @@ def internal_error_ack(message: str) -> dict[str, Any]:
     """The ``internal_error`` ack as sent: a :class:`SioSpecInternalError` dumped to
     plain data (keys ``error``, ``message``)."""
     return SioSpecInternalError(error="internal_error", message=message).model_dump()
+
+
+ErrorAck = Annotated[SioSpecValidationError | SioSpecInternalError, Field(discriminator="error")]
+"""An error ack, told apart by its ``error`` field."""
+
+_ERROR_ACK: TypeAdapter[SioSpecValidationError | SioSpecInternalError] = TypeAdapter(ErrorAck)
+
+
+def read_error_ack(value: Any) -> SioSpecValidationError | SioSpecInternalError | None:
+    """``value`` read as an error ack through its model, or ``None`` when it is not
+    one: not a mapping, another ``error``, or a shape its model rejects. An
+    ``internal_error`` ack has exactly the keys ``error`` and ``message``, so a
+    handler's answer with more keys is never mistaken for one."""
+    if not isinstance(value, Mapping):
+        return None
+    kind = value.get("error")
+    if kind not in ("validation_error", "internal_error"):
+        return None
+    if kind == "internal_error" and set(value) != {"error", "message"}:
+        return None
+    try:
+        return _ERROR_ACK.validate_python(dict(value))
+    except PydanticValidationError:
+        return None
 
 
 def _tidy(schema: dict[str, Any]) -> dict[str, Any]:

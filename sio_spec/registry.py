@@ -83,7 +83,7 @@ class HandlerSource(Protocol):
 
     The python-socketio implementation is
     :class:`sio_spec.adapters.handlers.SocketIOHandlers`; Flask-SocketIO's lives
-    in :mod:`sio_spec.adapters.flask`. ``handlers`` and ``namespace_handlers`` are
+    in :mod:`sio_spec.adapters.flask_socketio`. ``handlers`` and ``namespace_handlers`` are
     the live tables the server dispatches from: the registry reads them only to
     check that a cached plan still belongs to the handler that will be called.
     """
