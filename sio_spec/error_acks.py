@@ -121,3 +121,66 @@ def error_ack_schema(name: str) -> dict[str, Any]:
 def error_ack_schemas() -> dict[str, dict[str, Any]]:
     """Every error-ack schema by component name (fresh copies)."""
     return {name: error_ack_schema(name) for name in _schemas()}
+
+
+#: The values of ``error`` that mark an error ack.
+ERROR_KEYS = ("validation_error", "internal_error")
+
+
+def colliding_error_values(schema: Mapping[str, Any]) -> list[str]:
+    """The error-ack markers (``"validation_error"``, ``"internal_error"``) that an ack
+    of this JSON schema could carry in a top-level ``error`` field: a client that
+    tells error acks apart by ``error`` would take such an ack for an error ack."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    defs = schema.get("$defs") if isinstance(schema.get("$defs"), Mapping) else {}
+    found: list[str] = []
+
+    def visit(node: Any, depth: int) -> None:
+        if not isinstance(node, Mapping) or depth > 8:
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            visit(defs.get(ref[len("#/$defs/") :]), depth + 1)
+        for key in ("anyOf", "oneOf", "allOf"):
+            members = node.get(key)
+            if isinstance(members, list):
+                for member in members:
+                    visit(member, depth + 1)
+        properties = node.get("properties")
+        if not isinstance(properties, Mapping) or "error" not in properties:
+            return
+        field = properties["error"]
+        if field is True:
+            found.extend(v for v in ERROR_KEYS if v not in found)
+            return
+        if not isinstance(field, Mapping):
+            return
+        try:
+            validator = Draft202012Validator({**field, "$defs": defs})
+            found.extend(v for v in ERROR_KEYS if v not in found and validator.is_valid(v))
+        except (SchemaError, RecursionError, TypeError, ValueError):
+            return
+
+    visit(schema, 0)
+    return found
+
+
+def warn_colliding_error_field(
+    schema: Mapping[str, Any], event: str, namespace: str, stacklevel: int = 2
+) -> None:
+    """Warn (``UserWarning``) when an ack of this schema could be taken for an error
+    ack: its ``error`` field accepts ``"validation_error"`` or ``"internal_error"``."""
+    import warnings
+
+    values = colliding_error_values(schema)
+    if values:
+        shown = " or ".join(repr(v) for v in values)
+        warnings.warn(
+            f"the ack of event {event!r} in namespace {namespace!r} has an 'error' field "
+            f"that may hold {shown}, the key and values that mark sio-spec's error acks: "
+            "clients cannot tell them apart; rename the field or narrow its values",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
