@@ -77,6 +77,17 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (docs/) with warnings as errors; HTML in
+    docs/_build/html."""
+    session.install("-e", ".[all,docs]")
+    session.run(
+        "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html",
+        *session.posargs,
+    )
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Run the benchmarks (extra arguments go to benchmarks/run.py)."""
     session.install("-e", ".[all,test]")
