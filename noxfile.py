@@ -81,10 +81,8 @@ def docs(session: nox.Session) -> None:
     """Build the documentation site (docs/) with warnings as errors; HTML in
     docs/_build/html."""
     session.install("-e", ".[all,docs]")
-    session.run(
-        "sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html",
-        *session.posargs,
-    )
+    options = ["-W", "--keep-going", "-b", "html"]
+    session.run("sphinx-build", *options, "docs", "docs/_build/html", *session.posargs)
 
 
 @nox.session

@@ -83,7 +83,8 @@ def main() -> None:
         run(page, "document.getElementById('send:/chat:send').scrollIntoView()")
         page.screenshot(HERE / "docs-console.png", 1440, 1040)
         page.close()
-    print(f"wrote {HERE / 'docs-page.png'}, {HERE / 'docs-phone.png'} and {HERE / 'docs-console.png'}")
+    names = ("docs-page.png", "docs-phone.png", "docs-console.png")
+    print("wrote " + ", ".join(str(HERE / name) for name in names))
 
 
 if __name__ == "__main__":

@@ -134,7 +134,8 @@ def colliding_error_values(schema: Mapping[str, Any]) -> list[str]:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
-    defs = schema.get("$defs") if isinstance(schema.get("$defs"), Mapping) else {}
+    found_defs = schema.get("$defs")
+    defs: Mapping[str, Any] = found_defs if isinstance(found_defs, Mapping) else {}
     found: list[str] = []
 
     def visit(node: Any, depth: int) -> None:

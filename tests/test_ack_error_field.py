@@ -2,7 +2,6 @@
 ``"internal_error"`` cannot be told apart from sio-spec's error acks by clients:
 declaring it warns, naming the event; a field whose values cannot collide does not."""
 
-
 import warnings
 from typing import Literal
 
