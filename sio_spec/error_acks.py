@@ -13,6 +13,8 @@ The models are data, not exceptions: the exceptions sio-spec raises are in
 from __future__ import annotations
 
 import functools
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
@@ -168,14 +170,85 @@ def colliding_error_values(schema: Mapping[str, Any]) -> list[str]:
     return found
 
 
+def _field_accepts(annotation: Any, metadata: tuple[Any, ...]) -> tuple[str, ...]:
+    """The error-ack markers a model field of this type accepts."""
+    import pydantic
+
+    target: Any = annotation
+    if metadata:
+        parts = (annotation, *metadata)
+        target = typing.Annotated[parts]
+    try:
+        adapter = _adapter(target)
+    except TypeError:  # unhashable metadata: build it uncached
+        adapter = pydantic.TypeAdapter(target)
+    accepted = []
+    for value in ERROR_KEYS:
+        try:
+            adapter.validate_python(value)
+        except pydantic.ValidationError:
+            continue
+        accepted.append(value)
+    return tuple(accepted)
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter(target: Any) -> Any:
+    import pydantic
+
+    return pydantic.TypeAdapter(target)
+
+
+def _model_collisions(tp: Any, depth: int = 0) -> list[str] | None:
+    """The markers an ``error`` field of a pydantic model (or a union of models) may
+    hold; ``None`` when ``tp`` is neither (the caller reads its JSON schema instead)."""
+    if depth > 8:
+        return []
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _model_collisions(typing.get_args(tp)[0], depth + 1)
+    if origin is typing.Union or isinstance(tp, types.UnionType):
+        found: list[str] = []
+        for member in typing.get_args(tp):
+            if member is type(None):
+                continue
+            inner = _model_collisions(member, depth + 1)
+            if inner is None:
+                return None
+            found.extend(v for v in inner if v not in found)
+        return found
+    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+        return None
+    for name, field in tp.model_fields.items():
+        if (field.serialization_alias or field.alias or name) == "error":
+            return list(_field_accepts(field.annotation, tuple(field.metadata)))
+    return []
+
+
+def payload_collisions(payload: Any) -> list[str]:
+    """The error-ack markers an ack of this payload could carry in its ``error`` field
+    (see :func:`colliding_error_values`). Models are read from their fields, cheaply;
+    other types and JSON Schema dicts from their JSON schema."""
+    raw = getattr(payload, "raw_schema", None)
+    if raw is None:
+        found = _model_collisions(getattr(payload, "annotation", None))
+        if found is not None:
+            return found
+    try:
+        schema = payload.json_schema("serialization") if raw is None else raw
+    except Exception:  # a schema pydantic cannot write fails later, with its own message
+        return []
+    return colliding_error_values(schema) if isinstance(schema, Mapping) else []
+
+
 def warn_colliding_error_field(
-    schema: Mapping[str, Any], event: str, namespace: str, stacklevel: int = 2
+    payload: Any, event: str, namespace: str, stacklevel: int = 2
 ) -> None:
-    """Warn (``UserWarning``) when an ack of this schema could be taken for an error
+    """Warn (``UserWarning``) when an ack of this payload could be taken for an error
     ack: its ``error`` field accepts ``"validation_error"`` or ``"internal_error"``."""
     import warnings
 
-    values = colliding_error_values(schema)
+    values = payload_collisions(payload)
     if values:
         shown = " or ".join(repr(v) for v in values)
         warnings.warn(

@@ -340,9 +340,5 @@ class Registry:
 
 def _warn_error_field(payload: Any, event: str, namespace: str) -> None:
     """A handler's ack whose ``error`` field could hold an error ack's marker is
-    ambiguous to clients: say so once, when the handler is read."""
-    try:
-        schema = payload.json_schema("serialization")
-    except Exception:  # a schema pydantic cannot write fails later, with its own message
-        return
-    warn_colliding_error_field(schema, event, namespace, stacklevel=4)
+    ambiguous to clients: say so when the handler is read."""
+    warn_colliding_error_field(payload, event, namespace, stacklevel=4)

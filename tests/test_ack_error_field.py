@@ -7,7 +7,7 @@ from typing import Literal
 
 import pytest
 import socketio
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from sio_spec import SocketIOSpec
 
@@ -77,3 +77,20 @@ def test_the_quickstart_ack_does_not_warn() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         spec.asyncapi()
+
+
+def test_aliases_unions_and_constraints_are_read_as_clients_see_them() -> None:
+    class Aliased(BaseModel):
+        problem: str | None = Field(None, serialization_alias="error")
+
+    class Constrained(BaseModel):
+        error: str = Field(default="occupied", pattern="^occupied$")
+
+    with pytest.warns(UserWarning, match="'error' field"):
+        spec_with(Aliased).asyncapi()  # type: ignore[arg-type]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spec_with(Constrained).asyncapi()
+        spec_with(Narrow | NoErrorField).asyncapi()  # type: ignore[arg-type]
+    with pytest.warns(UserWarning, match="'validation_error' or 'internal_error'"):
+        spec_with(NoErrorField | FreeForm).asyncapi()  # type: ignore[arg-type]
