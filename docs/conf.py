@@ -35,9 +35,16 @@ autodoc_default_options = {
     "show-inheritance": True,
 }
 autodoc_member_order = "bysource"
-autodoc_typehints = "signature"
+autodoc_typehints = "description"
 autodoc_preserve_defaults = True
 autodoc_class_signature = "mixed"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 default_role = "code"
+# keep the names of the web layer's type aliases in signatures
+autodoc_type_aliases = {
+    "ASGIApp": "ASGIApp",
+    "SpecOrDocument": "SpecOrDocument",
+    "Viewer": "Viewer",
+    "WSGIApp": "WSGIApp",
+}
