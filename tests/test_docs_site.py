@@ -80,6 +80,30 @@ def test_the_site_builds_without_a_warning(tmp_path: Path) -> None:
         assert (html / f"{page}.html").is_file(), page
     reference = (html / "reference" / "sio_spec.html").read_text(encoding="utf-8")
     assert 'id="sio_spec.SocketIOSpec.emits"' in reference
+    # every public name of the documented modules has its entry
+    import importlib
+
+    pages = {
+        "sio_spec": "sio_spec",
+        "sio_spec.testing": "testing",
+        "sio_spec.web": "web",
+        "sio_spec.flask": "flask",
+        "sio_spec.client": "client",
+    }
+    every = "".join(
+        (html / "reference" / f"{page}.html").read_text(encoding="utf-8") for page in pages.values()
+    )
+    missing = []
+    for module_name in pages:
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            if name.startswith("_"):
+                continue
+            own = getattr(getattr(module, name), "__module__", module_name)
+            ids = {f'id="{where}.{name}"' for where in (module_name, own, "sio_spec")}
+            if not any(found in every for found in ids):  # re-exports: documented once
+                missing.append(f"{module_name}.{name}")
+    assert not missing, missing
     cli = (html / "reference" / "cli.html").read_text(encoding="utf-8")
     assert "usage: sio-spec export" in cli and "usage: sio-spec diff" in cli
 
