@@ -63,6 +63,21 @@ and [vb](vbscript:msgbox) and **<i onmouseover="window.__pwned=7">bold</i>**
 """
 
 
+#: Unclosed delimiters by the thousand, and spans nested far deeper than anyone writes.
+PATHOLOGICAL = (
+    "*a " * 20000
+    + "[x" * 20000
+    + "`b " * 20000
+    + "<http:" * 5000
+    + "**" * 5000
+    + "*x" * 3000
+    + "y*" * 3000
+    + "\n\n"
+    + "".join("    " * i + "- item\n" for i in range(300))
+    + "\n    code\n" * 3000
+)
+
+
 class Move(BaseModel):
     """One move on the board."""
 
@@ -103,6 +118,12 @@ def reading_spec() -> SocketIOSpec:
         return Posted(id=3)
 
     rules.__doc__ = "The rules.\n\n" + MARKDOWN
+
+    @sio.on("pathological", namespace="/game")
+    async def pathological(sid: str, text: str) -> None:
+        return None
+
+    pathological.__doc__ = "Pathological.\n\n" + PATHOLOGICAL
 
     @sio.on("look", namespace="/other")
     async def look(sid: str) -> Board:
@@ -377,3 +398,12 @@ def test_at_phone_width_the_event_list_is_folded(tab: Page, base: str) -> None:
     tab.goto(base + "/chat/asyncapi", ready=READY)
     assert tab.evaluate("getComputedStyle(document.getElementById('nav-list')).display") != "none"
     assert tab.evaluate("getComputedStyle(document.getElementById('nav-toggle')).display") == "none"
+
+
+def test_a_pathological_description_renders(tab: Page, base: str) -> None:
+    """Unclosed and deeply nested delimiters render as text; the page does not stall."""
+    open_page(tab, base + "/reading/asyncapi")
+    text = tab.evaluate(card("send:/game:pathological") + ".querySelector('.md').textContent")
+    assert text.count("[x") == 20000
+    assert tab.evaluate(card("send:/game:pathological") + ".querySelectorAll('ul').length") >= 1
+    assert not [line for line in tab.logs() if "exception" in line]

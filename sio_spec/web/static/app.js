@@ -86,6 +86,11 @@
 
   var Markdown = (function () {
     var PUNCT = /[!-\/:-@\[-`{-~]/;
+    // Bounds that keep a hostile description linear: how far a closing delimiter is looked
+    // for, and how deeply inline spans nest.
+    var REACH = 2000;
+    var LABEL_REACH = 500;
+    var DEPTH = 6;
     var SAFE_URL = /^(?:https?:\/\/|mailto:|#)/i;
 
     function safeHref(url) {
@@ -94,10 +99,13 @@
     }
 
     /* Inline content: code spans, emphasis, links, autolinks, escapes. */
-    function inline(text) {
+    function inline(text, depth) {
+      depth = depth || 0;
+      if (depth > DEPTH) return [text];
       var out = [];
       var buffer = "";
       var i = 0;
+      var closers = {};
       function flush() { if (buffer) { out.push(buffer); buffer = ""; } }
       function run(ch, at) { var n = 0; while (text.charAt(at + n) === ch) n += 1; return n; }
       while (i < text.length) {
@@ -108,13 +116,14 @@
           continue;
         }
         if (c === ":" ) {  // reST role: :class:`Name` -> code
-          var role = /^:[a-zA-Z][\w.+-]*(?::[a-zA-Z][\w.+-]*)*:(?=`)/.exec(text.slice(i));
+          var role = /^:[a-zA-Z][\w.+-]*(?::[a-zA-Z][\w.+-]*)*:(?=`)/.exec(text.slice(i, i + 200));
           if (role && (i === 0 || !/\w/.test(text.charAt(i - 1)))) { i += role[0].length; continue; }
         }
         if (c === "`") {
           var n = run("`", i);
           var close = text.indexOf(repeat("`", n), i + n);
-          while (close >= 0 && run("`", close) !== n) close = text.indexOf(repeat("`", n), close + run("`", close));
+          while (close >= 0 && close - i < REACH && run("`", close) !== n) close = text.indexOf(repeat("`", n), close + run("`", close));
+          if (close - i >= REACH) close = -1;
           if (close >= 0) {
             var code = text.slice(i + n, close).replace(/\n/g, " ");
             if (/^ .*[^ ].* $/.test(code)) code = code.slice(1, -1);
@@ -137,7 +146,7 @@
           if (found) {
             flush();
             var href = safeHref(found.url);
-            var children = inline(found.label);
+            var children = inline(found.label, depth + 1);
             if (href) {
               var a = el("a", null, children);
               a.setAttribute("href", href);
@@ -151,7 +160,7 @@
           }
         }
         if (c === "<") {
-          var auto = /^<((?:https?:\/\/|mailto:)[^\s<>]*)>/i.exec(text.slice(i));
+          var auto = /^<((?:https?:\/\/|mailto:)[^\s<>]*)>/i.exec(text.slice(i, i + REACH));
           if (auto) {
             flush();
             var link = el("a", null, auto[1]);
@@ -163,10 +172,10 @@
           }
         }
         if (c === "*" || c === "_") {
-          var emph = emphasisAt(text, i, c);
+          var emph = emphasisAt(text, i, c, closers);
           if (emph) {
             flush();
-            out.push(el(emph.strong ? "strong" : "em", null, inline(emph.inner)));
+            out.push(el(emph.strong ? "strong" : "em", null, inline(emph.inner, depth + 1)));
             i = emph.end;
             continue;
           }
@@ -188,38 +197,54 @@
     function linkAt(text, start) {
       var depth = 0;
       var j = start;
-      for (; j < text.length; j += 1) {
+      var end = Math.min(text.length, start + LABEL_REACH);
+      for (; j < end; j += 1) {
         var ch = text.charAt(j);
         if (ch === "\\") { j += 1; continue; }
-        if (ch === "`") { var e = text.indexOf("`", j + 1); if (e < 0) return null; j = e; continue; }
+        if (ch === "`") { var e = text.indexOf("`", j + 1); if (e < 0 || e >= end) return null; j = e; continue; }
         if (ch === "[") depth += 1;
         if (ch === "]") { depth -= 1; if (depth === 0) break; }
       }
       if (depth !== 0 || text.charAt(j + 1) !== "(") return null;
-      var m = /^\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+("[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/.exec(text.slice(j + 1));
+      var m = /^\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+("[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/.exec(text.slice(j + 1, j + 1 + REACH));
       if (!m) return null;
       var url = m[1].charAt(0) === "<" ? m[1].slice(1, -1) : m[1];
       return { label: text.slice(start + 1, j), url: url, end: j + 1 + m[0].length };
     }
 
-    /* *em*, **strong**, _em_, __strong__ at ``i``; ``_`` does not work inside words. */
-    function emphasisAt(text, i, ch) {
+    /* *em*, **strong**, _em_, __strong__ at ``i``; ``_`` does not work inside words.
+       ``closers`` caches, per marker, the positions that can close a span at all, so that
+       each opener costs a binary search, not a scan. */
+    function emphasisAt(text, i, ch, closers) {
       var n = text.charAt(i + 1) === ch ? 2 : 1;
       var after = text.charAt(i + n);
       if (!after || /\s/.test(after) || after === ch) return null;
       if (ch === "_" && i > 0 && /[A-Za-z0-9]/.test(text.charAt(i - 1))) return null;
       var marker = repeat(ch, n);
-      var from = i + n;
-      while (true) {
-        var close = text.indexOf(marker, from);
-        if (close < 0) return null;
-        var before = text.charAt(close - 1);
-        var next = text.charAt(close + n);
-        var ok = close > i + n && !/\s/.test(before) && next !== ch &&
-          !(ch === "_" && /[A-Za-z0-9]/.test(next)) && text.slice(i + n, close).indexOf("`") < 0;
-        if (ok) return { strong: n === 2, inner: text.slice(i + n, close), end: close + n };
-        from = close + 1;
+      var positions = closers[marker] || (closers[marker] = closingPositions(text, marker, ch));
+      var lo = 0;
+      var hi = positions.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (positions[mid] > i + n) hi = mid; else lo = mid + 1;
       }
+      var close = lo < positions.length ? positions[lo] : -1;
+      if (close < 0 || close - i > REACH || text.slice(i + n, close).indexOf("`") >= 0) return null;
+      return { strong: n === 2, inner: text.slice(i + n, close), end: close + n };
+    }
+
+    function closingPositions(text, marker, ch) {
+      var out = [];
+      var at = text.indexOf(marker);
+      while (at >= 0) {
+        var before = text.charAt(at - 1);
+        var next = text.charAt(at + marker.length);
+        if (at > 0 && !/\s/.test(before) && next !== ch && !(ch === "_" && /[A-Za-z0-9]/.test(next))) {
+          out.push(at);
+        }
+        at = text.indexOf(marker, at + 1);
+      }
+      return out;
     }
 
     var FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/;
@@ -273,7 +298,7 @@
             i += 1;
           }
           while (code.length && !code[code.length - 1].trim()) code.pop();
-          var cut = Math.min.apply(null, code.filter(function (l) { return l.trim(); }).map(indentOf));
+          var cut = code.reduce(function (least, l) { return l.trim() ? Math.min(least, indentOf(l)) : least; }, Infinity);
           out.push(codeBlock(code.map(function (l) { return l.replace(/\t/g, "    ").slice(cut); }).join("\n"), ""));
           literalNext = false;
           continue;
