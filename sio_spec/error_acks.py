@@ -179,14 +179,17 @@ def _field_accepts(annotation: Any, metadata: tuple[Any, ...]) -> tuple[str, ...
         parts = (annotation, *metadata)
         target = typing.Annotated[parts]
     try:
-        adapter = _adapter(target)
-    except TypeError:  # unhashable metadata: build it uncached
-        adapter = pydantic.TypeAdapter(target)
+        try:
+            adapter = _adapter(target)
+        except TypeError:  # unhashable metadata: build it uncached
+            adapter = pydantic.TypeAdapter(target)
+    except Exception:  # a type pydantic cannot build fails later, with its own message
+        return ()
     accepted = []
     for value in ERROR_KEYS:
         try:
             adapter.validate_python(value)
-        except pydantic.ValidationError:
+        except Exception:  # refused (or a validator of the user's own raised)
             continue
         accepted.append(value)
     return tuple(accepted)
@@ -200,8 +203,9 @@ def _adapter(target: Any) -> Any:
 
 
 def _model_collisions(tp: Any, depth: int = 0) -> list[str] | None:
-    """The markers an ``error`` field of a pydantic model (or a union of models) may
-    hold; ``None`` when ``tp`` is neither (the caller reads its JSON schema instead)."""
+    """The markers an ``error`` field of ``tp`` (a pydantic model, or a union of models)
+    may hold; ``None`` when only its JSON schema can tell (a dataclass or ``TypedDict``
+    with such a field)."""
     if depth > 8:
         return []
     origin = typing.get_origin(tp)
@@ -217,9 +221,16 @@ def _model_collisions(tp: Any, depth: int = 0) -> list[str] | None:
                 return None
             found.extend(v for v in inner if v not in found)
         return found
-    if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
-        return None
-    for name, field in tp.model_fields.items():
+    if not isinstance(tp, type) or origin is not None:
+        return []  # a primitive, a container, a Literal: no field named "error"
+    if not issubclass(tp, BaseModel):
+        # a dataclass or TypedDict with an "error" field: read its JSON schema
+        named = any("error" in getattr(base, "__annotations__", {}) for base in tp.__mro__)
+        return None if named else []
+    fields = getattr(tp, "model_fields", None)
+    if not isinstance(fields, Mapping):
+        return []
+    for name, field in fields.items():
         if (field.serialization_alias or field.alias or name) == "error":
             return list(_field_accepts(field.annotation, tuple(field.metadata)))
     return []

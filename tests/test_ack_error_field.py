@@ -94,3 +94,23 @@ def test_aliases_unions_and_constraints_are_read_as_clients_see_them() -> None:
         spec_with(Narrow | NoErrorField).asyncapi()  # type: ignore[arg-type]
     with pytest.warns(UserWarning, match="'validation_error' or 'internal_error'"):
         spec_with(NoErrorField | FreeForm).asyncapi()  # type: ignore[arg-type]
+
+
+def test_dataclasses_typed_dicts_and_primitives() -> None:
+    import dataclasses
+
+    from typing_extensions import TypedDict
+
+    @dataclasses.dataclass
+    class Result:
+        error: str | None = None
+
+    class Answer(TypedDict):
+        error: Literal["busy"]
+
+    with pytest.warns(UserWarning, match="'error' field"):
+        spec_with(Result).asyncapi()  # type: ignore[arg-type]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for quiet in (Answer, int, list[Narrow], dict[str, str]):
+            spec_with(quiet).asyncapi()  # type: ignore[arg-type]
