@@ -771,10 +771,30 @@
         document.getElementById("filter-count").textContent = words.length ? shown + " of " + cards.length + " events" : "";
       }, 80);
     });
+    foldableNav();
     if (location.hash.length > 1) {
       var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
       if (target) target.scrollIntoView();
     }
+  }
+
+  /* Narrow screens: the event list folds behind a button, and folds again after a jump. */
+  function foldableNav() {
+    var nav = document.getElementById("nav");
+    var toggle = document.getElementById("nav-toggle");
+    if (!nav || !toggle) return;
+    toggle.textContent = "Events (" + cards.length + ")";
+    toggle.addEventListener("click", function () {
+      var open = !nav.classList.contains("open");
+      nav.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.getElementById("nav-list").addEventListener("click", function (event) {
+      if (event.target && event.target.tagName === "A") {
+        nav.classList.remove("open");
+        toggle.setAttribute("aria-expanded", "false");
+      }
+    });
   }
 
   // -- JSON with the position of every value (to point at a field) --------------------------
@@ -1263,27 +1283,7 @@
     }
   };
 
-  /* Narrow screens: the event list folds behind a button, and folds again after a jump. */
-  function foldableNav() {
-    var nav = document.getElementById("nav");
-    var toggle = document.getElementById("nav-toggle");
-    if (!nav || !toggle) return;
-    toggle.textContent = "Events (" + cards.length + ")";
-    toggle.addEventListener("click", function () {
-      var open = !nav.classList.contains("open");
-      nav.classList.toggle("open", open);
-      toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    });
-    document.getElementById("nav-list").addEventListener("click", function (event) {
-      if (event.target && event.target.tagName === "A") {
-        nav.classList.remove("open");
-        toggle.setAttribute("aria-expanded", "false");
-      }
-    });
-  }
-
   renderDocs();
-  foldableNav();
   if (config.console) {
     Console.build();
   }
