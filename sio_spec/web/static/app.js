@@ -53,6 +53,13 @@
     return text === undefined ? String(value) : text;
   }
 
+  function paragraphs(text, className) {
+    if (!text) return null;
+    var box = el("div", (className || "text") + " md");
+    append(box, Markdown.blocks(String(text)));
+    return box;
+  }
+
   function refName(schema) {
     if (schema && typeof schema.$ref === "string" && schema.$ref.indexOf(REF) === 0) {
       return decodeURIComponent(schema.$ref.slice(REF.length).replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -402,10 +409,7 @@
     }
 
     return {
-      block: function (text, className) {
-        if (!text) return null;
-        return el("div", className || "text md", blocks(String(text), 0));
-      },
+      blocks: function (text) { return blocks(String(text), 0); },
       inline: function (text) { return inline(String(text)); }
     };
   })();
@@ -482,7 +486,7 @@
     if (resolved !== schema) append(head, facts(resolved));
     var description = (schema && schema.description) || (resolved && resolved.description) ||
       null;
-    var info = description ? Markdown.block(description, "node-desc md") : null;
+    var info = description ? paragraphs(description, "node-desc") : null;
     if (recursive) {
       head.appendChild(badge("recursive: " + name, "loop"));
       return el("div", "node leaf", [head, info]);
@@ -641,7 +645,7 @@
     var card = el("section", "event" + (event.deprecated ? " deprecated" : ""), [
       head,
       event.summary ? el("p", "summary", Markdown.inline(event.summary)) : null,
-      Markdown.block(event.description),
+      paragraphs(event.description),
       argList(event.args, "Arguments")
     ]);
     card.id = id;
@@ -695,7 +699,7 @@
     var nav = document.getElementById("nav-list");
     var header = el("header", "doc-head", [
       el("h1", null, [model.title || "AsyncAPI", model.version ? el("span", "version", " " + model.version) : null]),
-      Markdown.block(model.description, "text lead md"),
+      paragraphs(model.description, "text lead"),
       el("p", "muted", "AsyncAPI " + (model.asyncapi || "") + " · ")
     ]);
     var links = header.lastChild;
@@ -712,7 +716,7 @@
       var nsId = "namespace:" + ns.path;
       var section = el("section", "namespace", [
         el("h2", null, [link(anchor(nsId), "#", "permalink"), "Namespace ", el("code", null, ns.path)]),
-        Markdown.block(ns.description)
+        paragraphs(ns.description)
       ]);
       section.id = nsId;
       var navNs = el("li", "nav-ns", link(anchor(nsId), ns.path));
