@@ -268,3 +268,34 @@ def test_the_tutorial_client_runs_against_the_server(tmp_path: Path) -> None:
 def test_python_blocks_of_the_guides_compile(page: str) -> None:
     for block in code_blocks(DOCS / page, "python"):
         compile(block, page, "exec")
+
+
+def test_the_flask_guide_runs(tmp_path: Path) -> None:
+    from sio_spec.testing import TestClient
+
+    (code,) = code_blocks(DOCS / "howto" / "flask.rst", "python")
+    namespace: dict[str, Any] = {"__name__": "flask_guide"}
+    exec(compile(code, "flask.rst", "exec"), namespace)
+    with TestClient(namespace["app"]) as client:
+        client.connect()
+        assert client.call("move", {"x": 1, "y": 2}) == {"accepted": True}
+        assert client.call("move", {"x": "a"})["error"] == "validation_error"
+    page = namespace["app"].test_client().get("/asyncapi.json")
+    assert page.status_code == 200 and "root_move" in page.get_json()["channels"]
+
+
+def test_the_aiohttp_guide_serves_its_docs() -> None:
+    from aiohttp.test_utils import TestClient as HTTPClient
+    from aiohttp.test_utils import TestServer
+
+    (code,) = code_blocks(DOCS / "howto" / "aiohttp.rst", "python")
+    namespace: dict[str, Any] = {"__name__": "aiohttp_guide"}
+    exec(compile(code, "aiohttp.rst", "exec"), namespace)
+
+    async def fetch() -> tuple[int, str]:
+        async with HTTPClient(TestServer(namespace["app"])) as http:
+            response = await http.get("/asyncapi.yaml")
+            return response.status, await response.text()
+
+    status, text = asyncio.run(fetch())
+    assert status == 200 and "say" in text and "/chat" in text
