@@ -26,6 +26,12 @@ schema is expanded once along each path; where it would contain itself again it 
 ``{"x-component-ref": "#/components/schemas/Node", "x-recursive": true,
 "description": ...}``, so the catalog stays finite (at most one level per distinct
 component on any path).
+
+Inlining is bounded: references nest at most :data:`MAX_INLINE_DEPTH` components
+deep, and one schema inlines at most :data:`MAX_INLINED_VALUES` values. Past either
+bound a reference is left as ``{"x-component-ref": ..., "x-not-inlined": true,
+"description": ...}``, so a hostile document (components that each refer twice to
+the next, or a chain of thousands) gives a catalog of bounded size.
 """
 
 from __future__ import annotations
@@ -45,6 +51,10 @@ FORMAT_VERSION = "1.0"
 DATA_KEYWORDS = frozenset({"const", "default", "enum", "example", "examples"})
 #: Keywords whose values map names to schemas (a property may be called ``default``).
 NAMED_SCHEMAS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+#: Components nested inside one another at most, along one path of a schema.
+MAX_INLINE_DEPTH = 32
+#: Values (objects and lists) one inlined schema holds at most.
+MAX_INLINED_VALUES = 50_000
 
 
 def agent_schema(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -126,21 +136,29 @@ class _Inliner:
 
     def __init__(self, schemas: Mapping[str, JsonSchema]) -> None:
         self.schemas = schemas
+        self.budget = MAX_INLINED_VALUES
 
-    def inline(self, node: Any, open_refs: tuple[str, ...] = (), names: bool = False) -> Any:
-        """A copy of ``node`` with every ``$ref`` replaced by what it points at
-        (``names``: ``node`` maps names to schemas, as ``properties`` does)."""
+    def inline(self, node: Any) -> Any:
+        """A copy of ``node`` with every ``$ref`` replaced by what it points at,
+        within the bounds (:data:`MAX_INLINE_DEPTH`, :data:`MAX_INLINED_VALUES`)."""
+        self.budget = MAX_INLINED_VALUES
+        return self._inline(node)
+
+    def _inline(self, node: Any, open_refs: tuple[str, ...] = (), names: bool = False) -> Any:
+        """``names``: ``node`` maps names to schemas, as ``properties`` does."""
+        if isinstance(node, (list, dict)):
+            self.budget -= 1
         if isinstance(node, list):
-            return [self.inline(item, open_refs) for item in node]
+            return [self._inline(item, open_refs) for item in node]
         if not isinstance(node, dict):
             return node
         if names:
-            return {key: self.inline(value, open_refs) for key, value in node.items()}
+            return {key: self._inline(value, open_refs) for key, value in node.items()}
         ref = node.get("$ref")
         extra = {
             key: copy_json(value)
             if key in DATA_KEYWORDS
-            else self.inline(value, open_refs, key in NAMED_SCHEMAS)
+            else self._inline(value, open_refs, key in NAMED_SCHEMAS)
             for key, value in node.items()
             if key != "$ref"
         }
@@ -157,7 +175,15 @@ class _Inliner:
         found = self.schemas.get(name) if name is not None else None
         if found is None:
             return {**extra, "x-unresolved-ref": ref}
-        resolved = self.inline(found, (*open_refs, ref))
+        if len(open_refs) >= MAX_INLINE_DEPTH or self.budget <= 0:
+            extra.setdefault(
+                "description",
+                f"The schema of {name!r}, not inlined: the catalog inlines at most "
+                f"{MAX_INLINE_DEPTH} nested components and {MAX_INLINED_VALUES} values "
+                "per schema.",
+            )
+            return {**extra, "x-component-ref": ref, "x-not-inlined": True}
+        resolved = self._inline(found, (*open_refs, ref))
         if isinstance(resolved, dict):
             merged = {**resolved, **extra}
             merged.setdefault("x-component-ref", ref)

@@ -22,9 +22,17 @@ from . import __version__
 from .contract import contract_of
 from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
 from .errors import SioSpecError
+from .guard import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_NUMBER_DIGITS, Limits, limits_of
 from .model import VERSIONS
 from .spec import SocketIOSpec
-from .targets import TargetError, describe_exception, load_contract, load_source, load_target
+from .targets import (
+    TargetError,
+    code_contract,
+    describe_exception,
+    load_contract,
+    load_source,
+    load_target,
+)
 
 PROG = "sio-spec"
 
@@ -155,8 +163,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _check_against(args: argparse.Namespace) -> int:
-    code = contract_of(load_target(args.target))
-    contract = load_contract(args.against)
+    code = code_contract(load_target(args.target))
+    contract = load_contract(args.against, _limits(args))
     found = disagreements(contract, code)
     if not found:
         print(f"{args.target} keeps the contract {args.against}", file=sys.stderr)
@@ -170,8 +178,40 @@ def _check_against(args: argparse.Namespace) -> int:
     return 1
 
 
+def _limits(args: argparse.Namespace) -> Limits:
+    """The reading limits given by the ``--max-...`` options (defaults otherwise)."""
+    return limits_of(args.max_bytes, args.max_nodes, args.max_depth, args.max_number_digits)
+
+
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    """The ``--max-...`` options that raise the limits of reading documents."""
+    group = parser.add_argument_group(
+        "reading limits", "documents are untrusted input, read within these limits"
+    )
+    for option, default, text in (
+        ("--max-bytes", MAX_BYTES, "bytes of a document read"),
+        ("--max-nodes", MAX_NODES, "values of a document, YAML aliases expanded"),
+        ("--max-depth", MAX_DEPTH, "levels of nesting"),
+        ("--max-number-digits", MAX_NUMBER_DIGITS, "digits of a number"),
+    ):
+        group.add_argument(
+            option, type=_positive, metavar="N", help=f"at most N {text} (default: {default})"
+        )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
-    changes = diff_contracts(load_contract(args.old), load_contract(args.new))
+    limits = _limits(args)
+    changes = diff_contracts(load_contract(args.old, limits), load_contract(args.new, limits))
     renderers = {"text": render_text, "markdown": render_markdown, "json": render_json}
     sys.stdout.write(renderers[args.format](changes))
     sys.stdout.flush()
@@ -179,7 +219,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    source = load_source(args.target)
+    source = load_source(args.target, _limits(args))
     import asyncio
 
     try:
@@ -292,6 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--asyncapi-version", choices=VERSIONS, metavar="V", help=version_help)
     check.add_argument("--strict", action="store_true", help=strict_help)
+    _add_limits(check)
     check.set_defaults(func=cmd_check)
 
     diff = commands.add_parser(
@@ -314,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="breaking",
         help="exit 1 when a change is at least this severe (default: breaking)",
     )
+    _add_limits(diff)
     diff.set_defaults(func=cmd_diff)
 
     serve = commands.add_parser(
@@ -333,6 +375,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="sio-spec: the built-in page, works offline (default); asyncapi-react: the "
         "AsyncAPI React component from its CDN",
     )
+    _add_limits(serve)
     serve.set_defaults(func=cmd_serve)
     return parser
 

@@ -31,7 +31,6 @@ Reading rules:
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import weakref
@@ -40,12 +39,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from . import guard
 from .asyncapi.names import Names, sanitize
-from .errors import SpecError
+from .guard import DEFAULT_LIMITS, ContractError, Limits
 from .jsonschema_keywords import (
     ONE_SCHEMA,
     SCHEMA_LISTS,
     SCHEMA_MAPS,
+    escape_pointer,
     follow_refs,
     unescape_pointer,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "Direction",
     "Event",
     "JsonSchema",
+    "Limits",
     "Namespace",
     "contract_of",
     "load_document",
@@ -85,13 +87,6 @@ _BINARY_TYPES = ("application/octet-stream",)
 _JSON_FORMATS = re.compile(
     r"^application/(?:vnd\.aai\.asyncapi(?:\+json|\+yaml)?|schema(?:\+json|\+yaml)?)"
 )
-
-
-class ContractError(SpecError):
-    """An AsyncAPI document could not be read: unreadable, not AsyncAPI, or malformed.
-
-    The message is one line naming the problem and where it is.
-    """
 
 
 # -- the model -----------------------------------------------------------------------------
@@ -122,6 +117,9 @@ class Ack:
     payload: JsonSchema | None = field(default=None, compare=False)
     """The reply's whole payload schema as documented (``args`` split into arguments;
     several plain reply messages give ``anyOf`` of their payloads)."""
+    foreign: tuple[str, Any] | None = field(default=None, compare=False)
+    """A reply payload in a schema format other than JSON Schema: ``(schemaFormat,
+    schema)`` as written (not read: its arguments are not declared)."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +146,9 @@ class Event:
     operation: str | None = field(default=None, compare=False)
     """The id of the document's operation: the 3.x operation key, the 2.x ``operationId``
     (shared by the messages of one channel and direction)."""
+    foreign: tuple[str, Any] | None = field(default=None, compare=False)
+    """A payload in a schema format other than JSON Schema (Avro, Protobuf...):
+    ``(schemaFormat, schema)`` as written (not read: its arguments are not declared)."""
 
 
 @dataclass(frozen=True)
@@ -210,85 +211,79 @@ class Contract:
 # -- loading -------------------------------------------------------------------------------
 
 
-def load_document(source: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, Any]:
+def load_document(
+    source: str | os.PathLike[str] | Mapping[str, Any], limits: Limits = DEFAULT_LIMITS
+) -> dict[str, Any]:
     """An AsyncAPI document as a dict: from a dict, or a ``.json`` / ``.yaml`` /
-    ``.yml`` file (a string holding the document text itself is read too).
+    ``.yml`` file (a string holding the document text itself is read too), within
+    ``limits`` (see :mod:`sio_spec.guard`).
 
     Raises :class:`ContractError` with a one-line message when the file cannot be
-    read or parsed or does not hold a mapping.
+    read or parsed, is past a limit, or does not hold a mapping.
     """
     if isinstance(source, Mapping):
-        return dict(source)
+        document = dict(source)
+        guard.check_value(document, "the document", limits)
+        return document
     if isinstance(source, str) and ("\n" in source or source.lstrip().startswith("{")):
         return parse_document(
-            source, "the document text", json_first=source.lstrip().startswith("{")
+            source, "the document text", json_first=source.lstrip().startswith("{"), limits=limits
         )
     path = os.fspath(source)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise ContractError(f"cannot read {path}: {reason}") from None
-    return parse_document(text, path, json_first=path.lower().endswith(".json"))
+    text = guard.read_file(path, limits)
+    return parse_document(text, path, json_first=path.lower().endswith(".json"), limits=limits)
 
 
-def parse_document(text: str, where: str, *, json_first: bool) -> dict[str, Any]:
+def parse_document(
+    text: str, where: str, *, json_first: bool, limits: Limits = DEFAULT_LIMITS
+) -> dict[str, Any]:
     """The AsyncAPI document in ``text`` (JSON when ``json_first``, else YAML, which
     also reads JSON); ``where`` names the text in messages.
 
     Raises :class:`ContractError` with a one-line message when the text cannot be
-    parsed or does not hold a mapping.
+    parsed, is past one of ``limits``, or does not hold a mapping.
     """
-    data = parse_text(text, where, json_first=json_first)
+    data = parse_text(text, where, json_first=json_first, limits=limits)
     if not isinstance(data, dict):
         raise ContractError(f"{where} does not hold an AsyncAPI document (not a mapping)")
     return data
 
 
-def parse_text(text: str, where: str, *, json_first: bool) -> Any:
-    """The JSON (``json_first``) or YAML value of ``text``, whatever its type.
+def parse_text(text: str, where: str, *, json_first: bool, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """The JSON (``json_first``) or YAML value of ``text``, whatever its type, within
+    ``limits``.
 
     Raises :class:`ContractError` with a one-line message naming ``where`` when
-    the text cannot be parsed.
+    the text cannot be parsed or is past a limit.
     """
-    data: Any
-    if json_first:
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            detail = f"{type(exc).__name__}: {_one_line(str(exc))}"
-            raise ContractError(f"{where} is not valid JSON: {detail}") from None
-    else:
-        from ruamel.yaml import YAML
-        from ruamel.yaml.error import YAMLError
-
-        try:
-            data = YAML(typ="safe", pure=True).load(text)
-        except YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            problem = getattr(exc, "problem", None) or type(exc).__name__
-            at = f" at line {mark.line + 1}" if mark is not None else ""
-            raise ContractError(f"{where} is not valid YAML{at}: {_one_line(problem)}") from None
-        except Exception as exc:  # ruamel raises a few non-YAMLError types
-            raise ContractError(f"{where} is not valid YAML: {type(exc).__name__}") from None
-    return data
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())[:200]
+    return guard.parse(text, where, json_first=json_first, limits=limits)
 
 
 # -- reading -------------------------------------------------------------------------------
 
 
-def read_contract(document: Mapping[str, Any]) -> Contract:
+def read_contract(document: Mapping[str, Any], *, limits: Limits = DEFAULT_LIMITS) -> Contract:
     """The contract of an AsyncAPI 2.x, 3.0 or 3.1 document (a dict, as from
-    :func:`load_document`). Raises :class:`ContractError` when it is malformed."""
+    :func:`load_document`). Raises :class:`ContractError` when it is malformed, past
+    one of ``limits``, or holds a schema that is not valid JSON Schema."""
+    return _read_contract(document, limits=limits)
+
+
+def _read_contract(
+    document: Mapping[str, Any],
+    *,
+    limits: Limits | None = DEFAULT_LIMITS,
+    check_schemas: bool = True,
+) -> Contract:
+    """:func:`read_contract`; ``limits=None``: the values were checked already (the
+    document comes from :func:`load_document`); ``check_schemas=False``: the document
+    is sio-spec's own (generated from the code)."""
     if not isinstance(document, Mapping):
         raise ContractError("an AsyncAPI document must be a mapping")
     if not isinstance(document, dict):
         document = dict(document)  # $ref pointers walk plain dicts
+    if limits is not None:
+        guard.check_value(document, "the document", limits)
     version = document.get("asyncapi")
     if not isinstance(version, str):
         raise ContractError("not an AsyncAPI document: the 'asyncapi' version field is missing")
@@ -299,7 +294,7 @@ def read_contract(document: Mapping[str, Any]) -> Contract:
     else:
         raise ContractError(f"unsupported AsyncAPI version {version!r}; use 2.x, 3.0 or 3.1")
     try:
-        return _Reader(document, version, major).read()
+        return _Reader(document, version, major, check_schemas).read()
     except RecursionError:
         raise ContractError("the document nests too deeply to be read") from None
 
@@ -314,7 +309,8 @@ def contract_of(spec: SocketIOSpec) -> Contract:
     hit = _CONTRACTS.get(spec)
     if hit is not None and hit[0] is doc:
         return hit[1]
-    contract = read_contract(doc)
+    # the spec's own document: generated from its code, or checked by from_document
+    contract = _read_contract(doc, limits=None, check_schemas=False)
     _CONTRACTS[spec] = (doc, contract)
     return contract
 
@@ -327,9 +323,13 @@ _CONTRACTS: weakref.WeakKeyDictionary[Any, tuple[dict[str, Any], Contract]] = (
 class _Schemas:
     """Rewrites schemas so every reference is ``#/components/schemas/<Name>``."""
 
-    def __init__(self, document: Mapping[str, Any], components: Mapping[str, Any]) -> None:
+    def __init__(
+        self, document: Mapping[str, Any], components: Mapping[str, Any], check: bool = True
+    ) -> None:
         self.document = document
         self.source = components
+        self.check = check
+        self.checked: set[int] = set()
         self.out: dict[str, Any] = {}
         self.names = Names(components)
         self.lifted: dict[tuple[int, str], str] = {}
@@ -337,9 +337,26 @@ class _Schemas:
             self.out[name] = {}  # placeholder: refs between components resolve
         for name in sorted(components):
             body = components[name]
+            where = f"/components/schemas/{escape_pointer(name)}"
             if isinstance(body, dict) and "schemaFormat" in body and "schema" in body:
                 body = _multi_format(body, f"components.schemas.{name}")
+                where += "/schema"
+            self.verify(body, where)
             self.out[name] = self.rewrite(body, body if isinstance(body, dict) else None)
+
+    def verify(self, schema: Any, where: str | None = None) -> None:
+        """Refuse a schema of the document that is not valid JSON Schema (once per
+        schema object); ``where`` is its JSON pointer, found when not given."""
+        if not self.check or schema is None or id(schema) in self.checked:
+            return
+        try:
+            guard.check_schema(schema, where or "/")
+        except ContractError:
+            if where is None:
+                found = _find(self.document, schema)
+                guard.check_schema(schema, found if found is not None else "a schema")
+            raise
+        self.checked.add(id(schema))
 
     def take(self, base: str) -> str:
         return self.names.take(sanitize(base, "Schema"))
@@ -399,6 +416,7 @@ class _Schemas:
         name = self.lifted[key] = self.take(base)
         if isinstance(value, dict) and "schemaFormat" in value and "schema" in value:
             value = _multi_format(value, ref)
+        self.verify(value, guard.pointer_of(segments) if holder is self.document else None)
         self.out[name] = {}
         self.out[name] = self.rewrite(value, value if isinstance(value, dict) else root)
         return name
@@ -414,6 +432,24 @@ def _pointer(doc: Any, segments: Sequence[str]) -> tuple[bool, Any]:
         else:
             return False, None
     return True, node
+
+
+def _find(document: Any, target: Any) -> str | None:
+    """The JSON pointer of the object ``target`` (by identity) in ``document``."""
+    stack: list[tuple[Any, list[Any]]] = [(document, [])]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return guard.pointer_of(path)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            stack.extend((v, [*path, k]) for k, v in node.items() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, [*path, i]) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+    return None
 
 
 def _multi_format(body: dict[str, Any], where: str) -> Any:
@@ -434,13 +470,21 @@ class _Message:
 
 
 class _Reader:
-    def __init__(self, document: Mapping[str, Any], version: str, major: int) -> None:
+    def __init__(
+        self, document: Mapping[str, Any], version: str, major: int, check: bool = True
+    ) -> None:
         self.doc = document
         self.version = version
         self.major = major
         components = self.obj(document.get("components"), "components", default={})
         schemas = self.obj(components.get("schemas"), "components.schemas", default={})
-        self.schemas = _Schemas(document, schemas)
+        self.schemas = _Schemas(document, schemas, check)
+        if check:  # messages no operation uses are checked too
+            messages = components.get("messages")
+            if isinstance(messages, dict):
+                for message in messages.values():
+                    if isinstance(message, dict) and "payload" in message:
+                        self.payload(message)
         self.events: dict[str, dict[tuple[str, str], Event]] = {}
         self.auth: dict[str, JsonSchema | None] = {}
         self.descriptions: dict[str, str | None] = {}
@@ -488,6 +532,7 @@ class _Reader:
             if inner is None or isinstance(inner, bool):
                 return None if inner is None else self.schema(inner)
             value = inner
+        self.schemas.verify(value)
         rewritten: JsonSchema = self.schemas.rewrite(value, value)
         return rewritten
 
@@ -580,9 +625,11 @@ class _Reader:
                 errors.append(name)
         args: tuple[Argument, ...] | None = None
         payload: JsonSchema | None = None
+        foreign = None
         if len(plain) == 1:
             payload = self.payload(plain[0].body)
             args = self.arguments(plain[0].body, f"{where}.{plain[0].key}", payload)
+            foreign = self.foreign(plain[0].body)
         elif plain:
             each = [self.arguments(m.body, f"{where}.{m.key}") for m in plain]
             if all(a is not None and len(a) == 1 for a in each):
@@ -592,7 +639,21 @@ class _Reader:
             payloads = [self.payload(m.body) for m in plain]
             if all(p is not None for p in payloads):
                 payload = {"anyOf": payloads}
-        return Ack(args=args, errors=tuple(errors), payload=payload)
+        if len(plain) > 1:
+            found = [self.foreign(m.body) for m in plain]
+            if any(f is not None for f in found):
+                foreign = ("several", found)
+        return Ack(args=args, errors=tuple(errors), payload=payload, foreign=foreign)
+
+    def foreign(self, body: dict[str, Any]) -> tuple[str, Any] | None:
+        """``(schemaFormat, schema)`` of a payload that is not JSON Schema."""
+        fmt = body.get("schemaFormat") if self.major == 2 else None
+        schema = body.get("payload")
+        if self.major == 3 and isinstance(schema, dict) and "schemaFormat" in schema:
+            fmt, schema = schema.get("schemaFormat"), schema.get("schema")
+        if fmt is None or (isinstance(fmt, str) and _JSON_FORMATS.match(fmt)):
+            return None
+        return (str(fmt), schema)
 
     def payload(self, body: dict[str, Any]) -> JsonSchema | None:
         """A message's whole payload schema (``None``: none, or not JSON Schema)."""
@@ -662,6 +723,7 @@ class _Reader:
             payload=payload,
             message=message.key,
             operation=operation_id,
+            foreign=self.foreign(body),
         )
         self.events.setdefault(namespace, {}).setdefault((direction, name), event)
 

@@ -92,6 +92,13 @@ RULES: dict[str, Rule] = _rules(
     ("additional-properties-forbidden", "breaking", "non-breaking", "extra fields are refused"),
     ("additional-properties-allowed", "non-breaking", "breaking", "extra fields are allowed"),
     ("schema-changed", "breaking", "breaking", "the schema changed shape"),
+    (
+        "unclassified",
+        "breaking",
+        "breaking",
+        "a change the diff cannot classify (a keyword it does not model, or a payload "
+        "that is not JSON Schema): assumed breaking",
+    ),
 )
 
 
@@ -237,6 +244,7 @@ def _event(old: Event, new: Event, schemas: _SchemaDiff) -> Iterator[_Found]:
         yield _Found("event-deprecated", "", "event is now deprecated", sender)
     elif old.deprecated and not new.deprecated:
         yield _Found("event-undeprecated", "", "event is no longer deprecated", sender)
+    yield from _foreign(old.foreign, new.foreign, "payload", sender)
     yield from _arguments(old.args, new.args, "payload", sender, schemas)
     # the ack travels the other way: the server acks client events, clients reply to calls
     ack_sender: Sender = "server" if sender == "client" else "client"
@@ -260,7 +268,23 @@ def _ack(
         yield _Found("error-ack-added", "ack", f"the ack may now be {name}", sender)
     for name in sorted(set(old.errors) - set(new.errors)):
         yield _Found("error-ack-removed", "ack", f"the ack is no longer {name}", sender)
+    yield from _foreign(old.foreign, new.foreign, "ack", sender)
     yield from _arguments(old.args, new.args, "ack", sender, schemas)
+
+
+def _foreign(old: Any, new: Any, path: str, sender: Sender) -> Iterator[_Found]:
+    """A payload in a schema format other than JSON Schema (Avro, Protobuf...) cannot
+    be compared: any change to or from one is unclassified."""
+    if old is None and new is None:
+        return
+    if old is None or new is None or _canonical(old) != _canonical(new):
+        formats = sorted({str(x[0]) for x in (old, new) if x is not None})
+        yield _Found(
+            "unclassified",
+            path,
+            f"a payload in schema format {', '.join(map(repr, formats))} changed (not compared)",
+            sender,
+        )
 
 
 def _arguments(
@@ -372,10 +396,23 @@ class _SchemaDiff:
         self.new = new
         self._cache: dict[tuple[str, str, Sender], list[_Found]] = {}
         self._active: set[tuple[str, str, Sender]] = set()
+        self._depth = 0
 
     # -- entry ---------------------------------------------------------------------------
     def compare(self, old: Any, new: Any, path: str, sender: Sender) -> list[_Found]:
-        """Changes from ``old`` to ``new`` at ``path`` (``sender`` sends the value)."""
+        """Changes from ``old`` to ``new`` at ``path`` (``sender`` sends the value).
+        Below :data:`MAX_COMPARE_DEPTH` nested schemas, a difference is unclassified."""
+        if self._depth >= MAX_COMPARE_DEPTH:
+            if self._closure(old, self.old) == self._closure(new, self.new):
+                return []
+            return [_Found("unclassified", path, "nested too deeply to compare", sender)]
+        self._depth += 1
+        try:
+            return self._compare_refs(old, new, path, sender)
+        finally:
+            self._depth -= 1
+
+    def _compare_refs(self, old: Any, new: Any, path: str, sender: Sender) -> list[_Found]:
         old_ref, new_ref = _ref_name(old), _ref_name(new)
         if old_ref is not None and new_ref is not None:
             key = (old_ref, new_ref, sender)
@@ -390,6 +427,12 @@ class _SchemaDiff:
                     )
                 finally:
                     self._active.discard(key)
+                if len(cached) > MAX_FINDINGS:
+                    more = len(cached) - MAX_FINDINGS
+                    cached = [
+                        *cached[:MAX_FINDINGS],
+                        _Found("unclassified", "", f"and {more} more changes (not listed)", sender),
+                    ]
                 self._cache[key] = cached
             return [_Found(f.kind, path + f.path, f.message, f.sender) for f in cached]
         return self._compare(self._deref(old, self.old), self._deref(new, self.new), path, sender)
@@ -555,7 +598,55 @@ class _SchemaDiff:
         if "allOf" in old or "allOf" in new:
             if _canonical(_strip(old.get("allOf"))) != _canonical(_strip(new.get("allOf"))):
                 add("schema-changed", "the combined (allOf) schema changed")
+        for key in sorted((old.keys() | new.keys()) - _MODELED):
+            if key.startswith("x-"):
+                continue
+            if self._expanded(old.get(key), self.old) != self._expanded(new.get(key), self.new):
+                add("unclassified", f"keyword {_short(key)} changed (not compared)")
         return found
+
+    @staticmethod
+    def _closure(value: Any, contract: Contract) -> str:
+        """``value`` and every component it reaches, by name, as canonical text."""
+        names: list[str] = []
+        seen: set[str] = set()
+        stack = [value]
+        while stack:
+            node = stack.pop()
+            name = _ref_name(node)
+            if name is not None and name not in seen:
+                seen.add(name)
+                names.append(name)
+                stack.append(contract.schemas.get(name, {}))
+            if isinstance(node, dict):
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+        return _canonical([_strip(value), {n: _strip(contract.schemas.get(n)) for n in names}])
+
+    def _expanded(self, value: Any, contract: Contract) -> str:
+        """``value`` as canonical text with its references replaced by what they name
+        (a reference met again inside itself stays a name), up to
+        :data:`MAX_EXPANSION` values; past that, a text that equals nothing else."""
+        budget = [MAX_EXPANSION]
+
+        def expand(node: Any, active: frozenset[str]) -> Any:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _TooBig
+            name = _ref_name(node)
+            if name is not None and name not in active:
+                return expand(contract.schemas.get(name, {}), active | {name})
+            if isinstance(node, dict):
+                return {k: expand(v, active) for k, v in node.items() if k not in _ANNOTATIONS}
+            if isinstance(node, list):
+                return [expand(v, active) for v in node]
+            return node
+
+        try:
+            return _canonical(expand(value, frozenset()))
+        except (_TooBig, RecursionError):
+            return f"<too large to compare: {id(value)}>"
 
     @staticmethod
     def _values(old: Mapping[str, Any], new: Mapping[str, Any], add: Any) -> None:
@@ -708,6 +799,54 @@ class _SchemaDiff:
         return found
 
 
+#: Schemas nested in one another that are compared one by one; deeper, they are
+#: compared whole (references expanded) and a difference is unclassified.
+MAX_COMPARE_DEPTH = 150
+
+#: Changes listed at most for one pair of components; the rest is one unclassified
+#: change (a component reached through many paths would list its changes on each).
+MAX_FINDINGS = 200
+
+#: Values of an unmodeled keyword compared at most, references expanded.
+MAX_EXPANSION = 10_000
+
+#: The keywords the comparison above models; a change to any other keyword (except
+#: annotations and ``x-`` extensions) is reported as ``unclassified``.
+_MODELED = frozenset(
+    {
+        "type",
+        "const",
+        "enum",
+        "format",
+        "pattern",
+        "multipleOf",
+        "uniqueItems",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "prefixItems",
+        "allOf",
+        "$ref",
+        "$schema",
+        "$id",
+        "$defs",
+        "definitions",
+        *_LOWER_BOUNDS,
+        *_UPPER_BOUNDS,
+    }
+    | _ANNOTATIONS
+)
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:60] + "...")
+
+
 def _unwrap(schema: Mapping[str, Any]) -> Mapping[str, Any]:
     """A schema that is a single ``allOf`` member plus annotations is that member."""
     all_of = schema.get("allOf")
@@ -820,6 +959,15 @@ def _sorted(changes: Iterable[Change]) -> list[Change]:
     )
 
 
+def _line(text: Any) -> str:
+    """``text`` with every character that is not printable (newlines, terminal escapes)
+    written as its escape: one change stays one line whatever the names hold."""
+    line = str(text)
+    if line.isprintable():
+        return line
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in line)
+
+
 def render_text(changes: Sequence[Change]) -> str:
     """One line per change, grouped by namespace and event."""
     if not changes:
@@ -830,14 +978,15 @@ def render_text(changes: Sequence[Change]) -> str:
         group = (change.namespace, change.event, change.direction)
         if group != current:
             if change.event is None:
-                lines.append(f"namespace {change.namespace}")
+                lines.append(f"namespace {_line(change.namespace)}")
             else:
                 lines.append(
-                    f"namespace {change.namespace}, event {change.event} ({change.direction})"
+                    f"namespace {_line(change.namespace)}, event {_line(change.event)} "
+                    f"({change.direction})"
                 )
             current = group
-        where = f" at {change.path}" if change.path else ""
-        lines.append(f"  {change.severity:<12} {change.kind}{where}: {change.message}")
+        where = f" at {_line(change.path)}" if change.path else ""
+        lines.append(f"  {change.severity:<12} {change.kind}{where}: {_line(change.message)}")
     lines.append(summary_line(changes))
     return "\n".join(lines) + "\n"
 
@@ -847,8 +996,22 @@ def summary_line(changes: Sequence[Change]) -> str:
     return ", ".join(f"{counts[s]} {s}" for s in reversed(SEVERITIES))
 
 
+_MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", "`": "&#96;", "|": "&#124;"}
+_MD_PUNCTUATION = frozenset("\\*_{}[]()#+-.!~:\"'=$%^,;?@/")
+
+
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("\n", " ")
+    """``text`` as inert Markdown: HTML, code spans, links, emphasis and table cells
+    cannot start inside it, and it stays on one line."""
+    out = []
+    for c in _line(text):
+        if c in _MD_ENTITIES:
+            out.append(_MD_ENTITIES[c])
+        elif c in _MD_PUNCTUATION:
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out)
 
 
 def render_markdown(changes: Sequence[Change]) -> str:
@@ -872,11 +1035,7 @@ def render_markdown(changes: Sequence[Change]) -> str:
                 c.path,
                 f"{c.kind}: {c.message}",
             )
-            lines.append(
-                "| "
-                + " | ".join(f"`{_md(x)}`" if x and i < 4 else _md(x) for i, x in enumerate(cells))
-                + " |"
-            )
+            lines.append("| " + " | ".join(_md(x) for x in cells) + " |")
         lines.append("")
     return "\n".join(lines)
 

@@ -577,11 +577,10 @@ class Payload:
 
     # -- JSON Schema ----------------------------------------------------------------
     def _init_json_schema(self, schema: dict[str, Any]) -> None:
-        import jsonschema
+        from .guard import json_schema_validator
 
-        cls = jsonschema.validators.validator_for(schema)
-        cls.check_schema(schema)
-        validator = cls(schema)
+        # checked, never retrieving anything, patterns matched in linear time
+        validator = json_schema_validator(schema)
         self.adapter = None
         self.raw_schema = schema
         self._raw_validator = validator
@@ -722,13 +721,18 @@ def _scalar(value: Any) -> bool:
 def _jsonschema_details(errors: Iterable[Any], known: frozenset[str]) -> list[ErrorDetail]:
     """Describe jsonschema errors in pydantic's shape, never quoting the instance."""
     out: list[ErrorDetail] = []
+    missing: set[tuple[Any, ...]] = set()
     for err in sorted(errors, key=lambda e: (list(map(str, e.absolute_path)), e.validator)):
         path = list(err.absolute_path)
         rule = str(err.validator)
         value = err.validator_value
         if rule == "required" and isinstance(err.instance, dict):
+            # jsonschema reports one error per missing name, each with the whole list:
+            # each missing name is reported once
             for name in value:
-                if name not in err.instance:
+                where = (*path, name)
+                if name not in err.instance and where not in missing:
+                    missing.add(where)
                     out.append(
                         {
                             "loc": _mask_loc([*path, name], known),

@@ -102,9 +102,18 @@ class SocketIOSpec:
         *,
         validate: bool = True,
         strict_emits: bool = False,
+        max_bytes: int | None = None,
+        max_nodes: int | None = None,
+        max_depth: int | None = None,
+        max_number_digits: int | None = None,
     ) -> SocketIOSpec:
         """A spec that holds ``server`` to a given AsyncAPI document (2.6, 3.0 or 3.1;
         a dict, a path or the document's text) instead of its type hints.
+
+        The document is read within limits, each raised by its keyword (``None``: the
+        default): ``max_bytes`` (16 MiB), ``max_nodes`` (values with YAML aliases
+        expanded), ``max_depth`` (nesting), ``max_number_digits``; every schema must be
+        valid JSON Schema (see :mod:`sio_spec.guard`).
 
         Every event the document describes is validated as documented, in both
         directions: client events and connect ``auth`` (handlers receive the validated
@@ -112,11 +121,13 @@ class SocketIOSpec:
         clients' replies. Events the document lacks are handled as without it.
         :meth:`asyncapi` returns the document itself.
         """
-        from .contract import load_document, read_contract
+        from .contract import _read_contract, load_document
+        from .guard import limits_of
         from .plans import auth_spec, event_spec
 
-        document = load_document(source)
-        contract = read_contract(document)
+        limits = limits_of(max_bytes, max_nodes, max_depth, max_number_digits)
+        document = load_document(source, limits)
+        contract = _read_contract(document, limits=None)
         version = document["asyncapi"] if document["asyncapi"] in VERSIONS else "3.0.0"
         spec = cls(
             title=contract.title,

@@ -21,8 +21,10 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from .contract import Contract, ContractError, contract_of, parse_text, read_contract
+from . import guard
+from .contract import Contract, ContractError, _read_contract, contract_of, parse_text
 from .errors import SioSpecError
+from .guard import DEFAULT_LIMITS, Limits
 from .spec import SocketIOSpec
 
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
@@ -157,11 +159,13 @@ def find_spec(obj: Any, _depth: int = 0) -> SocketIOSpec | None:
     return None
 
 
-def parse_document(text: str, name: str) -> dict[str, Any]:
+def parse_document(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """An AsyncAPI document parsed from ``text``: JSON when ``name`` ends in ``.json``,
-    YAML otherwise."""
+    YAML otherwise; within ``limits``."""
     try:
-        data = parse_text(text, name, json_first=pathlib.Path(name).suffix == ".json")
+        data = parse_text(
+            text, name, json_first=pathlib.Path(name).suffix == ".json", limits=limits
+        )
     except ContractError as exc:
         raise TargetError(str(exc)) from exc
     if not isinstance(data, dict) or "asyncapi" not in data:
@@ -169,28 +173,34 @@ def parse_document(text: str, name: str) -> dict[str, Any]:
     return data
 
 
-def load_document_file(path_text: str) -> dict[str, Any]:
-    """An AsyncAPI document read from a ``.json`` / ``.yaml`` file."""
-    path = pathlib.Path(path_text)
+def load_document_file(path_text: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
+    """An AsyncAPI document read from a ``.json`` / ``.yaml`` file, within ``limits``."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise TargetError(f"cannot read {path_text}: {reason}") from exc
-    return parse_document(text, path_text)
+        text = guard.read_file(path_text, limits)
+    except ContractError as exc:
+        raise TargetError(str(exc)) from exc
+    return parse_document(text, path_text, limits)
 
 
-def load_git_document(source: str) -> dict[str, Any]:
+def load_git_document(source: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     """``git:REF:PATH``: the document at PATH in commit REF of the current repository,
-    read with ``git show``."""
+    read with ``git show`` (a REF or PATH starting with ``-`` is refused: git would
+    read it as an option)."""
     ref, sep, path = source[len("git:") :].partition(":")
     if not sep or not ref or not path:
-        raise TargetError(f"invalid source {source!r}: expected git:REF:PATH")
+        raise TargetError(f"invalid source {source[:200]!r}: expected git:REF:PATH")
+    if ref.startswith("-") or path.startswith("-"):
+        raise TargetError(
+            f"invalid source {source[:200]!r}: a git REF or PATH may not start with '-'"
+        )
     import subprocess
 
     try:
         done = subprocess.run(
-            ["git", "show", f"{ref}:{path}"], capture_output=True, check=False, timeout=60
+            ["git", "show", "--no-textconv", "--end-of-options", f"{ref}:{path}", "--"],
+            capture_output=True,
+            check=False,
+            timeout=60,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise TargetError(f"cannot run git to read {source!r}: {type(exc).__name__}") from exc
@@ -199,24 +209,60 @@ def load_git_document(source: str) -> dict[str, Any]:
         first = reason[0] if reason else f"git exited with status {done.returncode}"
         raise TargetError(f"cannot read {path!r} at git ref {ref!r}: {first}")
     try:
-        text = done.stdout.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise TargetError(f"{path} at {ref} is not UTF-8 text") from exc
-    return parse_document(text, path)
+        text = guard.decode(done.stdout, f"{path} at {ref}", limits)
+    except ContractError as exc:
+        raise TargetError(str(exc)) from exc
+    return parse_document(text, path, limits)
 
 
-def load_contract(source: str) -> Contract:
-    """The contract named by a document file, ``git:REF:PATH`` or a TARGET."""
+def load_contract(source: str, limits: Limits = DEFAULT_LIMITS) -> Contract:
+    """The contract named by a document file, ``git:REF:PATH`` or a TARGET; documents
+    are read within ``limits``."""
     if source.startswith("git:"):
-        document = load_git_document(source)
+        document = load_git_document(source, limits)
     elif is_document_file(source):
-        document = load_document_file(source)
+        document = load_document_file(source, limits)
     else:
         return contract_of(load_target(source))
     try:
-        return read_contract(document)
+        return _read_contract(document, limits=None)
     except ContractError as exc:
         raise TargetError(f"{source} is not a valid AsyncAPI document: {exc}") from exc
+
+
+def code_contract(spec: SocketIOSpec) -> Contract:
+    """What the code of ``spec`` handles and emits, as a contract (for
+    ``check --against``). For a spec built from models, its document; for a
+    :meth:`~sio_spec.SocketIOSpec.from_document` spec (which publishes its document
+    as given), the events its server has handlers for (validated as the document
+    says where it describes them, else as the handlers' hints say), its connect auth
+    and its emits: a handler registered under a name the document lacks, or an event
+    of the document that nothing handles, is a disagreement."""
+    from .asyncapi import build
+    from .model import VERSIONS
+
+    if spec.published_versions == VERSIONS:
+        return contract_of(spec)
+    registry = spec.registry
+    source = registry.source
+    found: dict[tuple[str, str, str], Any] = {}
+    names = [] if source is None else source.names()
+    for namespace, event in sorted(set(names)):
+        if "*" in (namespace, event) or event == "disconnect":
+            continue
+        fixed = registry.fixed.get((namespace, event))
+        found[(namespace, event, "receive")] = (
+            fixed if fixed is not None else registry.incoming_for_docs(event, namespace, source)
+        )
+    for (namespace, event), fixed in list(registry.fixed.items()):
+        if event == "connect":
+            found[(namespace, event, "receive")] = fixed
+    for (namespace, event), emitted in list(registry.emits.items()):
+        found[(namespace, event, "send")] = emitted
+    document = build(
+        spec.info, [found[k] for k in sorted(found)], version="3.0.0", validation=spec.validate
+    )
+    return _read_contract(document, limits=None, check_schemas=False)
 
 
 def is_document_file(text: str) -> bool:
@@ -225,8 +271,8 @@ def is_document_file(text: str) -> bool:
     return path.suffix in DOCUMENT_SUFFIXES and ":" not in path.name
 
 
-def load_source(text: str) -> SocketIOSpec | dict[str, Any]:
-    """A document file's content, or the spec named by a TARGET."""
+def load_source(text: str, limits: Limits = DEFAULT_LIMITS) -> SocketIOSpec | dict[str, Any]:
+    """A document file's content (read within ``limits``), or the spec named by a TARGET."""
     if is_document_file(text):
-        return load_document_file(text)
+        return load_document_file(text, limits)
     return load_target(text)

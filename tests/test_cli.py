@@ -413,6 +413,11 @@ from sio_spec import SocketIOSpec
 
 sio = socketio.Server(async_mode="threading")
 spec = SocketIOSpec.from_document(sio, str(pathlib.Path(__file__).with_name("{document}")))
+
+
+@sio.on("make_move")
+def make_move(sid, data):
+    return {{"ok": True}}
 """
 
 

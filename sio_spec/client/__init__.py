@@ -13,23 +13,25 @@ import os
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .. import guard
 from ..adapters import Hooks
 from ..contract import (
     Contract,
     ContractError,
+    _read_contract,
     contract_of,
     load_document,
     parse_document,
-    read_contract,
 )
 from ..errors import SpecError, ValidationError
+from ..guard import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_NUMBER_DIGITS, Limits
 from .hooks import (
     async_client_hooks,
     async_simple_client_hooks,
     client_hooks,
     simple_client_hooks,
 )
-from .steps import ClientPipeline, Plans
+from .steps import ClientPipeline, Plans, UnknownEvents
 
 if TYPE_CHECKING:
     from ..spec import SocketIOSpec
@@ -79,6 +81,16 @@ class ClientSpec:
     Replies to server ``call()``\\ s are checked like server acks.
     ``on_invalid_event`` is called with the error of each server event that was
     not handed to handlers (after the WARNING is logged).
+
+    Emitting or calling an event the contract does not describe raises
+    :class:`~sio_spec.EmitValidationError` naming the closest described event
+    (``unknown_events="raise"``); ``"warn"`` logs it once at WARNING and sends it,
+    ``"allow"`` sends it silently.
+
+    A document is untrusted input, read within limits that each keyword raises:
+    ``max_bytes`` (bytes read), ``max_nodes`` (values with YAML aliases expanded),
+    ``max_depth`` (nesting), ``max_number_digits`` (digits of a number); see
+    :mod:`sio_spec.guard`.
     """
 
     def __init__(
@@ -87,7 +99,13 @@ class ClientSpec:
         source: Any,
         *,
         on_invalid_event: Callable[[ValidationError], object] | None = None,
+        unknown_events: UnknownEvents = "raise",
+        max_bytes: int = MAX_BYTES,
+        max_nodes: int = MAX_NODES,
+        max_depth: int = MAX_DEPTH,
+        max_number_digits: int = MAX_NUMBER_DIGITS,
     ) -> None:
+        limits = Limits(max_bytes, max_nodes, max_depth, max_number_digits)
         kind = _kind(client)
         existing = client.__dict__.get("_sio_spec_client")
         if existing is not None:
@@ -101,15 +119,20 @@ class ClientSpec:
         if isinstance(source, SocketIOSpec):
             self._spec = source
             self.pipeline = ClientPipeline(
-                Plans(), source, handlers=handlers, on_invalid_event=on_invalid_event
+                Plans(),
+                source,
+                handlers=handlers,
+                on_invalid_event=on_invalid_event,
+                unknown_events=unknown_events,
             )
             self.pipeline.plans()  # read the server's handlers now: a broken one fails here
         else:
-            self._contract = _read(source)
+            self._contract = _read(source, limits)
             self.pipeline = ClientPipeline(
                 Plans.of_contract(self._contract),
                 handlers=handlers,
                 on_invalid_event=on_invalid_event,
+                unknown_events=unknown_events,
             )
         self._hooks: Hooks | None = _HOOKS[kind](client, self.pipeline)
         self._hooks.install()
@@ -122,11 +145,29 @@ class ClientSpec:
         url: str,
         *,
         timeout: float = FETCH_TIMEOUT,
+        max_bytes: int = MAX_BYTES,
         on_invalid_event: Callable[[ValidationError], object] | None = None,
+        unknown_events: UnknownEvents = "raise",
+        max_nodes: int = MAX_NODES,
+        max_depth: int = MAX_DEPTH,
+        max_number_digits: int = MAX_NUMBER_DIGITS,
     ) -> ClientSpec:
         """Attach with the document a running server publishes (its ``.json`` or
-        ``.yaml`` URL), fetched once."""
-        return cls(client, fetch_document(url, timeout=timeout), on_invalid_event=on_invalid_event)
+        ``.yaml`` URL), fetched once. ``timeout`` (seconds) is the deadline of the
+        whole fetch, ``max_bytes`` the most it reads; the other limits are those of
+        :class:`ClientSpec`."""
+        limits = Limits(max_bytes, max_nodes, max_depth, max_number_digits)
+        document = fetch_document(url, timeout=timeout, limits=limits)
+        return cls(
+            client,
+            _read_contract(document, limits=None),
+            on_invalid_event=on_invalid_event,
+            unknown_events=unknown_events,
+            max_bytes=max_bytes,
+            max_nodes=max_nodes,
+            max_depth=max_depth,
+            max_number_digits=max_number_digits,
+        )
 
     @property
     def contract(self) -> Contract:
@@ -144,7 +185,7 @@ class ClientSpec:
             self.client.__dict__.pop("_sio_spec_client", None)
 
 
-def _read(source: Any) -> Contract:
+def _read(source: Any, limits: Limits) -> Contract:
     if isinstance(source, Contract):
         return source
     if not isinstance(source, (Mapping, str, os.PathLike)):
@@ -152,39 +193,19 @@ def _read(source: Any) -> Contract:
             "ClientSpec's source is a SocketIOSpec, an AsyncAPI document (dict), "
             f"its path or text; got a {type(source).__name__}"
         )
-    return read_contract(load_document(source))
+    return _read_contract(load_document(source, limits), limits=None)
 
 
-def fetch_document(url: str, *, timeout: float = FETCH_TIMEOUT) -> dict[str, Any]:
+def fetch_document(
+    url: str, *, timeout: float = FETCH_TIMEOUT, limits: Limits = guard.DEFAULT_LIMITS
+) -> dict[str, Any]:
     """An AsyncAPI document fetched over HTTP(S) (JSON, or YAML for ``.yaml``/``.yml``
-    URLs and YAML content types). Raises :class:`~sio_spec.contract.ContractError`
-    with one line when it cannot be fetched or read."""
+    URLs and YAML content types), within ``timeout`` seconds for the whole fetch and
+    ``limits``. Raises :class:`~sio_spec.contract.ContractError` with one line when it
+    cannot be fetched or read."""
     if not url.startswith(("http://", "https://")):
         raise ContractError(f"not an http(s) URL: {url[:200]!r}")
-    text, content_type = _get(url, timeout)
+    text, content_type = guard.fetch(url, timeout=timeout, limits=limits)
     path = url.split("?", 1)[0].lower()
     is_yaml = "yaml" in content_type or path.endswith((".yaml", ".yml"))
-    return parse_document(text, url[:200], json_first=not is_yaml)
-
-
-def _get(url: str, timeout: float) -> tuple[str, str]:
-    """GET ``url`` with ``requests`` (python-socketio's client extra), or the standard
-    library when it is not installed."""
-    try:
-        import requests
-    except ImportError:
-        import urllib.error
-        import urllib.request
-
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:
-                body = response.read().decode("utf-8")
-                return body, response.headers.get("Content-Type", "")
-        except (urllib.error.URLError, OSError, UnicodeDecodeError) as exc:
-            raise ContractError(f"cannot fetch {url[:200]}: {type(exc).__name__}") from None
-    try:
-        response = requests.get(url, timeout=timeout)
-        response.raise_for_status()
-    except requests.RequestException as exc:
-        raise ContractError(f"cannot fetch {url[:200]}: {type(exc).__name__}") from None
-    return response.text, response.headers.get("Content-Type", "")
+    return parse_document(text, url[:200], json_first=not is_yaml, limits=limits)

@@ -15,10 +15,11 @@ arrive as model instances) or from a contract read from an AsyncAPI document
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..contract import Contract
 from ..errors import (
@@ -31,7 +32,7 @@ from ..errors import (
     ValidationError,
 )
 from ..payload import PayloadInvalid
-from ..pipeline import ANSWER, CALL, Decision, Pipeline, error_payload, serialize_any
+from ..pipeline import ANSWER, CALL, Decision, Pipeline, error_payload, in_call, serialize_any
 from ..plans import auth_spec, event_spec
 from ..registry import EventSpec, Registry
 from ..signature import Arguments, ack_values, arguments_from_handler
@@ -44,6 +45,12 @@ logger = logging.getLogger("sio_spec.client")
 #: Events python-socketio's client triggers itself; they carry no server payload.
 RESERVED = frozenset({"connect", "connect_error", "disconnect", "__disconnect_final"})
 MAX_DETAILS = 100
+#: Characters kept of each text of a server's error details (``msg``, ``type``, a
+#: ``loc`` entry), and entries kept of a ``loc``: a hostile server's answer stays small.
+MAX_DETAIL_TEXT = 300
+MAX_LOC = 32
+
+UnknownEvents = Literal["raise", "warn", "allow"]
 
 InvalidEventHook = Callable[[ValidationError], object]
 
@@ -96,14 +103,27 @@ def _details(value: Any) -> list[ErrorDetail]:
             loc = item.get("loc")
             out.append(
                 {
-                    "loc": [p for p in loc if isinstance(p, (str, int))]
+                    "loc": [
+                        p if isinstance(p, int) else _text(p)
+                        for p in loc[:MAX_LOC]
+                        if isinstance(p, (str, int)) and not isinstance(p, bool)
+                    ]
                     if isinstance(loc, list)
                     else [],
-                    "msg": str(item.get("msg", "")),
-                    "type": str(item.get("type", "")),
+                    "msg": _text(item.get("msg", "")),
+                    "type": _text(item.get("type", "")),
                 }
             )
     return out
+
+
+def _text(value: Any) -> str:
+    """A server's text on one line, at most :data:`MAX_DETAIL_TEXT` characters."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > 4 * MAX_DETAIL_TEXT:
+        text = text[: 4 * MAX_DETAIL_TEXT]
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_DETAIL_TEXT else text[: MAX_DETAIL_TEXT - 3] + "..."
 
 
 def remote_error(event: str, namespace: str, values: tuple[Any, ...]) -> ValidationError | None:
@@ -117,7 +137,7 @@ def remote_error(event: str, namespace: str, values: tuple[Any, ...]) -> Validat
     if kind == "validation_error" and "detail" in ack:
         return RemoteValidationError(event, namespace, _details(ack.get("detail")))
     if kind == "internal_error" and set(ack) == {"error", "message"}:
-        return RemoteInternalError(event, namespace, str(ack.get("message"))[:300])
+        return RemoteInternalError(event, namespace, _text(ack.get("message")))
     return None
 
 
@@ -145,7 +165,14 @@ class ClientPipeline(Pipeline):
         *,
         handlers: Mapping[str, Mapping[str, Callable[..., Any]]] | None = None,
         on_invalid_event: InvalidEventHook | None = None,
+        unknown_events: UnknownEvents = "raise",
     ) -> None:
+        if unknown_events not in ("raise", "warn", "allow"):
+            from ..errors import SpecError
+
+            raise SpecError("unknown_events must be 'raise', 'warn' or 'allow'")
+        self.unknown_events = unknown_events
+        self._warned: set[tuple[str, str]] = set()
         self._plans = plans
         self._spec = spec
         self._revision = -1
@@ -181,6 +208,44 @@ class ClientPipeline(Pipeline):
         return self.plans().sends.get((namespace, event))
 
     # -- what only a client does -----------------------------------------------------------
+    def outgoing(
+        self, event: str, namespace: str | None, data: Any, callback: Callable[..., Any] | None
+    ) -> tuple[Any, Callable[..., Any] | None]:
+        """As the server's; an event the contract does not describe raises
+        :class:`EmitValidationError` naming the closest described event (logged at
+        WARNING instead with ``unknown_events="warn"``, sent with ``"allow"``)."""
+        ns = namespace or "/"
+        data, spec = self.emit(event, ns, data)
+        if spec is None:
+            if self.unknown_events != "allow":
+                self._unknown(event, ns)
+            return data, callback
+        if callback is not None and not in_call.get():
+            callback = self.wrap_callback(spec, callback)
+        return data, callback
+
+    def _unknown(self, event: Any, namespace: str) -> None:
+        described = sorted(name for ns, name in self.plans().sends if ns == namespace)
+        if not isinstance(event, str):
+            hint = ""
+        elif described:
+            close = difflib.get_close_matches(event, described, n=1, cutoff=0.0)
+            hint = f"; the closest described event is {close[0]!r}" if close else ""
+        else:
+            hint = "; it describes no client event in this namespace"
+        problem: ErrorDetail = {
+            "loc": [],
+            "msg": f"the contract does not describe this event on {namespace!r}{hint}",
+            "type": "unknown_event",
+        }
+        error = EmitValidationError(event, namespace, [problem])
+        if self.unknown_events == "raise":
+            raise error
+        key = (namespace, str(event))
+        if key not in self._warned:
+            self._warned.add(key)
+            logger.warning("%s (sent anyway: unknown_events='warn')", error)
+
     def before(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Decision:
         """As the server's; then, when the client's handler for the event has type hints,
         the values as they arrived are validated into the handler's own models (which

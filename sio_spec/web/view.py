@@ -98,11 +98,16 @@ def view_model_of_document(document: Mapping[str, Any]) -> dict[str, Any]:
     except ContractError as exc:
         info = document.get("info")
         info = info if isinstance(info, Mapping) else {}
+        # only strings: the refused document may hold values that cannot be rendered
         return {
-            "title": str(info.get("title", "AsyncAPI")),
-            "version": str(info.get("version", "")),
-            "asyncapi": str(document.get("asyncapi", "")),
+            "title": _string(info.get("title"), "AsyncAPI"),
+            "version": _string(info.get("version"), ""),
+            "asyncapi": _string(document.get("asyncapi"), ""),
             "namespaces": [],
             "schemas": {},
             "error": str(exc),
         }
+
+
+def _string(value: Any, default: str) -> str:
+    return value[:200] if isinstance(value, str) else default

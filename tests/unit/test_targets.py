@@ -180,7 +180,7 @@ def test_document_file_syntax_errors_name_the_line(tmp_path: Path) -> None:
     assert "\n" not in message(exc)
     with pytest.raises(TargetError) as exc:
         load_document_file(str(tmp_path / "deep.json"))
-    assert "deep.json is not valid JSON: RecursionError" in message(exc)
+    assert "deep.json nests deeper than 200 levels (raise the limit with max_depth)" in message(exc)
 
 
 def test_document_files_and_targets_are_told_apart(workdir: Path) -> None:

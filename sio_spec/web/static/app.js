@@ -2,7 +2,12 @@
 "use strict";
 
 (function () {
-  var model = JSON.parse(document.getElementById("sio-spec-model").textContent);
+  var model;
+  try {
+    model = JSON.parse(document.getElementById("sio-spec-model").textContent);
+  } catch (error) {  // not JSON (NaN or Infinity in it): the one-line error, not a blank page
+    model = { title: "AsyncAPI", namespaces: [], schemas: {}, error: "it is not valid JSON (" + error.name + ")" };
+  }
   var config = JSON.parse(document.getElementById("sio-spec-config").textContent);
   var schemas = model.schemas || {};
   var REF = "#/components/schemas/";
@@ -60,9 +65,18 @@
     return box;
   }
 
+  function decoded(text) {
+    // a name or hash that is not valid percent-encoding ("100%") is taken as written
+    try {
+      return decodeURIComponent(text);
+    } catch (error) {
+      return text;
+    }
+  }
+
   function refName(schema) {
     if (schema && typeof schema.$ref === "string" && schema.$ref.indexOf(REF) === 0) {
-      return decodeURIComponent(schema.$ref.slice(REF.length).replace(/~1/g, "/").replace(/~0/g, "~"));
+      return decoded(schema.$ref.slice(REF.length).replace(/~1/g, "/").replace(/~0/g, "~"));
     }
     return null;
   }
@@ -777,7 +791,7 @@
     });
     foldableNav();
     if (location.hash.length > 1) {
-      var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      var target = document.getElementById(decoded(location.hash.slice(1)));
       if (target) target.scrollIntoView();
     }
   }
