@@ -87,8 +87,9 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks (extra arguments go to benchmarks/run.py)."""
-    session.install("-e", ".[all,test]")
+    """Run the benchmarks (extra arguments go to benchmarks/run.py); the comparison
+    includes pydantic-socketio, installed here only (sio-spec does not depend on it)."""
+    session.install("-e", ".[all,test]", "pydantic-socketio")
     session.run("python", "benchmarks/run.py", *session.posargs)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 FULL = [
+    ["compare.py", "--rounds", "21", "--n", "2000"],
     ["bench_packet.py", "--rounds", "21", "--n", "3000"],
     ["bench_loopback.py", "--rounds", "9", "--calls", "3000"],
     ["bench_document.py"],
@@ -23,8 +24,11 @@ FULL = [
     ["bench_testclient.py", "--rounds", "7", "--calls", "1000"],
     ["bench_docs_page.py"],
     ["bench_errors.py", "--rounds", "7"],
+    ["bench_telemetry.py", "--rounds", "15", "--n", "2000"],
+    ["bench_telemetry.py", "--loopback", "--rounds", "9", "--n", "3000"],
 ]
 QUICK = [
+    ["compare.py", "--rounds", "3", "--n", "200"],
     ["bench_packet.py", "--rounds", "3", "--n", "300"],
     ["bench_loopback.py", "--rounds", "2", "--calls", "200"],
     ["bench_document.py"],
@@ -35,6 +39,8 @@ QUICK = [
     ["bench_testclient.py", "--rounds", "2", "--calls", "200"],
     ["bench_docs_page.py", "--events", "200", "--rounds", "2"],
     ["bench_errors.py", "--rounds", "1"],
+    ["bench_telemetry.py", "--rounds", "2", "--n", "200"],
+    ["bench_telemetry.py", "--loopback", "--rounds", "1", "--n", "200"],
 ]
 
 

@@ -23,7 +23,7 @@ extensions = [
     "cli_help",
 ]
 
-exclude_patterns = ["_build", "screenshots.py"]
+exclude_patterns = ["_build", "_static", "screenshots.py"]
 templates_path: list[str] = []
 html_static_path = ["_static"]
 html_theme = "furo"

@@ -22,6 +22,7 @@ from . import __version__
 from .contract import contract_of
 from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
 from .errors import SioSpecError
+from .fuzz.command import add_command as add_fuzz_command
 from .guard import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_NUMBER_DIGITS, Limits, limits_of
 from .model import VERSIONS
 from .spec import SocketIOSpec
@@ -270,6 +271,123 @@ async def _serve(
         await runner.cleanup()
 
 
+# -- mock ------------------------------------------------------------------------------------
+
+
+def cmd_mock(args: argparse.Namespace) -> int:
+    limits = _limits(args)
+    document = _mock_document(args.document, limits)
+    try:
+        import uvicorn  # noqa: F401
+    except ImportError:
+        raise CLIError("mock needs uvicorn: pip install 'sio-spec[asgi]'") from None
+    from .contract import ContractError
+    from .errors import SpecError
+    from .mock import Mock
+
+    try:
+        mock = Mock(
+            document,
+            seed=args.seed,
+            emit_every=args.emit_every,
+            max_bytes=limits.max_bytes,
+            max_nodes=limits.max_nodes,
+            max_depth=limits.max_depth,
+            max_number_digits=limits.max_number_digits,
+        )
+    except (ContractError, SpecError) as exc:
+        raise TargetError(f"{args.document} is not a valid AsyncAPI document: {exc}") from exc
+    import asyncio
+
+    asyncio.run(_serve_mock(mock, args.host, args.port))
+    return 0
+
+
+def _mock_document(source: str, limits: Limits) -> dict[str, Any]:
+    """The document of a document file, ``git:REF:PATH`` or a TARGET, read as ``diff``
+    reads its contracts (the mock reads the contract, with the same errors)."""
+    from .targets import is_document_file, load_document_file, load_git_document
+
+    if source.startswith("git:"):
+        return load_git_document(source, limits)
+    if is_document_file(source):
+        return load_document_file(source, limits)
+    return dict(load_target(source).asyncapi())
+
+
+async def _serve_mock(mock: Any, host: str, port: int) -> None:
+    import logging
+    import socket
+
+    import uvicorn
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise CLIError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    config = uvicorn.Config(mock.app, log_level="warning", access_log=False, lifespan="on")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    log = logging.getLogger("sio_spec")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    bound = sock.getsockname()
+    shown = f"[{bound[0]}]" if family == socket.AF_INET6 else bound[0]
+    every = "" if mock.emit_every is None else f", server events every {mock.emit_every:g} s"
+    print(
+        f"Mock of {mock.contract.title!r} at http://{shown}:{bound[1]} (Socket.IO at "
+        f"/socket.io/, docs at /asyncapi{every}; press CTRL+C to quit)",
+        flush=True,
+    )
+    try:
+        await uvicorn.Server(config).serve(sockets=[sock])
+    finally:
+        log.removeHandler(handler)
+        sock.close()
+
+
+def _add_mock_parser(commands: Any) -> None:
+    mock = commands.add_parser(
+        "mock",
+        help="run a Socket.IO server that answers as a document says",
+        description=(
+            "Serve a mock Socket.IO server (ASGI, under uvicorn) for an AsyncAPI document "
+            "(.json/.yaml/.yml, git:REF:PATH or a TARGET): client events and connect auth "
+            "are validated, acks answered with the document's examples, then with generated "
+            "data; the docs page and console are at /asyncapi. Needs sio-spec[asgi]."
+        ),
+    )
+    mock.add_argument("document", metavar="DOCUMENT", help="the AsyncAPI document to serve")
+    mock.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+    mock.add_argument("--port", type=int, default=8000, help="default: 8000 (0: any free port)")
+    mock.add_argument(
+        "--emit-every",
+        type=_positive_seconds,
+        metavar="SECONDS",
+        help="emit every server event to the clients of its namespace this often (default: off)",
+    )
+    mock.add_argument(
+        "--seed", type=int, help="make the generated answers repeatable (default: random)"
+    )
+    _add_limits(mock)
+    mock.set_defaults(func=cmd_mock)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of seconds")
+    return value
+
+
 # -- entry point -----------------------------------------------------------------------------
 
 
@@ -377,6 +495,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_limits(serve)
     serve.set_defaults(func=cmd_serve)
+
+    add_fuzz_command(commands)
+    _add_mock_parser(commands)
     return parser
 
 

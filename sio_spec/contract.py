@@ -120,6 +120,8 @@ class Ack:
     foreign: tuple[str, Any] | None = field(default=None, compare=False)
     """A reply payload in a schema format other than JSON Schema: ``(schemaFormat,
     schema)`` as written (not read: its arguments are not declared)."""
+    examples: tuple[tuple[Any, ...], ...] = field(default=(), compare=False)
+    """The reply messages' examples, each as one value per argument."""
 
 
 @dataclass(frozen=True)
@@ -395,6 +397,10 @@ class _Schemas:
             return name
         if not ref.startswith("#"):
             raise ContractError(f"$ref {ref!r} points outside the document, which is not supported")
+        if ref != "#" and not ref.startswith("#/"):
+            raise ContractError(
+                f"$ref {ref[:200]!r} is not a JSON pointer ('#/...'), which is not supported"
+            )
         segments = [unescape_pointer(s) for s in ref[1:].split("/")[1:]] if ref != "#" else []
         found, value = _pointer(self.document, segments)
         holder: Any = self.document
@@ -626,16 +632,20 @@ class _Reader:
         args: tuple[Argument, ...] | None = None
         payload: JsonSchema | None = None
         foreign = None
+        examples: tuple[tuple[Any, ...], ...] = ()
         if len(plain) == 1:
             payload = self.payload(plain[0].body)
             args = self.arguments(plain[0].body, f"{where}.{plain[0].key}", payload)
             foreign = self.foreign(plain[0].body)
+            examples = self.examples(plain[0].body, args)
         elif plain:
             each = [self.arguments(m.body, f"{where}.{m.key}") for m in plain]
             if all(a is not None and len(a) == 1 for a in each):
                 schemas = [a[0].schema for a in each if a is not None]
                 if all(s is not None for s in schemas):
                     args = (Argument("arg0", {"anyOf": schemas}),)
+                    for m, a in zip(plain, each, strict=True):
+                        examples += self.examples(m.body, a)
             payloads = [self.payload(m.body) for m in plain]
             if all(p is not None for p in payloads):
                 payload = {"anyOf": payloads}
@@ -643,7 +653,9 @@ class _Reader:
             found = [self.foreign(m.body) for m in plain]
             if any(f is not None for f in found):
                 foreign = ("several", found)
-        return Ack(args=args, errors=tuple(errors), payload=payload, foreign=foreign)
+        return Ack(
+            args=args, errors=tuple(errors), payload=payload, foreign=foreign, examples=examples
+        )
 
     def foreign(self, body: dict[str, Any]) -> tuple[str, Any] | None:
         """``(schemaFormat, schema)`` of a payload that is not JSON Schema."""

@@ -12,14 +12,19 @@ spec attached validate their own emits, and a worker process wraps its
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from .adapters import Layout
 from .pipeline import Pipeline, serialize_any
 
 
 class BaseEmitter:
-    """What both emitters share: the preparation of an emit for ``manager.emit``."""
+    """What both emitters share: the preparation of an emit for ``manager.emit``.
+
+    ``emit`` takes the arguments of ``Server.emit``: ``event, data=None, to=None,
+    room=None, skip_sid=None, namespace=None, callback=None``, and any keyword the
+    manager accepts.
+    """
 
     def __init__(self, pipeline: Pipeline, manager: Any, *, validate: bool = True) -> None:
         self.pipeline = pipeline
@@ -27,27 +32,22 @@ class BaseEmitter:
         self.validate = validate
 
     def _prepare(
-        self,
-        event: str,
-        data: Any,
-        to: Any,
-        room: Any,
-        skip_sid: Any,
-        namespace: str | None,
-        callback: Callable[..., Any] | None,
-        kwargs: dict[str, Any],
-    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        """The arguments of ``manager.emit`` for an emit: ``data`` validated (raises
-        ``EmitValidationError``) and serialized, ``callback`` wrapped to see only a
-        valid reply. With validation off, models are still serialized (a message
-        queue needs JSON-compatible data)."""
-        namespace = namespace or "/"
+        self, event: str, data: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[tuple[Any, Any], dict[str, Any]]:
+        """The arguments of ``manager.emit(event, data, **kwargs)`` for an emit:
+        ``data`` validated (raises ``EmitValidationError``) and serialized,
+        ``callback`` wrapped to see only a valid reply. With validation off, models
+        are still serialized (a message queue needs JSON-compatible data)."""
+        kw = Layout.SERVER_EMIT.named((event, data, *args), kwargs)
+        namespace = kw.pop("namespace", None) or "/"
+        callback = kw.pop("callback", None)
         if self.validate:
-            data, callback = self.pipeline.outgoing(event, namespace, data, callback)
+            kw["data"], callback = self.pipeline.outgoing(event, namespace, kw["data"], callback)
         else:
-            data = serialize_any(data, check=False)
-        kwargs.update(namespace=namespace, room=to or room, skip_sid=skip_sid, callback=callback)
-        return (event, data), kwargs
+            kw["data"] = serialize_any(kw["data"], check=False)
+        to, room = kw.pop("to", None), kw.pop("room", None)
+        kw.update(namespace=namespace, room=to or room, callback=callback)
+        return (kw.pop("event"), kw.pop("data")), kw
 
 
 class Emitter(BaseEmitter):
@@ -57,70 +57,31 @@ class Emitter(BaseEmitter):
     ``socketio.RedisManager(url, write_only=True)``.
     """
 
-    def emit(
-        self,
-        event: str,
-        data: Any = None,
-        to: Any = None,
-        room: Any = None,
-        skip_sid: Any = None,
-        namespace: str | None = None,
-        callback: Callable[..., Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        """Like ``Server.emit``: raises ``EmitValidationError`` and publishes nothing
-        when ``data`` does not match what ``spec.emits`` declared for the event.
+    def emit(self, event: str, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        """Like ``Server.emit`` (see :class:`BaseEmitter`): raises
+        ``EmitValidationError`` and publishes nothing when ``data`` does not match
+        what ``spec.emits`` declared for the event.
 
         ``callback`` needs a manager that belongs to a server: a ``write_only=True``
         manager cannot receive the client's reply (python-socketio raises
         ``RuntimeError`` and publishes nothing)."""
-        args, kw = self._prepare(event, data, to, room, skip_sid, namespace, callback, kwargs)
-        self.manager.emit(*args, **kw)
+        positional, kw = self._prepare(event, data, args, kwargs)
+        self.manager.emit(*positional, **kw)
 
-    def send(
-        self,
-        data: Any,
-        to: Any = None,
-        room: Any = None,
-        skip_sid: Any = None,
-        namespace: str | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def send(self, data: Any, *args: Any, **kwargs: Any) -> None:
         """Emit the ``message`` event."""
-        self.emit(
-            "message", data, to=to, room=room, skip_sid=skip_sid, namespace=namespace, **kwargs
-        )
+        self.emit("message", data, *args, **kwargs)
 
 
 class AsyncEmitter(BaseEmitter):
     """The asyncio front end of :class:`BaseEmitter`, for
     ``socketio.AsyncRedisManager`` and other asynchronous managers."""
 
-    async def emit(
-        self,
-        event: str,
-        data: Any = None,
-        to: Any = None,
-        room: Any = None,
-        skip_sid: Any = None,
-        namespace: str | None = None,
-        callback: Callable[..., Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    async def emit(self, event: str, data: Any = None, *args: Any, **kwargs: Any) -> None:
         """Like ``AsyncServer.emit``; see :meth:`Emitter.emit`."""
-        args, kw = self._prepare(event, data, to, room, skip_sid, namespace, callback, kwargs)
-        await self.manager.emit(*args, **kw)
+        positional, kw = self._prepare(event, data, args, kwargs)
+        await self.manager.emit(*positional, **kw)
 
-    async def send(
-        self,
-        data: Any,
-        to: Any = None,
-        room: Any = None,
-        skip_sid: Any = None,
-        namespace: str | None = None,
-        **kwargs: Any,
-    ) -> None:
+    async def send(self, data: Any, *args: Any, **kwargs: Any) -> None:
         """Emit the ``message`` event."""
-        await self.emit(
-            "message", data, to=to, room=room, skip_sid=skip_sid, namespace=namespace, **kwargs
-        )
+        await self.emit("message", data, *args, **kwargs)

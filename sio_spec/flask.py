@@ -33,8 +33,7 @@ from .errors import (
     SpecError,
     ValidationError,
 )
-from .payload import PayloadInvalid
-from .pipeline import serialize_any
+from .pipeline import Call, serialize_any
 from .pydantic_v1 import refuse_nested_pydantic_v1
 from .registry import UNSET, Declaration, EventSpec, Target
 from .signature import Arguments, Param, ack_from_annotation, positional_params
@@ -304,25 +303,20 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
             if not self.validate:
                 return serialize_any(handler(*args, **kwargs))
             spec = self._direct_spec(handler, event, namespace)
+            pipeline = self.spec.pipeline
             if spec.args is not None:
                 args, kwargs = _bind(handler, args, kwargs)
                 skip = 1 if event == "*" else 0  # a catch-all gets the event name first
                 try:
-                    payload = spec.args.validate(tuple(args[skip:]))
-                except PayloadInvalid as exc:
-                    request_error = RequestValidationError(event, namespace, exc.details)
+                    args = (*args[:skip], *pipeline.arguments(spec, tuple(args[skip:])))
+                except RequestValidationError as request_error:
                     request_error.model = _single_model(spec.args)
-                    raise request_error from None
-                args = (*args[:skip], *payload)
-            result = handler(*args, **kwargs)
+                    raise
             try:
-                if spec.ack is None:
-                    return serialize_any(result)
-                return spec.ack.outgoing(result)
-            except PayloadInvalid as exc:
-                ack_error = ResponseValidationError(event, namespace, exc.details)
+                return pipeline.reply(Call(args, spec, event, namespace), handler(*args, **kwargs))
+            except ResponseValidationError as ack_error:
                 ack_error.model = _single_model(spec.ack)
-                raise ack_error from None
+                raise
 
         validated._sio_spec_handler = handler  # type: ignore[attr-defined]
         return validated
@@ -338,7 +332,7 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
             target = Target(handler, handler, skip, False)
             hit = self._direct[key] = (
                 registry.revision,
-                registry._build_checked(namespace, event, target),
+                registry.spec_of(namespace, event, target),
             )
         return hit[1]
 

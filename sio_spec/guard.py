@@ -523,39 +523,32 @@ class _Builder:
         size = 1
         self.count(1)
         pairs = node.value
-        for key_node, _ in pairs:
-            if str(key_node.ctag) == _MERGE:
-                pairs = self.merged(node)
-                break
-        for key_node, value_node in pairs:
+        merged = 0  # pairs from << merge keys come first; the mapping's own keys win
+        if any(str(key_node.ctag) == _MERGE for key_node, _ in pairs):
+            own = [(k, v) for k, v in pairs if str(k.ctag) != _MERGE]
+            self.constructor.flatten_mapping(node)
+            merge = list(getattr(node, "merge", None) or [])
+            pairs, merged = merge + own, len(merge)
+        own_names: set[str] = set()
+        sizes: dict[str, int] = {}
+        for index, (key_node, value_node) in enumerate(pairs):
             if key_node.id != "scalar" or str(key_node.ctag) != _STR:
                 shown = key_node.value if key_node.id == "scalar" else key_node.id
                 raise _Refused(f"a key that is not a string ({_one_line(shown, 40)!r})")
             name = key_node.value
-            if name in out:
-                raise _Refused(f"the key {_one_line(name, 60)!r} appears twice")
+            if index >= merged:
+                if name in own_names:
+                    raise _Refused(f"the key {_one_line(name, 60)!r} appears twice")
+                own_names.add(name)
             try:
                 value, n = self.node(value_node, depth + 1)
             except _Refused as exc:
                 exc.path.append(name)
                 raise
+            size += n - sizes.get(name, 0)
             out[name] = value
-            size += n
+            sizes[name] = n
         return out, size
-
-    def merged(self, node: Any) -> list[Any]:
-        """The pairs of a mapping with ``<<`` merge keys, as ruamel.yaml merges them."""
-        self.constructor.flatten_mapping(node)
-        merge = getattr(node, "merge", None) or []
-        own = [(k, v) for k, v in node.value if str(k.ctag) != _MERGE]
-        seen = {k.value for k, _ in own if k.id == "scalar"}
-        out = list(own)
-        for k, v in merge:
-            if k.id == "scalar" and k.value in seen:
-                continue
-            seen.add(k.value)
-            out.append((k, v))
-        return out
 
     def sequence(self, node: Any, tag: str, depth: int) -> tuple[Any, int]:
         if tag != _SEQ:

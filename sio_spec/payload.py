@@ -13,6 +13,7 @@ import itertools
 import json
 import math
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
@@ -20,7 +21,16 @@ import pydantic
 import pydantic_core
 
 from .errors import ErrorDetail
+from .fast_jsonschema import compiled_verdict
 from .jsonschema_keywords import DEFINITION_MAPS, SCHEMA_MAPS
+from .sendable import (
+    COMPILED_DEPTH,
+    MISMATCH_STATE,
+    filter_in_force,
+    finite,
+    finite_within,
+    install_mismatch_filter,
+)
 
 SchemaMode = Literal["validation", "serialization"]
 
@@ -146,38 +156,6 @@ def _mask_loc(loc: Iterable[Any], known: frozenset[str]) -> list[str | int]:
 
 
 _isfinite = math.isfinite
-
-
-def finite(value: Any) -> bool:
-    """Whether no float in a JSON-like value (dicts, lists, tuples) is NaN or infinite.
-
-    Recursion is bounded by the caller: the packet decoder stops at about 1,000
-    levels, and pydantic's serializer at about 255.
-    """
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return True
-    if kind is float:
-        return _isfinite(value)
-    if kind is dict:
-        for item in value.values():
-            if not finite(item):
-                return False
-        return True
-    if kind is list or kind is tuple:
-        for item in value:
-            if not finite(item):
-                return False
-        return True
-    if isinstance(value, (str, int, bytes)):  # subclasses: enums
-        return True
-    if isinstance(value, float):
-        return _isfinite(value)
-    if isinstance(value, Mapping):
-        return all(finite(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(finite(v) for v in value)
-    return True
 
 
 def nonfinite_loc(value: Any) -> list[Any]:
@@ -446,6 +424,11 @@ def _checking_mode() -> Any:
 
 _CHECKING = _checking_mode()
 
+# -- instances whose fields no longer match their types ------------------------------------
+# (see sio_spec.sendable: the filter is scoped to this module, which calls the serializer)
+
+MISMATCH_FILTER = install_mismatch_filter(__name__)
+
 
 class Payload:
     """A validator, serializer and schema for one declared type."""
@@ -518,20 +501,47 @@ class Payload:
         assert self.adapter is not None
         if _fresh_after_validation(self.adapter.core_schema):
             # only ever called with what the validator just built: nothing to recheck
-            scan, checking = False, True
+            scan, checking = False, False
         else:
             scan, checking = self.floats, _CHECKING
+        mode: Any = None if binary else "json"
+        known = self._known_names
+
+        force, installed = MISMATCH_STATE, MISMATCH_FILTER
+        if checking and not binary and not scan:
+            # the common case (a model sent as JSON data) in as few steps as possible
+            def dump_model(value: Any) -> Any:
+                # in force as last computed, and still at its place in the same list:
+                # filters added or removed before it move it, catch_warnings swaps
+                # the list (see sio_spec.sendable)
+                filters = warnings.filters
+                try:
+                    fast = force[3] and filters is force[0] and filters[force[2]] is installed
+                except IndexError:  # the list shrank in place: compute again
+                    fast = False
+                try:
+                    if fast or filter_in_force():
+                        return to_python(value, mode="json", by_alias=True)
+                    return to_python(value, mode="json", by_alias=True, warnings=checking)
+                except (serialization_error, UserWarning):
+                    raise PayloadInvalid(mismatch(value)) from None
+
+            return dump_model
 
         def dump(value: Any) -> Any:
             try:
-                if binary:
-                    out = _jsonable(to_python(value, by_alias=True, warnings=checking))
+                if not checking:
+                    out = to_python(value, mode=mode, by_alias=True, warnings=False)
+                elif filter_in_force():
+                    out = to_python(value, mode=mode, by_alias=True)
                 else:
-                    out = to_python(value, mode="json", by_alias=True, warnings=checking)
-            except serialization_error:
+                    out = to_python(value, mode=mode, by_alias=True, warnings=checking)
+            except (serialization_error, UserWarning):
                 raise PayloadInvalid(mismatch(value)) from None
+            if binary:
+                out = _jsonable(out)
             if scan and not finite(out):
-                raise PayloadInvalid([nonfinite_detail(out, self.known_names)])
+                raise PayloadInvalid([nonfinite_detail(out, known())])
             return out
 
         return dump
@@ -540,9 +550,10 @@ class Payload:
         """Serialize without any check (for servers with validation turned off)."""
         if self.adapter is None:
             return _jsonable(value)
+        to_python = self.adapter.serializer.to_python
         if self.binary:
-            return _jsonable(self.adapter.serializer.to_python(value, by_alias=True))
-        return self.adapter.serializer.to_python(value, mode="json", by_alias=True)
+            return _jsonable(to_python(value, by_alias=True, warnings=False))
+        return to_python(value, mode="json", by_alias=True, warnings=False)
 
     def _mismatch(self, value: Any) -> list[ErrorDetail]:
         """What is wrong with a value the serializer refused: its fields validated
@@ -557,6 +568,9 @@ class Payload:
         except Exception:  # the value cannot even be dumped: the generic answer
             pass
         return [dict(MISMATCH)]
+
+    def _known_names(self) -> frozenset[str]:
+        return self.known_names
 
     @property
     def known_names(self) -> frozenset[str]:
@@ -591,12 +605,29 @@ class Payload:
         known_names = self._known
         is_valid = validator.is_valid
         iter_errors = validator.iter_errors
+        # the optional compiled engine gives the verdict on valid messages; jsonschema
+        # confirms any rejection and writes the details
+        compiled = compiled_verdict(validator)
 
         def validate(value: Any) -> Any:
             # JSON Schema numbers are finite: NaN passes any "maximum", and "multipleOf"
             # cannot compute with NaN or an infinity. The scan runs after the schema
             # (a rejected payload is not walked whole: the schema stops at its first error)
             try:
+                if compiled is not None:
+                    try:
+                        fast = compiled(value)
+                    except (ValueError, TypeError, OverflowError):  # a value it cannot take
+                        fast = False
+                    if fast:
+                        # jsonschema gives up on deep values (RecursionError): only a
+                        # value shallow enough for it to decide is accepted on this
+                        # verdict alone
+                        shallow = finite_within(value, COMPILED_DEPTH)
+                        if shallow:
+                            return value
+                        if shallow is False:
+                            raise PayloadInvalid([nonfinite_detail(value, known_names)])
                 if is_valid(value):
                     if finite(value):
                         return value

@@ -3,13 +3,14 @@
 Around a handler call there are two steps, and each returns what to do:
 
 - :meth:`Pipeline.before` takes ``(event, namespace, args)`` as python-socketio
-  dispatches them and returns ``(action, value, spec)``: :data:`CALL` the handler
-  with ``value`` as arguments and give its result to :meth:`Pipeline.after`,
-  :data:`PASS` it ``value`` and return its result untouched, :data:`ANSWER` with
-  ``value`` without calling it, or :data:`REFUSE` the connection (``value`` is the
-  error; :meth:`Pipeline.refusal` gives the refusal).
-- :meth:`Pipeline.after` takes the spec and the handler's result and returns
-  ``(ok, value)``: the ack to send, or (``ok`` false) the error handler's answer.
+  dispatches them and returns one decision, a type per action: :class:`Call` the
+  handler with ``args`` and give its result to :meth:`Pipeline.after`,
+  :class:`Pass` it ``args`` and return its result untouched, :class:`Answer` with
+  ``value`` without calling it, or :class:`Refuse` the connection
+  (:meth:`Pipeline.refusal` gives the refusal for its ``error``).
+- :meth:`Pipeline.after` takes the :class:`Call` and the handler's result and
+  returns the ack to send, or an :class:`Answer` (the error handler's) when the
+  result cannot be sent.
 
 On the way out, :meth:`Pipeline.outgoing` prepares an emit (data validated and
 serialized, ``callback=`` wrapped to see only a valid reply) and
@@ -30,6 +31,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pydantic
+
 from .error_acks import internal_error_ack, validation_error_ack
 from .errors import (
     MAX_NAME,
@@ -44,7 +47,7 @@ from .errors import (
     shortened,
 )
 from .payload import PayloadInvalid
-from .registry import EventSpec, Registry, UnusableHandler
+from .registry import EventSpec, Registry, Route, UnusableHandler
 from .signature import ack_values, dump_any, from_ack_values
 
 logger = logging.getLogger("sio_spec")
@@ -56,12 +59,83 @@ in_call: contextvars.ContextVar[bool] = contextvars.ContextVar("sio_spec_in_call
 ErrorHandler = Callable[[ValidationError, str], Any]
 SpecLookup = Callable[[Any, str], "EventSpec | None"]
 
-#: What :meth:`Pipeline.before` decides (the first item of its result).
-PASS = 0
-CALL = 1
-ANSWER = 2
-REFUSE = 3
-Decision = tuple[int, Any, "EventSpec | None"]
+
+# -- decisions ----------------------------------------------------------------------------
+# Plain slotted classes: one is built per message, and the adapters tell them apart
+# by ``type(decision) is ...``.
+
+
+class Call:
+    """Call the handler with ``args`` (validated when ``spec`` declares them); its
+    result goes to :meth:`Pipeline.after` with this decision.
+
+    ``handler`` is the function python-socketio would call with ``args`` when one is
+    registered for exactly this event (``coroutine``: it is a coroutine function);
+    an adapter sitting right on python-socketio's own dispatch may call it itself.
+    """
+
+    __slots__ = ("args", "coroutine", "event", "handler", "namespace", "spec")
+
+    def __init__(
+        self,
+        args: tuple[Any, ...],
+        spec: EventSpec | None,
+        event: Any,
+        namespace: str,
+        handler: Callable[..., Any] | None = None,
+        coroutine: bool = False,
+    ) -> None:
+        self.args = args
+        self.spec = spec
+        self.event = event
+        self.namespace = namespace
+        self.handler = handler
+        self.coroutine = coroutine
+
+    def __repr__(self) -> str:
+        return f"Call({self.args!r}, {self.spec!r})"
+
+
+class Pass:
+    """Hand ``args`` to python-socketio and return what it returns untouched
+    (``disconnect``, a validated connect, a name its own lookup cannot hash)."""
+
+    __slots__ = ("args",)
+
+    def __init__(self, args: tuple[Any, ...]) -> None:
+        self.args = args
+
+    def __repr__(self) -> str:
+        return f"Pass({self.args!r})"
+
+
+class Answer:
+    """Do not call the handler: ``value`` is the ack (an error handler's answer,
+    awaitable when the error handler is a coroutine function)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Answer({self.value!r})"
+
+
+class Refuse:
+    """Refuse the connection; :meth:`Pipeline.refusal` gives the arguments of the
+    ``ConnectionRefusedError`` for ``error``."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"Refuse({self.error!r})"
+
+
+Decision = Call | Pass | Answer | Refuse
 
 #: After the full cause of an unusable handler, this many messages get a short
 #: line each; then one line per :data:`UNUSABLE_LOG_INTERVAL` seconds at most.
@@ -167,8 +241,18 @@ class Pipeline:
         #: sends: a server's handlers and declared emits by default; a client passes
         #: the server's emits and handlers (read from its contract) instead.
         self.received: SpecLookup = received or registry.incoming
+        #: The registry's cached routes (spec and handler) when it gives what this
+        #: end receives.
+        self.route: Callable[[Any, str], Route] | None = (
+            registry.route if received is None else None
+        )
+        #: The registry's declared emits, read directly when they are what this end sends.
+        self.emits: dict[tuple[str, str], EventSpec] | None = (
+            registry.emits if sent is None else None
+        )
         self.sent: SpecLookup = sent or registry.emit_spec
         self.strict_emits = strict_emits
+        self.sid_first = type(self).sid_first  # read per message: an instance attribute
         self.error_handlers: dict[str | None, ErrorHandler] = {}
         self.fallback: ErrorHandler = default_error_handler
 
@@ -178,60 +262,124 @@ class Pipeline:
         ``args`` is ``(sid, *payload)`` (``(sid, environ, auth)`` for connect), or
         the payload alone when :attr:`sid_first` is false."""
         if event == "disconnect":
-            return PASS, args, None
+            return Pass(args)
         try:
-            spec = self.received(event, namespace)
+            if self.route is not None:
+                _, spec, handler, coroutine, core = self.route(event, namespace)
+                if core is not None and len(args) == 2 and self.sid_first:
+                    # the common case: the sid and one declared value; an invalid
+                    # value is reported by the general steps below
+                    try:
+                        valid = (args[0], core(args[1]))
+                        return Call(valid, spec, event, namespace, handler, coroutine)
+                    except (pydantic.ValidationError, PayloadInvalid):
+                        pass
+            else:
+                spec, handler, coroutine = self.received(event, namespace), None, False
         except SpecError as err:
             if event == "connect":
-                return REFUSE, err, None
-            return ANSWER, unusable_handler(err, args[0] if self.sid_first else ""), None
+                return Refuse(err)
+            return Answer(unusable_handler(err, self.sid_of(args)))
         except TypeError:
             if type(event) is str:
                 raise
             # python-socketio's own lookup fails on this name (unhashable): let it
-            return PASS, args, None
+            return Pass(args)
         if event == "connect":
             if spec is None:
-                return PASS, args, None
+                return Pass(args)
             try:
-                return PASS, self.connect(spec, args), None
+                return Pass(self.connect(spec, args))
             except ValidationError as err:
-                return REFUSE, err, None
+                return Refuse(err)
         if spec is None:
-            return CALL, args, None
+            return Call(args, None, event, namespace, handler, coroutine)
         checked = spec.args
         if checked is None:
-            return CALL, args, spec
+            return Call(args, spec, event, namespace, handler, coroutine)
+        core = checked.core
+        if core is not None:  # one declared value: validated here, errors reported below
+            try:
+                if self.sid_first:
+                    if len(args) == 2:
+                        args = (args[0], core(args[1]))
+                        return Call(args, spec, event, namespace, handler, coroutine)
+                elif len(args) == 1:
+                    return Call((core(args[0]),), spec, event, namespace, handler, coroutine)
+            except (pydantic.ValidationError, PayloadInvalid):
+                pass
         try:
             if self.sid_first:
-                return CALL, checked.after_sid(args), spec
-            return CALL, checked.validate(args), spec
+                valid = checked.after_sid(args)
+            else:
+                valid = checked.validate(args)
+            return Call(valid, spec, event, namespace, handler, coroutine)
         except PayloadInvalid as exc:
             details = exc.details
-        error = self.request_error(spec.event, spec.namespace, details)
-        return ANSWER, self.handler_for(namespace)(error, args[0] if self.sid_first else ""), None
+        return self.reject(self.request_error(spec.event, spec.namespace, details), args)
 
-    def after(
-        self, spec: EventSpec | None, result: Any, sid: str, event: Any = "", namespace: str = "/"
-    ) -> tuple[bool, Any]:
-        """The ack for a handler's ``result``: ``(True, ack)``, or ``(False, answer)``
-        with the error handler's answer when the result does not match the spec, or
-        (nothing declared) cannot be sent: NaN, a model in an invalid state.
-        ``event`` and ``namespace`` name the event when there is no spec."""
+    def arguments(self, spec: EventSpec, payload: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The payload of a handler called directly (no sid), validated; raises the
+        request error (:class:`RequestValidationError` on a server)."""
+        checked = spec.args
+        if checked is None:
+            return payload
+        try:
+            return checked.validate(payload)
+        except PayloadInvalid as exc:
+            raise self.request_error(spec.event, spec.namespace, exc.details) from None
+
+    def reject(self, error: ValidationError, args: tuple[Any, ...]) -> Answer:
+        """The error handler's answer to an invalid incoming payload."""
+        return Answer(self.handler_for(error.namespace)(error, self.sid_of(args)))
+
+    def sid_of(self, args: tuple[Any, ...]) -> str:
+        """The sid error handlers get for a message dispatched with ``args``."""
+        return args[0] if self.sid_first else ""
+
+    def after(self, call: Call, result: Any) -> Any:
+        """The ack for the handler's ``result``; an :class:`Answer` (the error
+        handler's) when the result does not match the spec, or (nothing declared)
+        cannot be sent: NaN, a model in an invalid state."""
+        spec = call.spec
         checked = None if spec is None else spec.ack
-        if checked is None and result is None:
-            return True, None  # the common "no ack": nothing to check or convert
-        if spec is not None:
-            event, namespace = spec.event, spec.namespace
+        if checked is None:
+            if result is None:
+                return None  # the common "no ack": nothing to check or convert
+        elif type(result) is checked.model:
+            # an instance of the one declared model: serialized (and checked) here; a
+            # problem is reported by reply() below
+            try:
+                return checked.dump(result)  # type: ignore[misc]
+            except (PayloadInvalid, ValueError):
+                pass
+        elif checked.core is not None and type(result) is not tuple:
+            # one declared value: validated and serialized here, as above
+            try:
+                return checked.dump(checked.core(result))  # type: ignore[misc]
+            except (pydantic.ValidationError, PayloadInvalid, ValueError):
+                pass
+        try:
+            return self.reply(call, result)
+        except ValidationError as error:
+            return Answer(self.handler_for(call.namespace)(error, self.sid_of(call.args)))
+
+    def reply(self, call: Call, result: Any) -> Any:
+        """The handler's ``result`` validated against the declared ack and serialized
+        (nothing declared: models dumped, NaN refused); raises the reply error
+        (:class:`ResponseValidationError` on a server), raised once so that its log
+        shows a traceback."""
+        spec = call.spec
+        checked = None if spec is None else spec.ack
         try:
             if checked is None:
-                return True, serialize_any(result)
-            return True, checked.outgoing(result)
+                return serialize_any(result)
+            return checked.outgoing(result)
         except PayloadInvalid as exc:
-            error = _raised(self.reply_error(event, namespace, exc.details), None)
+            error = _raised(self.reply_error(call.event, call.namespace, exc.details), None)
         except ValueError as exc:  # pydantic could not serialize it (e.g. nested too deep)
-            error = _raised(self.reply_error(event, namespace, [UNSERIALIZABLE]), exc)
-        return False, self.handler_for(namespace)(error, sid)
+            error = _raised(self.reply_error(call.event, call.namespace, [UNSERIALIZABLE]), exc)
+        raise error
 
     def refusal(self, error: Exception) -> tuple[Any, ...]:
         """The arguments of the ``ConnectionRefusedError`` that refuses a connection
@@ -265,18 +413,7 @@ class Pipeline:
         """Validate and serialize emitted data; returns ``(data, spec)``."""
         spec = self.sent(event, namespace)
         if spec is None:
-            if self.strict_emits:
-                raise self.emit_error(
-                    event,
-                    namespace,
-                    [
-                        {
-                            "loc": [],
-                            "msg": "Event is not declared with spec.emits()",
-                            "type": "undeclared_event",
-                        }
-                    ],
-                )
+            self.undeclared(event, namespace)
         checked = None if spec is None else spec.args
         try:
             if checked is None:
@@ -286,6 +423,22 @@ class Pipeline:
             raise self.emit_error(event, namespace, exc.details) from None
         except ValueError as exc:  # pydantic could not serialize it (e.g. nested too deep)
             raise self.emit_error(event, namespace, [UNSERIALIZABLE]) from exc
+
+    def undeclared(self, event: Any, namespace: str) -> None:
+        """An emit of an event nothing declares: refused (``EmitValidationError``)
+        with ``strict_emits``, else sent as it is."""
+        if self.strict_emits:
+            raise self.emit_error(
+                event,
+                namespace,
+                [
+                    {
+                        "loc": [],
+                        "msg": "Event is not declared with spec.emits()",
+                        "type": "undeclared_event",
+                    }
+                ],
+            )
 
     def client_ack(self, spec: EventSpec, values: tuple[Any, ...]) -> tuple[Any, ...]:
         """Validate a client's reply to a server emit."""
@@ -303,6 +456,22 @@ class Pipeline:
         """An emit about to leave: ``data`` validated and serialized (raises
         ``EmitValidationError``), ``callback`` wrapped to see only a valid reply
         (inside ``call()``, whose hook checks the reply, it is left as it is)."""
+        if callback is None:
+            emits = self.emits
+            if emits is not None:
+                spec = emits.get((namespace or "/", event))
+            else:
+                spec = self.sent(event, namespace or "/")
+            checked = None if spec is None else spec.args
+            if checked is not None and checked.model is not None:
+                # one declared model: validated (unless an instance of it) and
+                # serialized here; a problem is reported by emit() below
+                try:
+                    if type(data) is checked.model:
+                        return checked.dump(data), None  # type: ignore[misc]
+                    return checked.dump(checked.core(data)), None  # type: ignore[misc]
+                except (pydantic.ValidationError, PayloadInvalid, ValueError):
+                    pass
         data, spec = self.emit(event, namespace or "/", data)
         if callback is not None and spec is not None and not in_call.get():
             callback = self.wrap_callback(spec, callback)

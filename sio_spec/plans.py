@@ -15,7 +15,7 @@ from typing import Any
 
 from .contract import Ack, Argument, Contract, Event, JsonSchema, ref_name
 from .errors import SpecError
-from .jsonschema_keywords import escape_pointer
+from .jsonschema_keywords import escape_pointer, follow_refs
 from .registry import EventSpec
 from .signature import Arguments, Param, payload_for
 
@@ -69,7 +69,7 @@ def _param(argument: Argument, schemas: Mapping[str, JsonSchema]) -> Param:
     schema = argument.schema
     if schema is None:
         return Param(argument.name, None, argument.required)
-    if argument.binary and _plain(schema) in _BINARY_ONLY:
+    if argument.binary and _plain(follow_refs(schema, schemas)) in _BINARY_ONLY:
         # JSON Schema has no type for bytes: a binary argument is validated as bytes
         return Param(argument.name, payload_for(bytes), argument.required)
     try:

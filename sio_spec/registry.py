@@ -67,6 +67,16 @@ class Target:
     func: Callable[..., Any]
     skip: int
     environ: bool
+    direct: bool = False
+    """``identity`` is a function python-socketio calls with the arguments exactly as
+    dispatched (registered for this very event name, not a catch-all)."""
+
+
+#: ``(identity, spec, handler, coroutine, core)``: see :meth:`Registry.route`.
+Route = tuple[
+    object, "EventSpec | None", "Callable[..., Any] | None", bool, "Callable[..., Any] | None"
+]
+NO_ROUTE: Route = (None, None, None, False, None)
 
 
 class HandlerSource(Protocol):
@@ -131,10 +141,13 @@ class Registry:
     source: HandlerSource | None = None
     declarations: dict[Callable[..., Any], Declaration] = field(default_factory=dict)
     emits: dict[tuple[str, str], EventSpec] = field(default_factory=dict)
-    _plans: dict[tuple[Any, Any], tuple[object, EventSpec | None]] = field(default_factory=dict)
+    _plans: dict[tuple[Any, Any], Route] = field(default_factory=dict)
     _templates: dict[tuple[Any, ...], EventSpec] = field(default_factory=dict)
     _broken: dict[tuple[Any, ...], Broken] = field(default_factory=dict)
     revision: int = 0
+    listeners: list[Callable[[], bool]] = field(default_factory=list)
+    """Called after every declaration (whatever depends on the specs, such as a
+    client's plans, goes stale); one returning False is not called again."""
     fixed: dict[tuple[str, str], EventSpec] = field(default_factory=dict)
     """Incoming specs given by a contract (``SocketIOSpec.from_document``): they win
     over what handlers declare."""
@@ -159,6 +172,8 @@ class Registry:
         self._plans.clear()
         self._templates.clear()
         self._broken.clear()
+        # listeners that report themselves gone (False) are dropped
+        self.listeners[:] = [listener for listener in self.listeners if listener()]
 
     # -- dispatch ---------------------------------------------------------------------
     def incoming(self, event: Any, namespace: str) -> EventSpec | None:
@@ -169,13 +184,22 @@ class Registry:
         (an unhashable one). The source is read once: after ``detach`` an event
         already in flight is passed through whole.
         """
+        return self.route(event, namespace)[1]
+
+    def route(self, event: Any, namespace: str) -> Route:
+        """``(identity, spec, handler, coroutine, core)`` for an incoming event: the
+        spec as :meth:`incoming` gives it; when python-socketio will call a function
+        registered for exactly this event, that function and whether it is a
+        coroutine function (else ``None, False``); and the validator of the one value
+        the event carries, when it declares exactly one (``spec.args.core``, not for
+        connect). Cached: no allocation per message."""
         if self.fixed:
             contract = self.fixed.get((namespace, event))
             if contract is not None:
-                return contract
+                return (None, contract, None, False, None)
         source = self.source
         if source is None:
-            return None
+            return NO_ROUTE
         # Fast paths: a cached plan is valid while the handler python-socketio
         # calls first for this name is still the one it was built for.
         ns_handlers = source.handlers.get(namespace)
@@ -184,33 +208,43 @@ class Registry:
             if fn is not None:  # a direct handler always wins
                 hit = self._plans.get((namespace, event))
                 if hit is not None and hit[0] is fn:
-                    return hit[1]
+                    return hit
         elif "*" not in source.handlers:  # no function handler can match: a class namespace
             ns_obj = source.namespace_handlers.get(namespace)
             if ns_obj is not None:
                 hit = self._plans.get((namespace, event))
                 if hit is not None and hit[0] is ns_obj:
-                    return hit[1]
-        return self._incoming_slow(source, event, namespace)
+                    return hit
+        return self._route_slow(source, event, namespace)
 
-    def _incoming_slow(self, source: HandlerSource, event: Any, namespace: str) -> EventSpec | None:
+    def _route_slow(self, source: HandlerSource, event: Any, namespace: str) -> Route:
         revision = self.revision
         target = source.target(event, namespace)
         if target is None:
-            return None
+            return NO_ROUTE
         key = (namespace, event)
         hit = self._plans.get(key)
         if hit is not None and hit[0] is target.identity:
-            return hit[1]
+            return hit
         spec = self._read(namespace, event, target)
         plan = None if spec.args is None and spec.ack is None else spec
+        # the function python-socketio calls for exactly this name, with the arguments
+        # as dispatched (no catch-all name before them)
+        handler = target.func if target.direct else None
+        route: Route = (
+            target.identity,
+            plan,
+            handler,
+            handler is not None and inspect.iscoroutinefunction(handler),
+            None if plan is None or plan.args is None or event == "connect" else plan.args.core,
+        )
         cacheable = not isinstance(event, str) or len(event) <= MAX_CACHED_NAME
         if cacheable and self.revision == revision:  # not declared anew meanwhile
             if len(self._plans) >= MAX_PLANS:
                 # catch-all handlers get a plan per event name the client invents
                 self._plans.clear()
-            self._plans[key] = (target.identity, plan)
-        return plan
+            self._plans[key] = route
+        return route
 
     def _read(self, namespace: str, event: Any, target: Target) -> EventSpec:
         """``_build`` once per handler function: a catch-all handler serves any event
@@ -239,6 +273,11 @@ class Registry:
         if template.event == event and template.namespace == namespace:
             return template
         return dataclasses.replace(template, event=event, namespace=namespace)
+
+    def spec_of(self, namespace: str, event: Any, target: Target) -> EventSpec:
+        """The spec a handler called as ``target`` says, read now (not cached): for
+        a handler called directly rather than by the server."""
+        return self._build_checked(namespace, event, target)
 
     def _build_checked(self, namespace: str, event: Any, target: Target) -> EventSpec:
         """``_build``, with any failure to read the models reported as a SpecError

@@ -24,6 +24,7 @@ from .payload import TOO_DEEP, Payload, PayloadInvalid, nonfinite_detail
 from .pydantic_v1 import pydantic_v1_payload
 
 _payload_cache: dict[Any, Payload] = {}
+_TYPES: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
 def payload_for(annotation: Any) -> Payload:
@@ -66,12 +67,32 @@ class Arguments:
         init=False, repr=False, compare=False
     )
     outgoing: Callable[[Any], Any] = field(init=False, repr=False, compare=False)
+    #: For a message of exactly one required, declared value (the common case), what
+    #: the pipeline calls inline: the validator of that value (``None`` otherwise),
+    #: the model class whose instances are sent without revalidation (``None``: not a
+    #: plain model) and the checked serializer. Either raises on a problem; the
+    #: general functions above then report it.
+    core: Callable[[Any], Any] | None = field(init=False, repr=False, compare=False)
+    model: type[Any] | None = field(init=False, repr=False, compare=False)
+    dump: Callable[[Any], Any] | None = field(init=False, repr=False, compare=False)
+    #: The payloads of the parameters (and of ``*args``): two argument lists with the
+    #: same types validate alike, and have the same ``types`` object.
+    types: tuple[Any, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         validate = _compile_validate(self)
         object.__setattr__(self, "validate", validate)
         object.__setattr__(self, "after_sid", _compile_after_sid(self, validate))
         object.__setattr__(self, "outgoing", _compile_outgoing(self, validate))
+        only = self.params[0].payload if self.single and self.params[0].required else None
+        object.__setattr__(self, "core", None if only is None else only.core_validate)
+        object.__setattr__(self, "model", None if only is None else only.model)
+        object.__setattr__(self, "dump", None if only is None else only.dump)
+        variadic = None if self.variadic is None else self.variadic.payload
+        payloads = tuple((p.payload, p.required) for p in self.params)
+        # one object per distinct list of types: argument lists compare with ``is``
+        types = (payloads, variadic)
+        object.__setattr__(self, "types", _TYPES.setdefault(types, types))
 
     @property
     def single(self) -> bool:

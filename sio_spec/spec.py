@@ -10,8 +10,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
 from . import adapters
-from .adapters import flask as flask_adapter
-from .adapters.handlers import SocketIOHandlers
 from .asyncapi import build, dump_json, dump_yaml
 from .emitter import AsyncEmitter, Emitter
 from .errors import SpecError
@@ -87,6 +85,7 @@ class SocketIOSpec:
         self._hooks: adapters.Hooks | None = None
         self._undo_init: Callable[[], None] | None = None
         self._target: Any = None
+        self._binding: adapters.Binding | None = None
         self._queued: list[tuple[str, str, Callable[..., Any]]] = []
         self._cache: dict[str, tuple[Any, dict[str, Any]]] = {}
         self._texts: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
@@ -166,19 +165,13 @@ class SocketIOSpec:
         existing = getattr(server, "_sio_spec", None)
         if existing is not None and existing is not self:
             raise SpecError("this server already has a SocketIOSpec attached")
-        if flask_adapter.is_flask_socketio(server):
-            self._target = server
-            self.registry.source = flask_adapter.FlaskHandlers(server)
-            self.pipeline.fallback = flask_adapter.error_router(server, default_error_handler)
-            server._sio_spec = self
-            if server.server is None:
-                self._undo_init = flask_adapter.on_init_app(server, self._hook)
-            else:
-                self._hook(server.server)
-        else:
-            adapters.check_server(server)
-            self._target = server
-            self._hook(server)
+        binding = adapters.bind(server)
+        self._binding = binding
+        self._target = server
+        self.registry.source = binding.source()
+        self.pipeline.fallback = binding.fallback(default_error_handler)
+        server._sio_spec = self
+        self._undo_init = binding.when_ready(self._hook)
         for event, namespace, handler in self._queued:
             self._register(event, namespace, handler)
         self._queued.clear()
@@ -186,20 +179,12 @@ class SocketIOSpec:
 
     def _hook(self, server: Any) -> None:
         adapters.check_server(server)
-        target = self._target
-        if target is not server and flask_adapter.is_flask_socketio(target):
-            self.registry.source = flask_adapter.FlaskHandlers(target)
-        else:
-            self.registry.source = SocketIOHandlers(server)
+        binding = self._binding
+        assert binding is not None
+        self.registry.source = binding.source()
         server._sio_spec = self
-        if not self.validate:
-            return
-        if server.is_asyncio_based():
-            from .adapters import async_server as impl
-        else:
-            from .adapters import server as impl  # type: ignore[no-redef]
-        self._hooks = impl.hooks(server, self.pipeline)
-        self._hooks.install()
+        if self.validate:
+            self._hooks = binding.install(server, self.pipeline)
 
     def detach(self) -> None:
         """Remove every hook: the server behaves exactly as before :meth:`attach`."""
@@ -215,6 +200,7 @@ class SocketIOSpec:
         self.registry.source = None
         self.pipeline.fallback = default_error_handler
         self._target = None
+        self._binding = None
 
     # -- declaring handlers -------------------------------------------------------------
     def on(
@@ -267,13 +253,10 @@ class SocketIOSpec:
         return self.on(func.__name__, namespace)(func)
 
     def _register(self, event: str, namespace: str, handler: Callable[..., Any]) -> None:
-        target = self._target
-        if target is None:
+        if self._binding is None:
             self._queued.append((event, namespace, handler))
-        elif flask_adapter.is_flask_socketio(target):
-            target.on(event, namespace=namespace)(handler)
         else:
-            target.on(event, handler, namespace=namespace)
+            self._binding.register(event, namespace, handler)
 
     def emits(
         self,

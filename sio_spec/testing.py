@@ -1261,3 +1261,6 @@ class AsyncTestClient(_Common, socketio.AsyncClient):  # type: ignore[misc]
     async def _handle_event(self, namespace: str | None, id: Any, data: list[Any]) -> None:
         self._record(namespace, data)
         await super()._handle_event(namespace, id, data)
+
+
+from .fuzz import fuzz as fuzz  # noqa: E402  (sio_spec.testing.fuzz: the contract fuzzer)

@@ -248,6 +248,8 @@ def test_schema_trees(tab: Page) -> None:
         assert '"leaf"' in text and '"branch"' in text
         assert "one of" in text or "any of" in text
         assert "Circle" in text and "Square" in text
+        # a constant (the document's one-value enum) reads as the value it is
+        assert '= "circle"' in text and '= "square"' in text
         assert tab.evaluate(card + ".querySelectorAll('details').length") < 200
 
 

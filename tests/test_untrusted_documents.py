@@ -583,3 +583,40 @@ def test_test_client_refuses_undescribed_events() -> None:
         assert client.call("make_move", {}) == "ok"
     finally:
         client.disconnect()
+
+
+def test_anchor_references_are_refused_not_read_as_the_whole_document() -> None:
+    with pytest.raises(ContractError) as exc:
+        read_contract(document({"type": "object", "properties": {"a": {"$ref": "#secret"}}}))
+    assert "'#secret' is not a JSON pointer" in one_line(exc)
+
+
+SCALARS = """\
+asyncapi: 3.0.0
+info: {title: "Scalars: all", version: '1.0'}
+x-ints: [0, -7, +12, 0o17, 0x1F, 1_000, 012]
+x-floats: [1.5, -0.25, 1e3, 6.02e+23, .5, 1.]
+x-words: [true, false, True, FALSE, null, Null, ~, yes, no, on, off, 'quoted', "esc\\n"]
+x-empty:
+x-multi: |
+  two
+  lines
+x-folded: >
+  one
+  line
+base: &base {a: 1, b: [x, y]}
+x-merged:
+  <<: *base
+  b: over
+x-copy: *base
+"""
+
+
+def test_documents_read_as_the_pure_yaml_loader_reads_them() -> None:
+    from ruamel.yaml import YAML
+
+    expected = YAML(typ="safe", pure=True).load(SCALARS)
+    assert load_document(SCALARS) == expected
+    # a document with a %YAML directive is read the same way too
+    directive = "%YAML 1.2\n---\n" + SCALARS
+    assert load_document(directive) == YAML(typ="safe", pure=True).load(directive)

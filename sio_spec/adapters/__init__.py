@@ -7,6 +7,10 @@ other instrumentation (python-socketio's Admin UI, another library) chains.
 This module holds what the sync (:mod:`.server`) and async (:mod:`.async_server`)
 hooks share; they differ only where one awaits. Every decision is the pipeline's
 (:meth:`~sio_spec.pipeline.Pipeline.before` / ``after``).
+
+:func:`bind` chooses, once per object given to ``SocketIOSpec``, how sio-spec
+attaches to it: where handlers are found, how ``spec.on`` registers one, which
+hooks validate, and who answers validation errors (:class:`Binding`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ from ..pipeline import Pipeline, in_call, logger
 
 SUPPORTED = "python-socketio >= 5.11, < 6"
 HOOKED = ("_trigger_event", "emit", "call")
+#: Stands for python-socketio's ``not_handled`` where the wrapped object has none
+#: (clients): no handler result is ever this object.
+NOT_HANDLED: Any = object()
 
 
 def check_server(server: Any) -> None:
@@ -59,6 +66,21 @@ def check_server(server: Any) -> None:
         )
 
 
+def own_dispatch(server: Any) -> bool:
+    """Whether ``server._trigger_event`` is python-socketio's own: not wrapped by
+    anyone before sio-spec, not overridden by a subclass. Then a handler registered
+    for exactly an event is called by the hook as python-socketio would call it."""
+    import socketio
+
+    trigger = server._trigger_event
+    return getattr(trigger, "__self__", None) is server and getattr(trigger, "__func__", None) in (
+        socketio.Server._trigger_event,
+        socketio.AsyncServer._trigger_event,
+        socketio.Client._trigger_event,
+        socketio.AsyncClient._trigger_event,
+    )
+
+
 class calling:
     """Marks the duration of a ``call()``: its internal callback is checked by the call
     hook (which can raise), not wrapped by :meth:`Pipeline.outgoing`."""
@@ -84,11 +106,101 @@ def refusal_handler(pipeline: Pipeline, error: Exception) -> Callable[..., Any] 
     return None
 
 
+class Layout:
+    """Where a wrapped ``emit`` / ``call`` takes its arguments, read once per call.
+
+    The wrappers take ``(event, data=None, *rest, **kwargs)`` and hand everything on
+    unchanged but for the data (validated and serialized) and the callback
+    (wrapped): each signature of python-socketio is spelled once, here, as the names
+    of its positional parameters. ``namespace`` gives the namespace where the method
+    takes none (a simple client's).
+    """
+
+    __slots__ = ("_callback", "_namespace", "names", "namespace")
+
+    SERVER_EMIT: Layout
+    SERVER_CALL: Layout
+    CLIENT_EMIT: Layout
+    CLIENT_CALL: Layout
+
+    def __init__(self, *names: str, namespace: Callable[[], Any] | None = None) -> None:
+        self.names = names
+        # positions in ``rest``, the arguments after event and data
+        self._namespace = names.index("namespace") - 2 if "namespace" in names else -1
+        self._callback = names.index("callback") - 2 if "callback" in names else -1
+        self.namespace = namespace
+
+    def named(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Every argument of a call by name (positional ones past the layout's names
+        are refused, as the wrapped method would refuse them)."""
+        if len(args) > len(self.names):
+            raise TypeError(f"takes at most {len(self.names)} positional arguments")
+        out = dict(zip(self.names, args, strict=False))
+        for name, value in kwargs.items():
+            if name in out:
+                raise TypeError(f"got multiple values for argument {name!r}")
+            out[name] = value
+        return out
+
+    def _namespace_of(self, rest: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        i = self._namespace
+        if i >= 0:
+            return rest[i] if len(rest) > i else kwargs.get("namespace")
+        return None if self.namespace is None else self.namespace()
+
+    def outgoing(
+        self,
+        pipeline: Pipeline,
+        event: Any,
+        data: Any,
+        rest: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> tuple[Any, tuple[Any, ...]]:
+        """``(data, rest)`` with the data prepared by :meth:`Pipeline.outgoing` and the
+        callback wrapped where it was given; ``kwargs`` (the wrapper's own dict) is
+        updated in place. Raises ``EmitValidationError`` before anything is sent."""
+        if not rest and self.namespace is None:  # the common call: keywords only
+            callback = kwargs.get("callback")
+            data, wrapped = pipeline.outgoing(event, kwargs.get("namespace"), data, callback)
+            if wrapped is not callback:
+                kwargs["callback"] = wrapped
+            return data, rest
+        j = self._callback
+        callback = (rest[j] if len(rest) > j else kwargs.get("callback")) if j >= 0 else None
+        data, wrapped = pipeline.outgoing(event, self._namespace_of(rest, kwargs), data, callback)
+        if wrapped is not callback:
+            if len(rest) > j:
+                rest = (*rest[:j], wrapped, *rest[j + 1 :])
+            else:
+                kwargs["callback"] = wrapped
+        return data, rest
+
+    def call_result(
+        self,
+        pipeline: Pipeline,
+        event: Any,
+        rest: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        result: Any,
+    ) -> Any:
+        """What a ``call()`` with these arguments returned, checked."""
+        return pipeline.call_result(event, self._namespace_of(rest, kwargs), result)
+
+
+Layout.SERVER_EMIT = Layout(
+    "event", "data", "to", "room", "skip_sid", "namespace", "callback", "ignore_queue"
+)
+Layout.SERVER_CALL = Layout("event", "data", "to", "sid", "namespace", "timeout", "ignore_queue")
+Layout.CLIENT_EMIT = Layout("event", "data", "namespace", "callback")
+Layout.CLIENT_CALL = Layout("event", "data", "namespace", "timeout")
+
+
 @dataclass
 class Hooks:
-    """The wrappers installed on one server, and what they replaced."""
+    """The wrappers installed on one server (or client), and what they replaced."""
 
     server: Any
+    pipeline: Any = None
     wrappers: dict[str, Callable[..., Any]] = field(default_factory=dict)
     previous: dict[str, Any] = field(default_factory=dict)
     active: bool = True
@@ -110,3 +222,7 @@ class Hooks:
                 del self.server.__dict__[name]
             else:
                 setattr(self.server, name, before)
+
+
+from .binding import Binding as Binding  # noqa: E402  (it builds on the hooks above)
+from .binding import bind as bind  # noqa: E402

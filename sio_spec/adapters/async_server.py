@@ -1,19 +1,29 @@
-"""Hooks for ``socketio.AsyncServer`` (asyncio: aiohttp, ASGI, Sanic, Tornado).
+"""Hooks for ``socketio.AsyncServer`` (asyncio: aiohttp, ASGI, Sanic, Tornado) and
+the asyncio clients.
 
-The same control flow as :mod:`.server`; it awaits the handler and any answer a
-user error handler gives as a coroutine.
+The factories of :mod:`.server`, line for line; they await the wrapped call and
+any answer a user error handler gives as a coroutine.
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from socketio.exceptions import ConnectionRefusedError as Refused
 
-from ..pipeline import CALL, PASS, REFUSE, Pipeline
-from . import Hooks, calling, refusal_failed, refusal_handler
+from ..pipeline import Answer, Call, Pass, Pipeline, Refuse
+from . import (
+    NOT_HANDLED,
+    Hooks,
+    Layout,
+    calling,
+    own_dispatch,
+    refusal_failed,
+    refusal_handler,
+)
 
 
 async def _settled(answer: Any) -> Any:
@@ -22,79 +32,105 @@ async def _settled(answer: Any) -> Any:
     return answer
 
 
-def hooks(server: Any, pipeline: Pipeline) -> Hooks:
-    state = Hooks(server)
-    before, after, prepare = pipeline.before, pipeline.after, pipeline.outgoing
-    trigger = server._trigger_event
-    emit = server.emit
-    call = server.call
-    not_handled = server.not_handled
+def trigger_hook(
+    state: Hooks,
+    pipeline: Pipeline,
+    trigger: Callable[..., Any],
+    not_handled: Any = NOT_HANDLED,
+    *,
+    direct: bool = False,
+) -> Callable[..., Any]:
+    """``_trigger_event``: the pipeline's decision, then the handler (or not).
 
-    async def _trigger_event(event: str, namespace: str, *args: Any) -> Any:
+    ``direct``: ``trigger`` is python-socketio's own dispatch, so a function
+    registered for exactly the event is called here as it would call it."""
+    before, after = pipeline.before, pipeline.after
+
+    async def _trigger_event(event: Any, namespace: str, *args: Any) -> Any:
         if not state.active:
             return await trigger(event, namespace, *args)
-        action, value, spec = before(event, namespace, args)
-        if action == CALL:
-            result = await trigger(event, namespace, *value)
-            if result is not_handled:
-                return result
-            ok, value = after(spec, result, value[0], event, namespace)
-            return value if ok else await _settled(value)
-        if action == PASS:
-            return await trigger(event, namespace, *value)
-        if action == REFUSE:
-            await refuse(pipeline, value, args[0])
-        return await _settled(value)
+        decision = before(event, namespace, args)
+        if isinstance(decision, Call):
+            handler = decision.handler if direct else None
+            if handler is None:
+                result = await trigger(event, namespace, *decision.args)
+                if result is not_handled:
+                    return result
+            elif decision.coroutine:
+                try:
+                    result = await handler(*decision.args)
+                except asyncio.CancelledError:  # as python-socketio's dispatch does
+                    result = None
+            else:
+                result = handler(*decision.args)
+            spec = decision.spec
+            if result is None and (spec is None or spec.ack is None):
+                return None  # no ack: nothing to check or convert
+            ack = after(decision, result)
+            return await _settled(ack.value) if isinstance(ack, Answer) else ack
+        if isinstance(decision, Pass):
+            return await trigger(event, namespace, *decision.args)
+        if isinstance(decision, Refuse):
+            await refuse(pipeline, decision.error, args[0])
+        return await _settled(decision.value)
 
-    async def _emit(
-        event: str,
-        data: Any = None,
-        to: Any = None,
-        room: Any = None,
-        skip_sid: Any = None,
-        namespace: str | None = None,
-        callback: Callable[..., Any] | None = None,
-        ignore_queue: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        if state.active:
-            data, callback = prepare(event, namespace, data, callback)
-        return await emit(
-            event,
-            data,
-            to=to,
-            room=room,
-            skip_sid=skip_sid,
-            namespace=namespace,
-            callback=callback,
-            ignore_queue=ignore_queue,
-            **kwargs,
-        )
+    return _trigger_event
 
-    async def _call(
-        event: str,
-        data: Any = None,
-        to: Any = None,
-        sid: Any = None,
-        namespace: str | None = None,
-        timeout: float = 60,
-        **kwargs: Any,
-    ) -> Any:
+
+def emit_hook(state: Hooks, layout: Layout, emit: Callable[..., Any]) -> Callable[..., Any]:
+    """``emit``: data validated and serialized, ``callback=`` wrapped."""
+    prepare = state.pipeline.outgoing
+
+    async def _emit(event: Any, data: Any = None, *rest: Any, **kwargs: Any) -> Any:
         if not state.active:
-            return await call(
-                event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs
-            )
-        with calling():
-            result = await call(
-                event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs
-            )
-        return pipeline.call_result(event, namespace, result)
+            pass
+        elif rest or layout.namespace is not None:
+            data, rest = layout.outgoing(state.pipeline, event, data, rest, kwargs)
+        else:  # the common call, keywords only: read here
+            callback = kwargs.get("callback")
+            data, wrapped = prepare(event, kwargs.get("namespace"), data, callback)
+            if wrapped is not callback:
+                kwargs["callback"] = wrapped
+        return await emit(event, data, *rest, **kwargs)
 
-    state.wrappers.update(_trigger_event=_trigger_event, emit=_emit, call=_call)
+    return _emit
+
+
+def call_hook(
+    state: Hooks, layout: Layout, call: Callable[..., Any], *, prepare: bool = False
+) -> Callable[..., Any]:
+    """``call``: the reply checked (``prepare``: the data too, for a simple client
+    whose inner client is not hooked)."""
+
+    async def _call(event: Any, data: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        if not state.active:
+            return await call(event, data, *rest, **kwargs)
+        if prepare:
+            data, rest = layout.outgoing(state.pipeline, event, data, rest, kwargs)
+        with calling():
+            result = await call(event, data, *rest, **kwargs)
+        return layout.call_result(state.pipeline, event, rest, kwargs, result)
+
+    return _call
+
+
+def hooks(server: Any, pipeline: Pipeline) -> Hooks:
+    state = Hooks(server, pipeline)
+    state.wrappers.update(
+        _trigger_event=trigger_hook(
+            state,
+            pipeline,
+            server._trigger_event,
+            server.not_handled,
+            direct=own_dispatch(server),
+        ),
+        emit=emit_hook(state, Layout.SERVER_EMIT, server.emit),
+        call=call_hook(state, Layout.SERVER_CALL, server.call),
+    )
     return state
 
 
-async def refuse(pipeline: Pipeline, error: Exception, sid: str) -> None:
+async def refuse(pipeline: Pipeline, error: Exception, sid: str) -> NoReturn:
     """Refuse a connection ``before`` decided to refuse; see the sync adapter."""
     handler = refusal_handler(pipeline, error)
     if handler is not None:

@@ -61,7 +61,13 @@ class SocketIOHandlers:
     ) -> Target:
         """A function handler, called with ``shifted`` names, then the sid, then the
         payload."""
-        return Target(fn, fn, shifted + self.leading, event == "connect" and self.connect_environ)
+        return Target(
+            fn,
+            fn,
+            shifted + self.leading,
+            event == "connect" and self.connect_environ,
+            direct=shifted == 0 and self.handlers.get(namespace, {}).get(event) is fn,
+        )
 
     def method_target(
         self, ns_obj: Any, method: Callable[..., Any], shifted: int, event: Any

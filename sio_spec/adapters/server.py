@@ -1,86 +1,124 @@
-"""Hooks for ``socketio.Server`` (threads, eventlet, gevent, Flask-SocketIO)."""
+"""Hooks for ``socketio.Server`` (threads, eventlet, gevent, Flask-SocketIO) and the
+synchronous clients.
+
+Each factory returns one wrapper; :mod:`.async_server` has the same factories,
+line for line, with the awaits. What they share (reading the wrapped call's
+arguments, the decisions) lives in :mod:`sio_spec.adapters` and the pipeline.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from socketio.exceptions import ConnectionRefusedError as Refused
 
-from ..pipeline import CALL, PASS, REFUSE, Pipeline
-from . import Hooks, calling, refusal_failed, refusal_handler
+from ..pipeline import Answer, Call, Pass, Pipeline, Refuse
+from . import (
+    NOT_HANDLED,
+    Hooks,
+    Layout,
+    calling,
+    own_dispatch,
+    refusal_failed,
+    refusal_handler,
+)
+
+
+def trigger_hook(
+    state: Hooks,
+    pipeline: Pipeline,
+    trigger: Callable[..., Any],
+    not_handled: Any = NOT_HANDLED,
+    *,
+    direct: bool = False,
+) -> Callable[..., Any]:
+    """``_trigger_event``: the pipeline's decision, then the handler (or not).
+
+    ``direct``: ``trigger`` is python-socketio's own dispatch, so a function
+    registered for exactly the event is called here as it would call it."""
+    before, after = pipeline.before, pipeline.after
+
+    def _trigger_event(event: Any, namespace: str, *args: Any) -> Any:
+        if not state.active:
+            return trigger(event, namespace, *args)
+        decision = before(event, namespace, args)
+        if isinstance(decision, Call):
+            handler = decision.handler if direct else None
+            if handler is None:
+                result = trigger(event, namespace, *decision.args)
+                if result is not_handled:
+                    return result
+            else:
+                result = handler(*decision.args)
+            spec = decision.spec
+            if result is None and (spec is None or spec.ack is None):
+                return None  # no ack: nothing to check or convert
+            ack = after(decision, result)
+            return ack.value if isinstance(ack, Answer) else ack
+        if isinstance(decision, Pass):
+            return trigger(event, namespace, *decision.args)
+        if isinstance(decision, Refuse):
+            refuse(pipeline, decision.error, args[0])
+        return decision.value
+
+    return _trigger_event
+
+
+def emit_hook(state: Hooks, layout: Layout, emit: Callable[..., Any]) -> Callable[..., Any]:
+    """``emit``: data validated and serialized, ``callback=`` wrapped."""
+    prepare = state.pipeline.outgoing
+
+    def _emit(event: Any, data: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        if not state.active:
+            pass
+        elif rest or layout.namespace is not None:
+            data, rest = layout.outgoing(state.pipeline, event, data, rest, kwargs)
+        else:  # the common call, keywords only: read here
+            callback = kwargs.get("callback")
+            data, wrapped = prepare(event, kwargs.get("namespace"), data, callback)
+            if wrapped is not callback:
+                kwargs["callback"] = wrapped
+        return emit(event, data, *rest, **kwargs)
+
+    return _emit
+
+
+def call_hook(
+    state: Hooks, layout: Layout, call: Callable[..., Any], *, prepare: bool = False
+) -> Callable[..., Any]:
+    """``call``: the reply checked (``prepare``: the data too, for a simple client
+    whose inner client is not hooked)."""
+
+    def _call(event: Any, data: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        if not state.active:
+            return call(event, data, *rest, **kwargs)
+        if prepare:
+            data, rest = layout.outgoing(state.pipeline, event, data, rest, kwargs)
+        with calling():
+            result = call(event, data, *rest, **kwargs)
+        return layout.call_result(state.pipeline, event, rest, kwargs, result)
+
+    return _call
 
 
 def hooks(server: Any, pipeline: Pipeline) -> Hooks:
-    state = Hooks(server)
-    before, after, prepare = pipeline.before, pipeline.after, pipeline.outgoing
-    trigger = server._trigger_event
-    emit = server.emit
-    call = server.call
-    not_handled = server.not_handled
-
-    def _trigger_event(event: str, namespace: str, *args: Any) -> Any:
-        if not state.active:
-            return trigger(event, namespace, *args)
-        action, value, spec = before(event, namespace, args)
-        if action == CALL:
-            result = trigger(event, namespace, *value)
-            if result is not_handled:
-                return result
-            return after(spec, result, value[0], event, namespace)[1]
-        if action == PASS:
-            return trigger(event, namespace, *value)
-        if action == REFUSE:
-            refuse(pipeline, value, args[0])
-        return value
-
-    def _emit(
-        event: str,
-        data: Any = None,
-        to: Any = None,
-        room: Any = None,
-        skip_sid: Any = None,
-        namespace: str | None = None,
-        callback: Callable[..., Any] | None = None,
-        ignore_queue: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        if state.active:
-            data, callback = prepare(event, namespace, data, callback)
-        return emit(
-            event,
-            data,
-            to=to,
-            room=room,
-            skip_sid=skip_sid,
-            namespace=namespace,
-            callback=callback,
-            ignore_queue=ignore_queue,
-            **kwargs,
-        )
-
-    def _call(
-        event: str,
-        data: Any = None,
-        to: Any = None,
-        sid: Any = None,
-        namespace: str | None = None,
-        timeout: float = 60,
-        **kwargs: Any,
-    ) -> Any:
-        if not state.active:
-            return call(event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs)
-        with calling():
-            result = call(
-                event, data, to=to, sid=sid, namespace=namespace, timeout=timeout, **kwargs
-            )
-        return pipeline.call_result(event, namespace, result)
-
-    state.wrappers.update(_trigger_event=_trigger_event, emit=_emit, call=_call)
+    state = Hooks(server, pipeline)
+    state.wrappers.update(
+        _trigger_event=trigger_hook(
+            state,
+            pipeline,
+            server._trigger_event,
+            server.not_handled,
+            direct=own_dispatch(server),
+        ),
+        emit=emit_hook(state, Layout.SERVER_EMIT, server.emit),
+        call=call_hook(state, Layout.SERVER_CALL, server.call),
+    )
     return state
 
 
-def refuse(pipeline: Pipeline, error: Exception, sid: str) -> None:
+def refuse(pipeline: Pipeline, error: Exception, sid: str) -> NoReturn:
     """Refuse a connection ``before`` decided to refuse, after the error handler."""
     handler = refusal_handler(pipeline, error)
     if handler is not None:

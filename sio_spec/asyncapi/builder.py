@@ -7,7 +7,10 @@ event both received and emitted has the emitted one as ``chat_typing_send``),
 with the namespace as its ``address``, holding the event's message and its
 replies, and one operation per event and direction on it
 (``chat.join.receive`` with ``action: receive``, ``chat.message.send`` with
-``action: send``).
+``action: send``), titled with the event (``join (from clients)``). Templates show
+channel descriptions under each operation's heading, so the event's channel
+names the event there, and every channel of a namespace with a connect ``auth``
+describes it in words (the templates do not show ``x-connect-auth``).
 
 Acks are the operation's ``reply`` on the same channel: the server's ack of a
 received event (message ``ack``), the client's answer to an emit (``reply``)
@@ -25,7 +28,10 @@ server's ack), ``<Event>Reply`` (the client's reply), qualified with the namespa
 
 2.6: the same channels keyed by namespace, ``publish`` lists what clients send,
 ``subscribe`` what the server emits, messages live in ``components/messages``
-and acks are the ``x-ack`` extension of their message (2.6 has no replies).
+and acks are the ``x-ack`` extension of their message (2.6 has no replies);
+each ``publish`` / ``subscribe`` has a description listing its events.
+
+The components are titled for code generators by :mod:`.titles`.
 """
 
 from __future__ import annotations
@@ -353,18 +359,41 @@ class _Builder:
                 )
             channel.send.append(op)
 
-    def _channel_description(self, channel: _Channel) -> str:
-        text = f"Socket.IO namespace `{channel.namespace}`."
-        if channel.auth is not None:
+    def _auth_fields(self, schema: Any) -> str:
+        """The connect ``auth`` schema in words: its fields, their types, which are
+        required (templates do not show ``x-`` extensions)."""
+        target = self.schemas.resolve(schema)
+        props = target.get("properties") if isinstance(target, dict) else None
+        if not isinstance(props, dict) or not props:
+            kind = target.get("type") if isinstance(target, dict) else None
+            return f" (a {kind})" if isinstance(kind, str) else ""
+        required = target.get("required") or ()
+        parts = []
+        for name, prop in props.items():
+            prop = self.schemas.resolve(prop)
+            kind = prop.get("type") if isinstance(prop, dict) else None
+            facts = [kind] if isinstance(kind, str) else []
+            facts.append("required" if name in required else "optional")
+            parts.append(f"`{name}` ({', '.join(facts)})")
+        return ": " + ", ".join(parts)
+
+    def _auth_description(self, channel: _Channel) -> str:
+        """How clients connect to the namespace, in words (empty without auth)."""
+        if channel.auth is None:
+            return ""
+        text = (
+            f" Clients connect to `{channel.namespace}` with an `auth` payload"
+            f"{self._auth_fields(channel.auth)}; its schema is the namespace's `x-connect-auth`."
+        )
+        if self.validation:
             text += (
-                " Clients send an `auth` payload when they connect; its schema is `x-connect-auth`."
+                " An invalid `auth` refuses the connection: the client gets "
+                "`connect_error` with message `validation_error`."
             )
-            if self.validation:
-                text += (
-                    " An invalid `auth` refuses the connection: the client gets "
-                    "`connect_error` with message `validation_error`."
-                )
         return text
+
+    def _channel_description(self, channel: _Channel) -> str:
+        return f"Socket.IO namespace `{channel.namespace}`." + self._auth_description(channel)
 
     @staticmethod
     def _op_description(op: _Operation) -> str:
@@ -420,7 +449,7 @@ class _Builder:
         doc["channels"] = channels
         doc["operations"] = operations
         if self.schemas.components:
-            doc["components"] = {"schemas": self.schemas.sorted_components()}
+            doc["components"] = {"schemas": self.schemas.sorted_components(doc["channels"])}
         return doc
 
     def _v3_event_channel(self, op: _Operation, ch: _Channel) -> dict[str, Any]:
@@ -440,7 +469,7 @@ class _Builder:
         body: dict[str, Any] = {
             "address": ch.namespace,
             "title": f"{spec.event} on {spec.namespace}",
-            "description": text + ".",
+            "description": text + "." + self._auth_description(ch),
             "messages": {m.key: m.body for m in (op.main, *op.replies)},
         }
         return body
@@ -452,7 +481,11 @@ class _Builder:
             return {"$ref": f"{chan_ref}/messages/{escape_pointer(m.key)}"}
 
         spec = op.spec
-        body: dict[str, Any] = {"action": op.action, "channel": {"$ref": chan_ref}}
+        body: dict[str, Any] = {
+            "action": op.action,
+            "channel": {"$ref": chan_ref},
+            "title": f"{spec.event} ({'from' if op.action == 'receive' else 'to'} clients)",
+        }
         if spec.summary:
             body["summary"] = spec.summary
         body["description"] = self._op_description(op)
@@ -489,9 +522,11 @@ class _Builder:
                         message["x-ack"] = acks[0] if len(acks) == 1 else {"oneOf": acks}
                     messages[name] = message
                     refs.append({"$ref": f"#/components/messages/{escape_pointer(name)}"})
+                events = ", ".join(f"`{op.spec.event}`" for op in ops)
                 body[kind] = {
                     "operationId": f"{ch.key}.{kind}",
                     "summary": f"{what} `{ch.namespace}`.",
+                    "description": f"{what} `{ch.namespace}`: {events}.",
                     "message": refs[0] if len(refs) == 1 else {"oneOf": refs},
                 }
             if ch.auth is not None:
@@ -500,7 +535,7 @@ class _Builder:
         doc["channels"] = channels
         components: dict[str, Any] = {}
         if self.schemas.components:
-            components["schemas"] = self.schemas.sorted_components()
+            components["schemas"] = self.schemas.sorted_components([channels, messages])
         if messages:
             components["messages"] = messages
         if components:

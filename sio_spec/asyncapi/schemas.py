@@ -47,6 +47,7 @@ from ..jsonschema_keywords import copy_json as copy_json
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments, Param
 from .names import Names, escape_pointer, sanitize
+from .titles import name_types
 
 RefMap = Callable[[str], str]
 
@@ -136,48 +137,6 @@ def _pascal(text: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
-def _generated_enum(node: Any) -> bool:
-    return isinstance(node, dict) and "$ref" not in node and ("enum" in node or "const" in node)
-
-
-def name_inline_enums(name: str, schema: Any) -> None:
-    """Title the inline enums and constants of a schema after where they sit:
-    ``<Model><Field>`` for a field, then ``Item`` (array items), ``Item1``...
-    (tuple items), ``Value`` (map values) and a branch number in unions with
-    several branches. Code generators make a type of each enum and name it by its
-    title, so untitled ones become ``AnonymousSchema_N`` and pydantic's per-field
-    titles (``Kind`` in every tagged model) collide. Titles a user chose are kept."""
-
-    def visit(node: Any, base: str, default: str | None) -> None:
-        if not isinstance(node, dict) or "$ref" in node:
-            return
-        if _generated_enum(node) and node.get("title", default) == default:
-            node["title"] = base
-        props = node.get("properties")
-        if isinstance(props, dict):
-            for prop, sub in props.items():
-                label = str(prop)
-                visit(sub, base + _pascal(label), label.replace("_", " ").title())
-        items = node.get("items")
-        if isinstance(items, dict):
-            visit(items, base + "Item", None)
-        elif isinstance(items, list):
-            for i, sub in enumerate(items, 1):
-                visit(sub, f"{base}Item{i}", None)
-        for key, suffix in (("additionalProperties", "Value"), ("additionalItems", "Item")):
-            visit(node.get(key), base + suffix, None)
-        for key in ("anyOf", "oneOf", "allOf"):
-            branches = node.get(key)
-            if not isinstance(branches, list):
-                continue
-            real = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
-            for i, sub in enumerate(real, 1):
-                visit(sub, base if len(real) == 1 else f"{base}{i}", None)
-
-    if isinstance(schema, dict):
-        visit({k: v for k, v in schema.items() if k not in ("enum", "const")}, name, None)
-
-
 class SchemaSet:
     """The schemas of every payload of one document and their components."""
 
@@ -241,7 +200,6 @@ class SchemaSet:
                 name = new
                 if isinstance(fixed, dict) and "title" in fixed:
                     fixed["title"] = new
-            name_inline_enums(name, fixed)
             self._names.take(name)
             self.components[name] = fixed
         for index, (key, _payload) in enumerate(items):
@@ -334,12 +292,12 @@ class SchemaSet:
     @staticmethod
     def _titled(name: str, body: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = copy_json({"title": name, **body})
-        name_inline_enums(name, out)
         return out
 
-    def sorted_components(self) -> dict[str, Any]:
-        """The components by name."""
-        return {k: self.components[k] for k in sorted(self.components)}
+    def sorted_components(self, outside: Any = None) -> dict[str, Any]:
+        """The components by name, every type in them titled (see :mod:`.titles`);
+        ``outside``: the rest of the document, where it refers to them."""
+        return name_types(self.components, outside)
 
     # -- lookups ------------------------------------------------------------------
     def payload(self, payload: Payload | None, mode: SchemaMode) -> dict[str, Any]:

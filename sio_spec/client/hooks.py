@@ -4,7 +4,9 @@ As on the server, ``emit``, ``call``, ``connect`` and ``_trigger_event`` are
 replaced on the client *instance*, keeping the previous attribute and calling
 through it, so other wrappers chain; :meth:`Hooks.uninstall` unwinds. Every
 decision is the :class:`~.steps.ClientPipeline`'s (the server's pipeline with the
-directions swapped); the sync and async wrappers differ only where one awaits.
+directions swapped), and the wrappers are the server's (:mod:`sio_spec.adapters`)
+with the client's argument layouts: the sync and async ones differ only where one
+awaits.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..adapters import Hooks, calling
-from ..pipeline import CALL, PASS
-from .steps import RESERVED, ClientPipeline
+from ..adapters import Hooks, Layout, own_dispatch
+from ..adapters import async_server as async_impl
+from ..adapters import server as sync_impl
+from ..pipeline import Call, Pass
+from .steps import ClientHandlers, ClientPipeline
 
 
 def _namespaces(client: Any, namespaces: Any) -> list[str]:
@@ -54,111 +58,103 @@ def _deadline(timeout: Any) -> Callable[[], Any]:
     return lambda: max(0.0, end - time.monotonic())
 
 
-def client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
-    """Hooks for ``socketio.Client``."""
-    state = Hooks(client)
-    before, after, prepare = pipeline.before, pipeline.after, pipeline.outgoing
-    trigger, emit, call, connect = client._trigger_event, client.emit, client.call, client.connect
-
-    def _trigger_event(event: str, namespace: str, *args: Any) -> Any:
-        if not state.active or event in RESERVED:
-            return trigger(event, namespace, *args)
-        action, value, spec = before(event, namespace, args)
-        if action == CALL:
-            return after(spec, trigger(event, namespace, *value), "", event, namespace)[1]
-        if action == PASS:
-            return trigger(event, namespace, *value)
-        return value
-
-    def _emit(event: str, data: Any = None, namespace: Any = None, callback: Any = None) -> Any:
-        if state.active:
-            data, callback = prepare(event, namespace or "/", data, callback)
-        return emit(event, data, namespace=namespace, callback=callback)
-
-    def _call(event: str, data: Any = None, namespace: Any = None, timeout: Any = 60) -> Any:
-        if not state.active:
-            return call(event, data, namespace=namespace, timeout=timeout)
-        with calling():
-            result = call(event, data, namespace=namespace, timeout=timeout)
-        return pipeline.call_result(event, namespace, result)
+def _connect_hook(
+    state: Hooks,
+    pipeline: ClientPipeline,
+    connect: Callable[..., Any],
+    namespaces: Callable[[Any], list[str]],
+) -> Callable[..., Any]:
+    """``connect``: ``auth`` checked against every namespace it is sent to and
+    serialized first."""
 
     def _connect(*args: Any, **kwargs: Any) -> Any:
         if state.active:
-            args, kwargs = _with_auth(
-                pipeline, connect, args, kwargs, lambda a: _namespaces(client, a["namespaces"])
-            )
+            args, kwargs = _with_auth(pipeline, connect, args, kwargs, namespaces)
         return connect(*args, **kwargs)
 
-    state.wrappers.update(_trigger_event=_trigger_event, emit=_emit, call=_call, connect=_connect)
+    return _connect
+
+
+def _async_connect_hook(
+    state: Hooks,
+    pipeline: ClientPipeline,
+    connect: Callable[..., Any],
+    namespaces: Callable[[Any], list[str]],
+) -> Callable[..., Any]:
+    """The asyncio twin of :func:`_connect_hook`."""
+
+    async def _connect(*args: Any, **kwargs: Any) -> Any:
+        if state.active:
+            args, kwargs = _with_auth(pipeline, connect, args, kwargs, namespaces)
+        return await connect(*args, **kwargs)
+
+    return _connect
+
+
+_CONNECT = {sync_impl: _connect_hook, async_impl: _async_connect_hook}
+
+
+def _client(client: Any, pipeline: ClientPipeline, impl: Any) -> Hooks:
+    """Hooks for ``socketio.Client`` (``impl``: :mod:`sio_spec.adapters.server`) or
+    ``socketio.AsyncClient`` (:mod:`sio_spec.adapters.async_server`): the server's
+    wrappers, with the client's argument layouts."""
+    state = Hooks(client, pipeline)
+    pipeline.read_handlers(ClientHandlers(client))
+    state.wrappers.update(
+        _trigger_event=impl.trigger_hook(
+            state, pipeline, client._trigger_event, direct=own_dispatch(client)
+        ),
+        emit=impl.emit_hook(state, Layout.CLIENT_EMIT, client.emit),
+        call=impl.call_hook(state, Layout.CLIENT_CALL, client.call),
+        connect=_CONNECT[impl](
+            state, pipeline, client.connect, lambda a: _namespaces(client, a["namespaces"])
+        ),
+    )
     return state
+
+
+def client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
+    """Hooks for ``socketio.Client``."""
+    return _client(client, pipeline, sync_impl)
 
 
 def async_client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
     """Hooks for ``socketio.AsyncClient``."""
-    state = Hooks(client)
-    before, after, prepare = pipeline.before, pipeline.after, pipeline.outgoing
-    trigger, emit, call, connect = client._trigger_event, client.emit, client.call, client.connect
+    return _client(client, pipeline, async_impl)
 
-    async def _trigger_event(event: str, namespace: str, *args: Any) -> Any:
-        if not state.active or event in RESERVED:
-            return await trigger(event, namespace, *args)
-        action, value, spec = before(event, namespace, args)
-        if action == CALL:
-            result = await trigger(event, namespace, *value)
-            return after(spec, result, "", event, namespace)[1]
-        if action == PASS:
-            return await trigger(event, namespace, *value)
-        return value
 
-    async def _emit(
-        event: str, data: Any = None, namespace: Any = None, callback: Any = None
-    ) -> Any:
-        if state.active:
-            data, callback = prepare(event, namespace or "/", data, callback)
-        return await emit(event, data, namespace=namespace, callback=callback)
+def _received(pipeline: ClientPipeline, client: Any, item: Any) -> Any:
+    """A simple client's received ``[event, *args]`` as its handler would get it,
+    or ``None`` when it breaks the contract (the caller reads the next one)."""
+    decision = pipeline.before(item[0], client.namespace or "/", tuple(item[1:]))
+    if isinstance(decision, Call) or isinstance(decision, Pass):
+        return [item[0], *decision.args]
+    return None
 
-    async def _call(event: str, data: Any = None, namespace: Any = None, timeout: Any = 60) -> Any:
-        if not state.active:
-            return await call(event, data, namespace=namespace, timeout=timeout)
-        with calling():
-            result = await call(event, data, namespace=namespace, timeout=timeout)
-        return pipeline.call_result(event, namespace, result)
 
-    async def _connect(*args: Any, **kwargs: Any) -> Any:
-        if state.active:
-            args, kwargs = _with_auth(
-                pipeline, connect, args, kwargs, lambda a: _namespaces(client, a["namespaces"])
-            )
-        return await connect(*args, **kwargs)
-
-    state.wrappers.update(_trigger_event=_trigger_event, emit=_emit, call=_call, connect=_connect)
+def _simple(client: Any, pipeline: ClientPipeline, impl: Any) -> Hooks:
+    """What the simple clients share: their inner client is created by ``connect``,
+    so the checks sit on the simple client's own methods, and the namespace is the
+    one it connected to."""
+    state = Hooks(client, pipeline)
+    namespace = lambda: client.namespace  # noqa: E731
+    state.wrappers.update(
+        emit=impl.emit_hook(state, Layout("event", "data", namespace=namespace), client.emit),
+        call=impl.call_hook(
+            state,
+            Layout("event", "data", "timeout", namespace=namespace),
+            client.call,
+            prepare=True,
+        ),
+        connect=_CONNECT[impl](state, pipeline, client.connect, lambda a: [a["namespace"] or "/"]),
+    )
     return state
 
 
 def simple_client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
-    """Hooks for ``socketio.SimpleClient`` (its inner client is created by ``connect``,
-    so the checks sit on the simple client's own methods)."""
-    state = Hooks(client)
-    emit, call, connect, receive = client.emit, client.call, client.connect, client.receive
-
-    def _emit(event: str, data: Any = None) -> Any:
-        if state.active:
-            data = pipeline.outgoing(event, client.namespace or "/", data, None)[0]
-        return emit(event, data)
-
-    def _call(event: str, data: Any = None, timeout: Any = 60) -> Any:
-        if not state.active:
-            return call(event, data, timeout=timeout)
-        ns = client.namespace or "/"
-        result = call(event, pipeline.outgoing(event, ns, data, None)[0], timeout=timeout)
-        return pipeline.call_result(event, ns, result)
-
-    def _connect(*args: Any, **kwargs: Any) -> Any:
-        if state.active:
-            args, kwargs = _with_auth(
-                pipeline, connect, args, kwargs, lambda a: [a["namespace"] or "/"]
-            )
-        return connect(*args, **kwargs)
+    """Hooks for ``socketio.SimpleClient``."""
+    state = _simple(client, pipeline, sync_impl)
+    receive = client.receive
 
     def _receive(timeout: Any = None) -> Any:
         left = _deadline(timeout)
@@ -166,37 +162,18 @@ def simple_client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
             item = receive(timeout=left())
             if not state.active:
                 return item
-            action, value, _ = pipeline.before(item[0], client.namespace or "/", tuple(item[1:]))
-            if action in (CALL, PASS):
-                return [item[0], *value]
+            received = _received(pipeline, client, item)
+            if received is not None:
+                return received
 
-    state.wrappers.update(emit=_emit, call=_call, connect=_connect, receive=_receive)
+    state.wrappers["receive"] = _receive
     return state
 
 
 def async_simple_client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
     """Hooks for ``socketio.AsyncSimpleClient``."""
-    state = Hooks(client)
-    emit, call, connect, receive = client.emit, client.call, client.connect, client.receive
-
-    async def _emit(event: str, data: Any = None) -> Any:
-        if state.active:
-            data = pipeline.outgoing(event, client.namespace or "/", data, None)[0]
-        return await emit(event, data)
-
-    async def _call(event: str, data: Any = None, timeout: Any = 60) -> Any:
-        if not state.active:
-            return await call(event, data, timeout=timeout)
-        ns = client.namespace or "/"
-        result = await call(event, pipeline.outgoing(event, ns, data, None)[0], timeout=timeout)
-        return pipeline.call_result(event, ns, result)
-
-    async def _connect(*args: Any, **kwargs: Any) -> Any:
-        if state.active:
-            args, kwargs = _with_auth(
-                pipeline, connect, args, kwargs, lambda a: [a["namespace"] or "/"]
-            )
-        return await connect(*args, **kwargs)
+    state = _simple(client, pipeline, async_impl)
+    receive = client.receive
 
     async def _receive(timeout: Any = None) -> Any:
         left = _deadline(timeout)
@@ -204,9 +181,9 @@ def async_simple_client_hooks(client: Any, pipeline: ClientPipeline) -> Hooks:
             item = await receive(timeout=left())
             if not state.active:
                 return item
-            action, value, _ = pipeline.before(item[0], client.namespace or "/", tuple(item[1:]))
-            if action in (CALL, PASS):
-                return [item[0], *value]
+            received = _received(pipeline, client, item)
+            if received is not None:
+                return received
 
-    state.wrappers.update(emit=_emit, call=_call, connect=_connect, receive=_receive)
+    state.wrappers["receive"] = _receive
     return state

@@ -16,11 +16,16 @@ arrive as model instances) or from a contract read from an AsyncAPI document
 from __future__ import annotations
 
 import difflib
+import inspect
 import logging
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+import pydantic
+
+from ..adapters.handlers import SocketIOHandlers
 from ..contract import Contract
 from ..errors import (
     AckValidationError,
@@ -32,9 +37,9 @@ from ..errors import (
     ValidationError,
 )
 from ..payload import PayloadInvalid
-from ..pipeline import ANSWER, CALL, Decision, Pipeline, error_payload, in_call, serialize_any
+from ..pipeline import Call, Decision, Pass, Pipeline, error_payload, serialize_any
 from ..plans import auth_spec, event_spec
-from ..registry import EventSpec, Registry
+from ..registry import MAX_CACHED_NAME, MAX_PLANS, EventSpec, HandlerSource, Registry, Target
 from ..signature import Arguments, ack_values, arguments_from_handler
 
 if TYPE_CHECKING:
@@ -53,6 +58,47 @@ MAX_LOC = 32
 UnknownEvents = Literal["raise", "warn", "allow"]
 
 InvalidEventHook = Callable[[ValidationError], object]
+
+
+_Route = tuple[object, "Arguments | None", "Callable[..., Any] | None", bool]
+_NO_ROUTE: _Route = (None, None, None, False)
+
+
+def _stale_on_change(pipeline: ClientPipeline) -> Callable[[], bool]:
+    """A registry listener marking the pipeline's plans stale (held weakly: a
+    forgotten client does not stay alive through the server's spec)."""
+    ref = weakref.ref(pipeline)
+
+    def stale() -> bool:
+        target = ref()
+        if target is None:
+            return False
+        target.emits = None
+        return True
+
+    return stale
+
+
+class ClientHandlers(SocketIOHandlers):
+    """The handlers of a ``socketio.Client`` / ``AsyncClient``, found the way it
+    finds them (function handlers, ``*`` handlers, class-based namespaces): they
+    get the payload without a sid."""
+
+    leading = 0
+    connect_environ = False
+
+
+class _TableHandlers:
+    """A handler table without the client around it (``ClientPipeline(handlers=)``):
+    plain function handlers only."""
+
+    def __init__(self, handlers: Mapping[str, Mapping[str, Callable[..., Any]]]) -> None:
+        self.handlers = handlers
+        self.namespace_handlers: Mapping[str, Any] = {}
+
+    def target(self, event: Any, namespace: str) -> Any:
+        fn = self.handlers.get(namespace, {}).get(event)
+        return None if fn is None else Target(fn, fn, 0, False)
 
 
 @dataclass
@@ -176,9 +222,12 @@ class ClientPipeline(Pipeline):
         self._plans = plans
         self._spec = spec
         self._revision = -1
-        # the client's own table, kept by reference: handlers registered later count
-        self._handlers = handlers if handlers is not None else {}
-        self._hints: dict[Callable[..., Any], Arguments | None] = {}
+        # the client's handlers, read live: handlers registered later count
+        self._source: HandlerSource | _TableHandlers = _TableHandlers(handlers or {})
+        self._hints: dict[tuple[Callable[..., Any], int], Arguments | None] = {}
+        # (namespace, event) -> the handler or namespace object, its hints, and the
+        # function python-socketio calls for exactly this event (with ``coroutine``)
+        self._routes: dict[tuple[str, Any], _Route] = {}
         self.on_invalid_event = on_invalid_event
         if spec is None:  # fixed plans: look them up directly (the per-message path)
             receives, sends = plans.receives, plans.sends
@@ -189,6 +238,9 @@ class ClientPipeline(Pipeline):
             )
         else:
             super().__init__(Registry(), received=self._received, sent=self._sent)
+            spec.registry.listeners.append(_stale_on_change(self))
+        # the plans' sends while they are current (``None``: rebuild first)
+        self.emits = None if spec is not None else plans.sends
         self.fallback = self._invalid
 
     # -- the plans -------------------------------------------------------------------------
@@ -199,30 +251,33 @@ class ClientPipeline(Pipeline):
             # handlers or emits were declared on the server's spec since: rebuild
             self._revision = spec.registry.revision
             self._plans = Plans.of_specs(spec.specs(), spec.validate)
+            self.emits = self._plans.sends
         return self._plans
 
     def _received(self, event: Any, namespace: str) -> EventSpec | None:
-        return self.plans().receives.get((namespace, event))
+        spec = self._spec
+        if spec is not None and spec.registry.revision != self._revision:
+            self.plans()
+        return self._plans.receives.get((namespace, event))
 
     def _sent(self, event: Any, namespace: str) -> EventSpec | None:
-        return self.plans().sends.get((namespace, event))
+        spec = self._spec
+        if spec is not None and spec.registry.revision != self._revision:
+            self.plans()
+        return self._plans.sends.get((namespace, event))
 
     # -- what only a client does -----------------------------------------------------------
-    def outgoing(
-        self, event: str, namespace: str | None, data: Any, callback: Callable[..., Any] | None
-    ) -> tuple[Any, Callable[..., Any] | None]:
-        """As the server's; an event the contract does not describe raises
-        :class:`EmitValidationError` naming the closest described event (logged at
-        WARNING instead with ``unknown_events="warn"``, sent with ``"allow"``)."""
-        ns = namespace or "/"
-        data, spec = self.emit(event, ns, data)
-        if spec is None:
-            if self.unknown_events != "allow":
-                self._unknown(event, ns)
-            return data, callback
-        if callback is not None and not in_call.get():
-            callback = self.wrap_callback(spec, callback)
-        return data, callback
+    def read_handlers(self, source: HandlerSource) -> None:
+        """Find the client's handlers through ``source`` (the client hooks give the
+        client's own lookup: class-based namespaces and ``*`` handlers included)."""
+        self._source = source
+
+    def undeclared(self, event: Any, namespace: str) -> None:
+        """An event the contract does not describe raises :class:`EmitValidationError`
+        naming the closest described event (logged at WARNING instead with
+        ``unknown_events="warn"``, sent with ``"allow"``)."""
+        if self.unknown_events != "allow":
+            self._unknown(event, namespace)
 
     def _unknown(self, event: Any, namespace: str) -> None:
         described = sorted(name for ns, name in self.plans().sends if ns == namespace)
@@ -249,19 +304,86 @@ class ClientPipeline(Pipeline):
     def before(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Decision:
         """As the server's; then, when the client's handler for the event has type hints,
         the values as they arrived are validated into the handler's own models (which
-        need not be the server's classes)."""
+        need not be the server's classes; when they are, once is enough). Events
+        python-socketio's client triggers itself pass through."""
+        if event in RESERVED:
+            return Pass(args)
+        if self.emits is not None:  # the plans are current
+            # the common case in this frame: one value, checked against the contract's
+            # model when the handler declares the same one (or none)
+            try:
+                key = (namespace, event)
+                spec = self._plans.receives.get(key)
+                route = self._routes.get(key)
+                table = self._source.handlers.get(namespace)
+                if route is None or table is None or table.get(event) is not route[0]:
+                    route = self._handler_route(event, namespace)
+                _, hints, handler, coroutine = route
+            except TypeError:
+                spec = hints = None
+            checked = None if spec is None else spec.args
+            if (
+                checked is not None
+                and checked.core is not None
+                and len(args) == 1
+                and (hints is None or hints.types is checked.types)
+            ):
+                try:
+                    args1 = (checked.core(args[0]),)
+                    return Call(args1, spec, event, namespace, handler, coroutine)
+                except (pydantic.ValidationError, PayloadInvalid):
+                    pass  # reported below
         decision = super().before(event, namespace, args)
-        if decision[0] != CALL:
-            return decision
-        handler = self._handlers.get(namespace, {}).get(event)
-        hints = self._handler_hints(handler) if handler is not None else None
-        if hints is None:
+        if not isinstance(decision, Call):
             return decision
         try:
-            return CALL, hints.validate(args), decision[2]
+            _, hints, handler, coroutine = self._handler_route(event, namespace)
+        except TypeError:  # a name python-socketio's lookup cannot hash: its business
+            return decision
+        spec = decision.spec
+        if hints is None or (
+            spec is not None and spec.args is not None and spec.args.types is hints.types
+        ):
+            # no hints, or the contract's models are the handler's: validated already
+            decision.handler, decision.coroutine = handler, coroutine
+            return decision
+        try:
+            return Call(hints.validate(args), spec, event, namespace, handler, coroutine)
         except PayloadInvalid as exc:
-            error = self.request_error(event, namespace, exc.details)
-            return ANSWER, self.handler_for(namespace)(error, ""), None
+            return self.reject(self.request_error(event, namespace, exc.details), args)
+
+    def _handler_route(self, event: Any, namespace: str) -> _Route:
+        """``(identity, hints, handler, coroutine)`` of the client's handler for an
+        event: the arguments its type hints declare (``None``: no hints) and, when
+        it is a function registered for exactly this event, that function. Cached
+        while the handler python-socketio would call stays the same."""
+        source = self._source
+        key = (namespace, event)
+        hit = self._routes.get(key)
+        ns_handlers = source.handlers.get(namespace)
+        if ns_handlers is not None:
+            fn = ns_handlers.get(event)
+            if fn is not None and hit is not None and hit[0] is fn:
+                return hit
+        elif "*" not in source.handlers:  # a class namespace, if any
+            ns_obj = source.namespace_handlers.get(namespace)
+            if ns_obj is not None and hit is not None and hit[0] is ns_obj:
+                return hit
+        target = source.target(event, namespace)
+        if target is None:
+            return _NO_ROUTE
+        handler = target.func if target.direct else None
+        route: _Route = (
+            target.identity,
+            self._handler_hints(target.func, target.skip),
+            handler,
+            handler is not None and inspect.iscoroutinefunction(handler),
+        )
+        if len(self._routes) >= MAX_PLANS:
+            self._routes.clear()  # catch-all handlers see names the server invents
+        if not isinstance(event, str) or len(event) <= MAX_CACHED_NAME:
+            self._routes[key] = route
+        return route
 
     def auth(self, namespace: str, auth: Any) -> Any:
         """Connect ``auth`` checked against the namespace's declared auth and
@@ -305,15 +427,16 @@ class ClientPipeline(Pipeline):
                 self.on_invalid_event(error)
         return error_payload(error)
 
-    def _handler_hints(self, handler: Callable[..., Any]) -> Arguments | None:
+    def _handler_hints(self, handler: Callable[..., Any], skip: int) -> Arguments | None:
+        key = (handler, skip)
         try:
-            return self._hints[handler]
+            return self._hints[key]
         except KeyError:
             pass
         try:
-            hints = arguments_from_handler(handler, 0)
+            hints = arguments_from_handler(handler, skip)
         except Exception as err:  # hints pydantic cannot use: the handler gets raw values
             logger.error("cannot use the type hints of %r: %s", handler, err)
             hints = None
-        self._hints[handler] = hints
+        self._hints[key] = hints
         return hints

@@ -257,8 +257,11 @@ def render_page(
     socketio_path: str = DEFAULT_SOCKETIO_PATH,
     json_url: str = "asyncapi.json",
     yaml_url: str = "asyncapi.yaml",
+    mock_emit: str | None = None,
 ) -> str:
-    """sio-spec's docs page for an AsyncAPI document (3.0, 3.1 or 2.6)."""
+    """sio-spec's docs page for an AsyncAPI document (3.0, 3.1 or 2.6). ``mock_emit``:
+    the URL a mock server emits server events at (:mod:`sio_spec.mock`); the console
+    then has a control to send them."""
     model = view_model_of_document(document)
     if title is None:
         title = model["title"] or "AsyncAPI"
@@ -269,6 +272,8 @@ def render_page(
         "json": json_url,
         "yaml": yaml_url,
     }
+    if mock_emit is not None and console:
+        config["mockEmit"] = mock_emit
     return _NATIVE_PAGE.format(
         policy=html.escape(policy, quote=True),
         title=html.escape(title, quote=True),
@@ -426,7 +431,7 @@ def _normalize_path(path: str) -> str:
 
 
 _PAGE_OPTIONS = frozenset(
-    {"title", "viewer", "console", "socketio_path", "bundle_url", "stylesheet_url"}
+    {"title", "viewer", "console", "socketio_path", "bundle_url", "stylesheet_url", "mock_emit"}
 )
 
 
@@ -514,6 +519,7 @@ class DocsRoutes:
             socketio_path=options.get("socketio_path", DEFAULT_SOCKETIO_PATH),
             json_url=json_url,
             yaml_url=yaml_url,
+            mock_emit=options.get("mock_emit"),
         )
         headers = (
             *_NO_CACHE,

@@ -29,6 +29,7 @@ __all__ = [
     "ParseResult",
     "asyncapi_validate",
     "chromium",
+    "javac",
     "node",
     "node_modules",
     "node_script",
@@ -267,6 +268,17 @@ def sio_client(
     proc = node_script(JS_DIR / "client_roundtrip.mjs", *args, timeout=timeout + 20)
     result: dict[str, Any] = _last_json_line(proc, "client_roundtrip.mjs")
     return result
+
+
+# ---------------------------------------------------------------------- java
+
+
+def javac() -> str:
+    """Path of the ``javac`` executable (a JDK), or skip/fail."""
+    path = shutil.which("javac")
+    if path is None:
+        require("javac", "no JDK (javac) is installed")
+    return path
 
 
 # ------------------------------------------------------------------ chromium

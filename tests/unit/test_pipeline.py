@@ -23,7 +23,7 @@ from sio_spec import (
 )
 from sio_spec.adapters.handlers import SocketIOHandlers
 from sio_spec.errors import MAX_NAME
-from sio_spec.pipeline import ANSWER, CALL, PASS, REFUSE, Pipeline
+from sio_spec.pipeline import Answer, Call, Pass, Pipeline, Refuse
 from sio_spec.registry import Registry
 
 
@@ -57,17 +57,18 @@ def test_a_valid_payload_is_called_with_validated_arguments(sio: socketio.Server
     def move(sid: str, move: Move) -> MoveAck:
         return MoveAck(ok=True)
 
-    action, value, spec = pipeline_of(sio).before("move", "/", ("sid1", {"x": "3"}))
-    assert action == CALL and value == ("sid1", Move(x=3))
-    assert spec is not None and spec.event == "move"
+    decision = pipeline_of(sio).before("move", "/", ("sid1", {"x": "3"}))
+    assert isinstance(decision, Call) and decision.args == ("sid1", Move(x=3))
+    assert decision.spec is not None and decision.spec.event == "move"
 
 
 def test_an_invalid_payload_is_answered_without_calling(sio: socketio.Server) -> None:
     @sio.on("move")
     def move(sid: str, move: Move) -> None: ...
 
-    action, value, spec = pipeline_of(sio).before("move", "/", ("sid1", {"x": "no"}))
-    assert action == ANSWER and spec is None
+    decision = pipeline_of(sio).before("move", "/", ("sid1", {"x": "no"}))
+    assert isinstance(decision, Answer)
+    value = decision.value
     assert value["error"] == "validation_error" and value["event"] == "move"
     assert value["detail"][0]["loc"] == ["x"]
 
@@ -84,16 +85,19 @@ def test_the_answer_is_the_error_handlers_return_value(sio: socketio.Server) -> 
     @sio.on("move")
     def move(sid: str, move: Move) -> None: ...
 
-    assert spec.pipeline.before("move", "/", ("sid1", [])) == (ANSWER, "custom", None)
+    decision = spec.pipeline.before("move", "/", ("sid1", []))
+    assert isinstance(decision, Answer) and decision.value == "custom"
     assert seen == [(RequestValidationError, "sid1")]
 
 
 def test_disconnect_and_unknown_events_are_left_alone(sio: socketio.Server) -> None:
     pipeline = pipeline_of(sio)
     args = ("sid1", "client disconnect")
-    assert pipeline.before("disconnect", "/", args) == (PASS, args, None)
+    decision = pipeline.before("disconnect", "/", args)
+    assert isinstance(decision, Pass) and decision.args == args
     # no handler at all: call through, python-socketio answers as it would
-    assert pipeline.before("nothing", "/", ("sid1", 1)) == (CALL, ("sid1", 1), None)
+    call = pipeline.before("nothing", "/", ("sid1", 1))
+    assert isinstance(call, Call) and (call.args, call.spec) == (("sid1", 1), None)
 
 
 def test_an_unannotated_handler_is_called_as_is_and_models_it_returns_are_dumped(
@@ -101,9 +105,9 @@ def test_an_unannotated_handler_is_called_as_is_and_models_it_returns_are_dumped
 ) -> None:
     sio.on("free", lambda sid, data: MoveAck(ok=True))
     pipeline = pipeline_of(sio)
-    action, value, spec = pipeline.before("free", "/", ("sid1", {"any": 1}))
-    assert (action, value, spec) == (CALL, ("sid1", {"any": 1}), None)
-    assert pipeline.after(None, MoveAck(ok=True), "sid1") == (True, {"ok": True})
+    call = pipeline.before("free", "/", ("sid1", {"any": 1}))
+    assert isinstance(call, Call) and (call.args, call.spec) == (("sid1", {"any": 1}), None)
+    assert pipeline.after(call, MoveAck(ok=True)) == {"ok": True}
 
 
 def test_after_validates_and_serializes_the_ack(sio: socketio.Server) -> None:
@@ -112,10 +116,11 @@ def test_after_validates_and_serializes_the_ack(sio: socketio.Server) -> None:
         return MoveAck(ok=True)
 
     pipeline = pipeline_of(sio)
-    _, _, spec = pipeline.before("move", "/", ("sid1", {"x": 1}))
-    assert pipeline.after(spec, MoveAck(ok=True), "sid1") == (True, {"ok": True})
-    ok, answer = pipeline.after(spec, {"ok": "maybe"}, "sid1")
-    assert not ok and answer["error"] == "internal_error"
+    call = pipeline.before("move", "/", ("sid1", {"x": 1}))
+    assert isinstance(call, Call)
+    assert pipeline.after(call, MoveAck(ok=True)) == {"ok": True}
+    answer = pipeline.after(call, {"ok": "maybe"})
+    assert isinstance(answer, Answer) and answer.value["error"] == "internal_error"
 
 
 def test_after_routes_an_invalid_ack_to_the_error_handler(sio: socketio.Server) -> None:
@@ -126,11 +131,10 @@ def test_after_routes_an_invalid_ack_to_the_error_handler(sio: socketio.Server) 
     def move(sid: str, move: Move) -> MoveAck:
         return MoveAck(ok=True)
 
-    _, _, event = spec.pipeline.before("move", "/", ("sid1", {"x": 1}))
-    assert spec.pipeline.after(event, "not an ack", "sid1") == (
-        False,
-        ResponseValidationError.__name__,
-    )
+    call = spec.pipeline.before("move", "/", ("sid1", {"x": 1}))
+    assert isinstance(call, Call)
+    answer = spec.pipeline.after(call, "not an ack")
+    assert isinstance(answer, Answer) and answer.value == ResponseValidationError.__name__
 
 
 def test_connect_auth_is_validated_and_an_invalid_one_refused(sio: socketio.Server) -> None:
@@ -139,11 +143,11 @@ def test_connect_auth_is_validated_and_an_invalid_one_refused(sio: socketio.Serv
 
     pipeline = pipeline_of(sio)
     environ: dict[str, Any] = {}
-    action, value, _ = pipeline.before("connect", "/", ("sid1", environ, {"token": "t"}))
-    assert action == PASS and value == ("sid1", environ, Token(token="t"))
-    action, error, _ = pipeline.before("connect", "/", ("sid1", environ, {"token": 5}))
-    assert action == REFUSE and isinstance(error, RequestValidationError)
-    message, data = pipeline.refusal(error)
+    passed = pipeline.before("connect", "/", ("sid1", environ, {"token": "t"}))
+    assert isinstance(passed, Pass) and passed.args == ("sid1", environ, Token(token="t"))
+    refused = pipeline.before("connect", "/", ("sid1", environ, {"token": 5}))
+    assert isinstance(refused, Refuse) and isinstance(refused.error, RequestValidationError)
+    message, data = pipeline.refusal(refused.error)
     assert message == "validation_error" and data["detail"][0]["loc"] == ["token"]
 
 
@@ -158,8 +162,8 @@ def test_an_unusable_handler_is_answered_and_logged_in_constant_size(
     answers = [
         pipeline.before(f"{'n' * 50_000}{i}", "/", ("sid1", {"payload": i})) for i in range(40)
     ]
-    assert {a[0] for a in answers} == {ANSWER}
-    assert {a[1]["error"] for a in answers} == {"internal_error"}
+    assert {type(a) for a in answers} == {Answer}
+    assert {a.value["error"] for a in answers if isinstance(a, Answer)} == {"internal_error"}
     records = [r for r in caplog.records if r.name == "sio_spec"]
     # the cause once with its traceback, then short lines, then rate-limited
     assert records[0].exc_info is not None
@@ -176,8 +180,8 @@ def test_an_unusable_connect_handler_refuses(sio: socketio.Server) -> None:
     def connect(sid: str, environ: dict[str, Any], auth: NotAModel) -> None: ...
 
     pipeline = pipeline_of(sio)
-    action, error, _ = pipeline.before("connect", "/", ("sid1", {}, None))
-    assert action == REFUSE and pipeline.refusal(error) == ("internal_error",)
+    refused = pipeline.before("connect", "/", ("sid1", {}, None))
+    assert isinstance(refused, Refuse) and pipeline.refusal(refused.error) == ("internal_error",)
 
 
 @pytest.mark.parametrize("event", [None, 0, False, [], {}])
@@ -188,16 +192,17 @@ def test_falsy_names_on_a_class_namespace_go_to_python_socketio(
         def on_move(self, sid: str, move: Move) -> None: ...
 
     sio.register_namespace(Game("/"))
-    action, value, spec = pipeline_of(sio).before(event, "/", ("sid1", {}))
-    assert action in (CALL, PASS) and value == ("sid1", {}) and spec is None
+    decision = pipeline_of(sio).before(event, "/", ("sid1", {}))
+    assert isinstance(decision, (Call, Pass)) and decision.args == ("sid1", {})
+    assert not isinstance(decision, Call) or decision.spec is None
 
 
 def test_a_catch_all_validates_non_string_names_too(sio: socketio.Server) -> None:
     @sio.on("*")
     def anything(event: Any, sid: str, move: Move) -> None: ...
 
-    action, value, _ = pipeline_of(sio).before(0, "/", ("sid1", {"x": "bad"}))
-    assert action == ANSWER and value["error"] == "validation_error"
+    decision = pipeline_of(sio).before(0, "/", ("sid1", {"x": "bad"}))
+    assert isinstance(decision, Answer) and decision.value["error"] == "validation_error"
 
 
 def test_a_long_event_name_is_cut_in_the_error_ack(sio: socketio.Server) -> None:
@@ -205,8 +210,9 @@ def test_a_long_event_name_is_cut_in_the_error_ack(sio: socketio.Server) -> None
     def anything(event: str, sid: str, move: Move) -> None: ...
 
     name = "e" * 1_000_000
-    action, value, _ = pipeline_of(sio).before(name, "/", ("sid1", {"x": "bad"}))
-    assert action == ANSWER
+    decision = pipeline_of(sio).before(name, "/", ("sid1", {"x": "bad"}))
+    assert isinstance(decision, Answer)
+    value = decision.value
     assert value["event"] == "e" * MAX_NAME + "..."
     assert len(value["message"]) < 2 * MAX_NAME + 100
 
@@ -217,7 +223,8 @@ def test_after_detach_events_pass_through(sio: socketio.Server) -> None:
 
     spec = SocketIOSpec(sio)
     spec.detach()
-    assert spec.pipeline.before("move", "/", ("sid1", "raw")) == (CALL, ("sid1", "raw"), None)
+    call = spec.pipeline.before("move", "/", ("sid1", "raw"))
+    assert isinstance(call, Call) and (call.args, call.spec) == (("sid1", "raw"), None)
 
 
 # -- outgoing ---------------------------------------------------------------------------
@@ -289,10 +296,10 @@ def test_a_client_side_pipeline_reuses_the_steps_with_the_directions_swapped(
     client = ClientSide(registry, received=registry.emit_spec, sent=registry.incoming)
     seen: list[tuple[type, str]] = []
     client.fallback = lambda error, sid: seen.append((type(error), sid))
-    action, value, _ = client.before("moved", "/", ({"x": "4"},))
-    assert (action, value) == (CALL, (Move(x=4),))
-    action, _, _ = client.before("moved", "/", ({"x": "no"},))
-    assert action == ANSWER and seen == [(EmitValidationError, "")]
+    call = client.before("moved", "/", ({"x": "4"},))
+    assert isinstance(call, Call) and call.args == (Move(x=4),)
+    answer = client.before("moved", "/", ({"x": "no"},))
+    assert isinstance(answer, Answer) and seen == [(EmitValidationError, "")]
     replies: list[Any] = []
     data, callback = client.outgoing("move", "/", Move(x=1), replies.append)
     assert data == {"x": 1} and callback is not None

@@ -453,7 +453,7 @@
       types = schema.oneOf ? "one of" : "any of";
     }
     if (!types && Array.isArray(schema.allOf)) types = "all of";
-    if (!types && schema.const !== undefined) types = "const";
+    if (!types && constant(schema) !== undefined) types = "const";
     if (!types && schema.enum) types = "enum";
     if (!types && schema.properties) types = "object";
     if (types === "array" && schema.items && !Array.isArray(schema.items)) {
@@ -464,14 +464,22 @@
     return { text: types || "any", nullable: nullable };
   }
 
+  // a const, or a one-value enum (the same thing, as the document writes string constants)
+  function constant(schema) {
+    if (schema.const !== undefined) return schema.const;
+    if (Array.isArray(schema.enum) && schema.enum.length === 1) return schema.enum[0];
+    return undefined;
+  }
+
   function facts(schema) {
     var out = [];
     if (!schema || typeof schema !== "object") return out;
     CONSTRAINTS.forEach(function (pair) {
       if (schema[pair[0]] !== undefined) out.push(el("span", "fact", pair[1] + " " + inline(schema[pair[0]])));
     });
-    if (schema.const !== undefined) out.push(el("span", "fact fact-enum", "= " + inline(schema.const)));
-    if (Array.isArray(schema.enum)) {
+    var fixed = constant(schema);
+    if (fixed !== undefined) out.push(el("span", "fact fact-enum", "= " + inline(fixed)));
+    if (Array.isArray(schema.enum) && fixed === undefined) {
       var values = el("span", "enum", "one of: ");
       schema.enum.forEach(function (value) { values.appendChild(el("code", "enum-value", inline(value))); });
       out.push(values);
@@ -1301,9 +1309,85 @@
     }
   };
 
+  /* Only on a mock server's page (config.mockEmit): emit a server event of the console's
+     namespace to every client connected there; empty arguments let the mock pick them. */
+  var MockControl = {
+    build: function () {
+      var self = this;
+      this.event = el("select", null);
+      this.event.id = "mock-event";
+      this.args = el("textarea", "editor small");
+      this.args.id = "mock-args";
+      this.args.spellcheck = false;
+      this.args.placeholder = "empty: the mock sends valid values";
+      this.result = el("div", "result");
+      this.result.id = "mock-result";
+      this.sendButton = Console.button("Send this server event", "mock-send", function () { self.send(); });
+      append(document.getElementById("console"), [
+        el("h3", null, "Send a server event (mock)"),
+        el("label", "field", ["Server event", this.event]),
+        el("label", "field", ["Arguments (JSON list, optional)", this.args]),
+        el("div", "buttons", [this.sendButton]),
+        this.result
+      ]);
+      Console.ns.addEventListener("change", function () { self.fill(); });
+      this.fill();
+    },
+
+    fill: function () {
+      var select = this.event;
+      select.textContent = "";
+      Console.namespace().events.filter(function (e) { return e.dir === "s"; }).forEach(function (event) {
+        var option = el("option", null, event.name);
+        option.value = event.name;
+        select.appendChild(option);
+      });
+      this.sendButton.disabled = !select.options.length;
+    },
+
+    send: function () {
+      var self = this;
+      var body = { namespace: Console.ns.value, event: this.event.value };
+      var text = this.args.value.trim();
+      if (text) {
+        try {
+          body.args = JSON.parse(text);
+        } catch (error) {
+          this.show("bad", "Not valid JSON: " + error.message);
+          return;
+        }
+      }
+      fetch(config.mockEmit, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(body)
+      }).then(function (response) {
+        return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
+      }).then(function (reply) {
+        var a = reply.answer || {};
+        if (reply.ok) {
+          self.show("ok", "Sent " + a.event + " to " + a.clients + " client(s) (" + a.source + ")");
+          self.result.appendChild(el("pre", "code", json(a.args)));
+        } else {
+          self.show("bad", String(a.error || "not sent"));
+          if (Array.isArray(a.detail)) self.result.appendChild(el("pre", "code", json(a.detail)));
+        }
+      }, function (error) {
+        self.show("bad", error.message);
+      });
+    },
+
+    show: function (kind, text) {
+      this.result.textContent = "";
+      this.result.className = "result " + kind;
+      this.result.appendChild(el("p", "result-line", text));
+    }
+  };
+
   renderDocs();
   if (config.console) {
     Console.build();
+    if (config.mockEmit) MockControl.build();
   }
   document.body.dataset.ready = "1";
   if (window.performance && performance.mark) performance.mark("sio-spec-ready");
