@@ -22,7 +22,6 @@ from . import __version__
 from .contract import contract_of
 from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
 from .errors import SioSpecError
-from .fuzz.command import add_command as add_fuzz_command
 from .guard import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_NUMBER_DIGITS, Limits, limits_of
 from .model import VERSIONS
 from .spec import SocketIOSpec
@@ -495,6 +494,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_limits(serve)
     serve.set_defaults(func=cmd_serve)
+
+    # the fuzz runner's module brings python-socketio's clients: read it only here
+    from .fuzz.command import add_command as add_fuzz_command
 
     add_fuzz_command(commands)
     _add_mock_parser(commands)

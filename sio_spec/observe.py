@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from socketio.exceptions import ConnectionRefusedError as Refused
-
 from .adapters import Hooks, Layout, calling
 from .errors import (
     RemoteInternalError,
@@ -130,6 +128,9 @@ _in_call: contextvars.ContextVar[bool] = contextvars.ContextVar(
 
 def failure(exc: BaseException) -> tuple[str, str]:
     """``(outcome, error_type)`` of an exception that ended an observed event."""
+    # python-socketio is imported only once a server is in use
+    from socketio.exceptions import ConnectionRefusedError as Refused
+
     name = type(exc).__name__
     if isinstance(exc, (Refused, ConnectionRefusedError)):
         return REFUSED, name
@@ -260,6 +261,9 @@ def _settle(record: Outcome, event: Any, result: Any, not_handled: Any) -> None:
 
 
 def _fail(record: Outcome, exc: BaseException) -> None:
+    # python-socketio is imported only once a server is in use
+    from socketio.exceptions import ConnectionRefusedError as Refused
+
     if record.outcome == OK or (isinstance(exc, Refused) and record.outcome != REFUSED):
         record.outcome, record.error_type = failure(exc)
 

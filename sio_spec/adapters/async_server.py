@@ -12,8 +12,6 @@ import inspect
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from socketio.exceptions import ConnectionRefusedError as Refused
-
 from ..pipeline import Answer, Call, Pass, Pipeline, Refuse
 from . import (
     NOT_HANDLED,
@@ -132,6 +130,9 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
 
 async def refuse(pipeline: Pipeline, error: Exception, sid: str) -> NoReturn:
     """Refuse a connection ``before`` decided to refuse; see the sync adapter."""
+    # python-socketio is imported only once a server is in use
+    from socketio.exceptions import ConnectionRefusedError as Refused
+
     handler = refusal_handler(pipeline, error)
     if handler is not None:
         try:

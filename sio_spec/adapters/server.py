@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from socketio.exceptions import ConnectionRefusedError as Refused
-
 from ..pipeline import Answer, Call, Pass, Pipeline, Refuse
 from . import (
     NOT_HANDLED,
@@ -120,6 +118,9 @@ def hooks(server: Any, pipeline: Pipeline) -> Hooks:
 
 def refuse(pipeline: Pipeline, error: Exception, sid: str) -> NoReturn:
     """Refuse a connection ``before`` decided to refuse, after the error handler."""
+    # python-socketio is imported only once a server is in use
+    from socketio.exceptions import ConnectionRefusedError as Refused
+
     handler = refusal_handler(pipeline, error)
     if handler is not None:
         try:

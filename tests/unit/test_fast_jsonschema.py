@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sio_spec import fast_jsonschema
 from sio_spec.guard import json_schema_validator
 from sio_spec.payload import Payload, PayloadInvalid
+from sio_spec.sendable import finite
 
 jsonschema_rs = pytest.importorskip("jsonschema_rs")
 
@@ -84,7 +85,12 @@ def test_the_compiled_verdict_is_jsonschemas(schema: dict[str, Any], value: Any)
         verdict = compiled(value)
     except (ValueError, TypeError, OverflowError):
         return  # a value it cannot take: jsonschema decides alone
-    assert verdict == reference
+    if verdict:
+        assert reference  # what the engine accepts alone, jsonschema accepts
+    elif finite(value):
+        assert not reference
+    # an infinity is not JSON Schema's number: the engines may differ, and a rejection
+    # is always read again by jsonschema and the finite-number check
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
