@@ -470,10 +470,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _take_debug(argv: Sequence[str]) -> tuple[list[str], bool]:
+    """``--debug`` is accepted anywhere before a ``--``: take it out of the arguments
+    the subcommands parse."""
+    rest = list(argv)
+    end = rest.index("--") if "--" in rest else len(rest)
+    debug = "--debug" in rest[:end]
+    return [a for i, a in enumerate(rest) if i >= end or a != "--debug"], debug
+
+
+#: The formats a file extension stands for (``check`` reads a file by its extension).
+_EXTENSION_FORMATS = {
+    ".json": ("json", "agent"),
+    ".yaml": ("yaml",),
+    ".yml": ("yaml",),
+    ".ts": ("typescript",),
+    ".mts": ("typescript",),
+}
+
+
+def _format_clash(fmt: str, output: str) -> str | None:
+    """Why ``export --format FMT -o OUTPUT`` would write a file ``check`` cannot read
+    back, or ``None``."""
+    suffix = pathlib.Path(output).suffix
+    allowed = _EXTENSION_FORMATS.get(suffix)
+    if allowed is None or fmt in allowed:
+        return None
+    return (
+        f"--format {fmt} does not match the extension of {output} ({suffix} holds "
+        f"{' or '.join(allowed)}): change the extension or leave out --format"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``sio-spec``; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments, debug = _take_debug(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(arguments)
+    args.debug = args.debug or debug
     if args.command == "check" and (args.file is None) == (args.against is None):
         parser.error("check needs FILE or --against CONTRACT (one of them)")
     if args.command == "check" and args.against is not None:
@@ -483,6 +517,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             if given:
                 parser.error(f"{option} does not apply to check --against")
+    if args.command == "export" and args.format and args.output is not None:
+        clash = _format_clash(args.format, args.output)
+        if clash:
+            print(f"{PROG}: error: {clash}", file=sys.stderr)
+            return 2
     if args.command in ("export", "check") and args.asyncapi_version:
         if args.command == "export":
             fmt = _format_for(args.output, args.format)

@@ -303,7 +303,8 @@ _NATIVE_PAGE = """<!doctype html>
 <div class="top"><input type="search" id="filter" placeholder="Filter events" \
 aria-label="Filter events"><span id="filter-count"></span><span class="spacer"></span>\
 {console_button}</div>
-<nav id="nav" aria-label="Events"><ul id="nav-list"></ul></nav>
+<nav id="nav" aria-label="Events"><button type="button" id="nav-toggle" \
+aria-expanded="false" aria-controls="nav-list">Events</button><ul id="nav-list"></ul></nav>
 <main id="docs"><noscript><p>This page needs JavaScript. The document is available as
 <a href="{json_url}">JSON</a> and <a href="{yaml_url}">YAML</a>.</p></noscript></main>
 {console_panel}
