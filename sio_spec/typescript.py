@@ -37,7 +37,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, Literal
 
-from .asyncapi.names import Names
+from .names import Names
 from .contract import Ack, Argument, Contract, Event, JsonSchema, Namespace, ref_name
 from .jsonschema_keywords import DEFINITION_MAPS, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 

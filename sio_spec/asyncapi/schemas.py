@@ -44,9 +44,9 @@ from ..jsonschema_keywords import (
     schema_ref,
 )
 from ..jsonschema_keywords import copy_json as copy_json
+from ..names import Names, escape_pointer, sanitize
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments, Param
-from .names import Names, escape_pointer, sanitize
 from .titles import name_types
 
 RefMap = Callable[[str], str]

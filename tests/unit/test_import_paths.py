@@ -12,6 +12,7 @@ import pytest
     [
         ("sio_spec.targets", "sio_spec.loader"),
         ("sio_spec.adapters.flask", "sio_spec.adapters.flask_socketio"),
+        ("sio_spec.asyncapi.names", "sio_spec.names"),
     ],
 )
 def test_a_former_module_re_exports_the_same_objects(old: str, new: str) -> None:
@@ -39,3 +40,33 @@ def test_the_testing_package_keeps_every_public_name() -> None:
         "TestClient",
         "fuzz",
     }
+
+
+# the public names of each module that became a package, as they were
+SPLIT = {
+    "sio_spec.contract": [
+        "Ack",
+        "Argument",
+        "Contract",
+        "ContractError",
+        "Direction",
+        "Event",
+        "JsonSchema",
+        "Limits",
+        "Namespace",
+        "contract_of",
+        "load_document",
+        "parse_document",
+        "parse_text",
+        "read_contract",
+    ],
+}
+
+
+@pytest.mark.parametrize("package", sorted(SPLIT))
+def test_a_module_split_into_a_package_keeps_every_public_name(package: str) -> None:
+    module = importlib.import_module(package)
+    assert hasattr(module, "__path__"), f"{package} is a package"
+    assert set(module.__all__) == set(SPLIT[package])
+    for name in SPLIT[package]:
+        assert getattr(module, name) is not None
