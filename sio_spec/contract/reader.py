@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..guard import ContractError
-from ..jsonschema_keywords import follow_refs, ref_name, unescape_pointer
+from ..jsonschema_keywords import follow_refs, is_binary, ref_name, unescape_pointer
 from .model import (
     ARGUMENTS,
     ERROR_MARK,
@@ -160,7 +160,7 @@ class _Reader:
         binary = whole_binary
         if schema is not None and not binary:
             target = self.resolve(schema)
-            binary = target.get("type") == "string" and target.get("format") == "binary"
+            binary = is_binary(target)
         return Argument(name=name, schema=schema, required=required, binary=binary)
 
     def error_name(self, body: dict[str, Any]) -> str | None:

@@ -60,6 +60,7 @@ SPLIT = {
         "parse_text",
         "read_contract",
     ],
+    "sio_spec.typescript": ["render"],
 }
 
 
