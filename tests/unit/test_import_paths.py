@@ -61,6 +61,27 @@ SPLIT = {
         "read_contract",
     ],
     "sio_spec.typescript": ["render"],
+    "sio_spec.diff": [
+        "DISAGREEING_KINDS",
+        "MAX_COMPARE_DEPTH",
+        "MAX_EXPANSION",
+        "MAX_FINDINGS",
+        "RULES",
+        "SEVERITIES",
+        "Change",
+        "Effect",
+        "Rule",
+        "Sender",
+        "Severity",
+        "diff_contracts",
+        "disagreements",
+        "reaches",
+        "render_json",
+        "render_markdown",
+        "render_text",
+        "rule_table",
+        "summary_line",
+    ],
 }
 
 
