@@ -82,6 +82,22 @@ SPLIT = {
         "rule_table",
         "summary_line",
     ],
+    "sio_spec.guard": [
+        "DEFAULT_LIMITS",
+        "MAX_BYTES",
+        "MAX_DEPTH",
+        "MAX_NODES",
+        "MAX_NUMBER_DIGITS",
+        "ContractError",
+        "Limits",
+        "check_schema",
+        "check_value",
+        "fetch",
+        "json_schema_validator",
+        "linear_pattern",
+        "parse",
+        "read_file",
+    ],
 }
 
 
