@@ -98,6 +98,18 @@ SPLIT = {
         "parse",
         "read_file",
     ],
+    "sio_spec.datagen": [
+        "ArgumentsGenerator",
+        "Broken",
+        "BrokenArguments",
+        "GenerationError",
+        "Generator",
+        "HypothesisSource",
+        "RandomSource",
+        "Source",
+        "arguments",
+        "generator",
+    ],
 }
 
 
