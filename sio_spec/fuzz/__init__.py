@@ -155,7 +155,7 @@ def fuzz(
         return _run_sync(contract, lambda: RemoteChannel(url), _options(locals()))
     if server_or_spec is None:
         raise SpecError("pass a server (in process) or url=... (a running server)")
-    from ..testing import _Target
+    from ..testing.target import Target as _Target
 
     target = _Target(server_or_spec)
     if contract is None:
@@ -170,7 +170,7 @@ def fuzz(
 
 
 def _spec_contract(obj: Any) -> Contract:
-    from ..testing import _Target
+    from ..testing.target import Target as _Target
 
     spec = _Target(obj).spec
     if spec is None:

@@ -86,14 +86,14 @@ def add_command(commands: Any) -> None:
         metavar="FILE",
         help="write the report to FILE (a text summary still goes to stdout)",
     )
-    from ..cli import _add_limits  # the reading limits every document reader takes
+    from ..cli_options import add_limits as _add_limits  # the reading limits of every reader
 
     _add_limits(fuzz)
     fuzz.set_defaults(func=cmd_fuzz)
 
 
 def _error(message: str) -> Exception:
-    from ..cli import CLIError
+    from ..cli_options import CLIError
 
     return CLIError(message)
 
@@ -162,7 +162,7 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
 
 
 def _resolve(args: argparse.Namespace) -> tuple[Contract, Channel]:
-    from ..cli import _limits
+    from ..cli_options import limits as _limits
     from .channels import AsyncLocalChannel, LocalChannel, RemoteChannel
 
     target: str = args.target
@@ -193,7 +193,7 @@ def _resolve(args: argparse.Namespace) -> tuple[Contract, Channel]:
     server = spec._target
     if server is None:
         raise _error(f"{target!r} is not attached to a server: nothing to fuzz in process")
-    from ..testing import _Target
+    from ..testing.target import Target as _Target
 
     if _Target(spec).server.is_asyncio_based():
         return contract, AsyncLocalChannel(spec)
