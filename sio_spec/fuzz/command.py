@@ -9,12 +9,14 @@ import logging
 import shlex
 import sys
 import urllib.parse
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..contract import Contract, contract_of
 from ..targets import is_document_file, load_contract, load_target
-from .channels import AsyncLocalChannel, Channel, LocalChannel, RemoteChannel
 from .report import render, render_text
+
+if TYPE_CHECKING:
+    from .channels import Channel
 
 FORMATS = ("text", "json", "junit")
 
@@ -112,6 +114,8 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
             auth = json.loads(args.auth)
         except ValueError:
             raise _error("--auth is not valid JSON") from None
+    from .channels import RemoteChannel
+
     contract, channel = _resolve(args)
     _check_names(contract, args.namespace, args.event)
     quiet = not getattr(args, "debug", False) and not isinstance(channel, RemoteChannel)
@@ -159,6 +163,7 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
 
 def _resolve(args: argparse.Namespace) -> tuple[Contract, Channel]:
     from ..cli_options import limits as _limits
+    from .channels import AsyncLocalChannel, LocalChannel, RemoteChannel
 
     target: str = args.target
     url: str | None = args.url
