@@ -144,14 +144,16 @@ def emit_hook(state: Hooks, layout: Layout, emit: Callable[..., Any]) -> Callabl
             callback = kwargs.get("callback")
             emits = pipeline.emits
             if callback is None and emits is not None:
-                # an instance of the one declared model: serialized (and checked)
-                # here; anything else, or a problem, goes through ``outgoing``
+                # one declared model: validated (unless an instance of it) and
+                # serialized here; anything else, or a problem, goes through ``outgoing``
                 spec = emits.get((kwargs.get("namespace") or "/", event))
                 checked = None if spec is None else spec.args
-                if checked is not None and type(data) is checked.model:
+                if checked is not None and checked.model is not None:
                     try:
-                        dumped = checked.dump(data)
-                    except (PayloadInvalid, ValueError):
+                        model = checked.model
+                        value = data if type(data) is model else checked.core(data)
+                        dumped = checked.dump(value)
+                    except (pydantic.ValidationError, PayloadInvalid, ValueError):
                         pass
                     else:
                         return await emit(event, dumped, **kwargs)
