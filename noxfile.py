@@ -77,6 +77,15 @@ def typecheck(session: nox.Session) -> None:
 
 
 @nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (docs/) with warnings as errors; HTML in
+    docs/_build/html."""
+    session.install("-e", ".[all,docs]")
+    options = ["-W", "--keep-going", "-b", "html"]
+    session.run("sphinx-build", *options, "docs", "docs/_build/html", *session.posargs)
+
+
+@nox.session
 def bench(session: nox.Session) -> None:
     """Run the benchmarks (extra arguments go to benchmarks/run.py); the comparison
     includes pydantic-socketio, installed here only (sio-spec does not depend on it)."""

@@ -48,7 +48,7 @@ def make_models(n: int, tag: int) -> list[tuple[type[BaseModel], type[BaseModel]
             ship_to=(address, ...),  # type: ignore[valid-type]
             note=(str | None, None),
         )
-        ack = create_model(f"Ack{i}", ok=(bool, Field(examples=[True])), error=(str | None, None))
+        ack = create_model(f"Ack{i}", ok=(bool, Field(examples=[True])), reason=(str | None, None))
         out.append((request, ack))
     return out
 

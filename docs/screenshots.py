@@ -1,6 +1,7 @@
-"""Take the README's screenshots of the docs page and its console (headless Chromium).
+"""Take the screenshots of the docs page and its console (headless Chromium).
 
-    python docs/screenshots.py      # writes docs/docs-page.png and docs/docs-console.png
+    python docs/screenshots.py      # writes docs/docs-page.png (1440 px wide),
+                                    # docs/docs-phone.png (390 px) and docs/docs-console.png
 
 Runs the chat example (``examples/chat_aiohttp``) on a free loopback port.
 """
@@ -45,11 +46,18 @@ def main() -> None:
         page = browser.page()
         page.send(
             "Emulation.setDeviceMetricsOverride",
-            {"width": 1280, "height": 860, "deviceScaleFactor": 1, "mobile": False},
+            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+        )
+        page.goto(url(port, "/asyncapi"), ready="document.body.dataset.ready")
+        page.screenshot(HERE / "docs-phone.png", 390, 844)
+
+        page.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1440, "height": 900, "deviceScaleFactor": 1, "mobile": False},
         )
         page.goto(url(port, "/asyncapi#send%3A%2Fchat%3Asend"), ready="document.body.dataset.ready")
         page.evaluate("document.getElementById('send:/chat:send').scrollIntoView()")
-        page.screenshot(HERE / "docs-page.png", 1280, 860)
+        page.screenshot(HERE / "docs-page.png", 1440, 900)
 
         run(page, "document.querySelector('[id=\"send:/chat:join\"] button.try').click()")
         run(page, "document.getElementById('console-connect').click()")
@@ -73,9 +81,10 @@ def main() -> None:
         )
         page.wait("!!document.getElementById('console-errors')")
         run(page, "document.getElementById('send:/chat:send').scrollIntoView()")
-        page.screenshot(HERE / "docs-console.png", 1280, 1040)
+        page.screenshot(HERE / "docs-console.png", 1440, 1040)
         page.close()
-    print(f"wrote {HERE / 'docs-page.png'} and {HERE / 'docs-console.png'}")
+    names = ("docs-page.png", "docs-phone.png", "docs-console.png")
+    print("wrote " + ", ".join(str(HERE / name) for name in names))
 
 
 if __name__ == "__main__":

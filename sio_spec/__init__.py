@@ -12,12 +12,15 @@ from .errors import (
     AckValidationError,
     ClientAckValidationError,
     EmitValidationError,
+    RemoteError,
     RemoteInternalError,
     RemoteValidationError,
     RequestValidationError,
     ResponseValidationError,
     SioSpecError,
     SpecError,
+    SpecTypeError,
+    SpecValueError,
     ValidationError,
 )
 from .model import EventSpec, Info
@@ -34,6 +37,7 @@ __all__ = [
     "Emitter",
     "EventSpec",
     "Info",
+    "RemoteError",
     "RemoteInternalError",
     "RemoteValidationError",
     "RequestValidationError",
@@ -41,6 +45,8 @@ __all__ = [
     "SioSpecError",
     "SocketIOSpec",
     "SpecError",
+    "SpecTypeError",
+    "SpecValueError",
     "ValidationError",
     "__version__",
 ]

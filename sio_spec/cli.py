@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__
+from .cli_options import CLIError as CLIError
+from .cli_options import add_limits as _add_limits
+from .cli_options import limits as _limits
 from .contract import contract_of
 from .diff import diff_contracts, disagreements, reaches, render_json, render_markdown, render_text
-from .errors import SioSpecError
-from .guard import MAX_BYTES, MAX_DEPTH, MAX_NODES, MAX_NUMBER_DIGITS, Limits, limits_of
-from .model import VERSIONS
-from .spec import SocketIOSpec
-from .targets import (
+from .guard import Limits
+from .loader import (
     TargetError,
     code_contract,
     describe_exception,
@@ -33,12 +33,10 @@ from .targets import (
     load_source,
     load_target,
 )
+from .model import VERSIONS
+from .spec import SocketIOSpec
 
 PROG = "sio-spec"
-
-
-class CLIError(SioSpecError):
-    """A problem the user can fix; reported as one line, exit status 2."""
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -176,37 +174,6 @@ def _check_against(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
-
-
-def _limits(args: argparse.Namespace) -> Limits:
-    """The reading limits given by the ``--max-...`` options (defaults otherwise)."""
-    return limits_of(args.max_bytes, args.max_nodes, args.max_depth, args.max_number_digits)
-
-
-def _add_limits(parser: argparse.ArgumentParser) -> None:
-    """The ``--max-...`` options that raise the limits of reading documents."""
-    group = parser.add_argument_group(
-        "reading limits", "documents are untrusted input, read within these limits"
-    )
-    for option, default, text in (
-        ("--max-bytes", MAX_BYTES, "bytes of a document read"),
-        ("--max-nodes", MAX_NODES, "values of a document, YAML aliases expanded"),
-        ("--max-depth", MAX_DEPTH, "levels of nesting"),
-        ("--max-number-digits", MAX_NUMBER_DIGITS, "digits of a number"),
-    ):
-        group.add_argument(
-            option, type=_positive, metavar="N", help=f"at most N {text} (default: {default})"
-        )
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text[:40]!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -503,10 +470,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _take_debug(argv: Sequence[str]) -> tuple[list[str], bool]:
+    """``--debug`` is accepted anywhere before a ``--``: take it out of the arguments
+    the subcommands parse."""
+    rest = list(argv)
+    end = rest.index("--") if "--" in rest else len(rest)
+    debug = "--debug" in rest[:end]
+    return [a for i, a in enumerate(rest) if i >= end or a != "--debug"], debug
+
+
+#: The formats a file extension stands for (``check`` reads a file by its extension).
+_EXTENSION_FORMATS = {
+    ".json": ("json", "agent"),
+    ".yaml": ("yaml",),
+    ".yml": ("yaml",),
+    ".ts": ("typescript",),
+    ".mts": ("typescript",),
+}
+
+
+def _format_clash(fmt: str, output: str) -> str | None:
+    """Why ``export --format FMT -o OUTPUT`` would write a file ``check`` cannot read
+    back, or ``None``."""
+    suffix = pathlib.Path(output).suffix
+    allowed = _EXTENSION_FORMATS.get(suffix)
+    if allowed is None or fmt in allowed:
+        return None
+    return (
+        f"--format {fmt} does not match the extension of {output} ({suffix} holds "
+        f"{' or '.join(allowed)}): change the extension or leave out --format"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``sio-spec``; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments, debug = _take_debug(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(arguments)
+    args.debug = args.debug or debug
     if args.command == "check" and (args.file is None) == (args.against is None):
         parser.error("check needs FILE or --against CONTRACT (one of them)")
     if args.command == "check" and args.against is not None:
@@ -516,6 +517,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             if given:
                 parser.error(f"{option} does not apply to check --against")
+    if args.command == "export" and args.format and args.output is not None:
+        clash = _format_clash(args.format, args.output)
+        if clash:
+            print(f"{PROG}: error: {clash}", file=sys.stderr)
+            return 2
     if args.command in ("export", "check") and args.asyncapi_version:
         if args.command == "export":
             fmt = _format_for(args.output, args.format)

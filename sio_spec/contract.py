@@ -33,11 +33,10 @@ from __future__ import annotations
 
 import os
 import re
-import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from . import guard
 from .asyncapi.names import Names, sanitize
@@ -52,9 +51,6 @@ from .jsonschema_keywords import (
 )
 from .jsonschema_keywords import ref_name as ref_name
 from .jsonschema_keywords import schema_ref as schema_ref
-
-if TYPE_CHECKING:
-    from .spec import SocketIOSpec
 
 __all__ = [
     "Ack",
@@ -301,25 +297,17 @@ def _read_contract(
         raise ContractError("the document nests too deeply to be read") from None
 
 
-def contract_of(spec: SocketIOSpec) -> Contract:
-    """The contract of a spec's document, cached while the document is: AsyncAPI
-    3.0.0 for a model-based spec, the document it publishes for a
-    :meth:`~sio_spec.SocketIOSpec.from_document` spec (see
-    :attr:`~sio_spec.SocketIOSpec.published_versions`)."""
-    versions = spec.published_versions
-    doc = spec.asyncapi("3.0.0" if "3.0.0" in versions else versions[0])
-    hit = _CONTRACTS.get(spec)
-    if hit is not None and hit[0] is doc:
-        return hit[1]
-    # the spec's own document: generated from its code, or checked by from_document
-    contract = _read_contract(doc, limits=None, check_schemas=False)
-    _CONTRACTS[spec] = (doc, contract)
-    return contract
+class HasContract(Protocol):
+    """What :func:`contract_of` reads: anything with a ``contract()`` method, such as
+    :class:`~sio_spec.SocketIOSpec`."""
+
+    def contract(self) -> Contract: ...
 
 
-_CONTRACTS: weakref.WeakKeyDictionary[Any, tuple[dict[str, Any], Contract]] = (
-    weakref.WeakKeyDictionary()
-)
+def contract_of(spec: HasContract) -> Contract:
+    """The contract of a spec's document: ``spec.contract()`` (see
+    :meth:`~sio_spec.SocketIOSpec.contract`), cached while the document is."""
+    return spec.contract()
 
 
 class _Schemas:

@@ -13,10 +13,13 @@ The models are data, not exceptions: the exceptions sio-spec raises are in
 from __future__ import annotations
 
 import functools
+import types
+import typing
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 from pydantic.json_schema import models_json_schema
 
 from .jsonschema_keywords import REF_PREFIX, copy_json
@@ -82,6 +85,30 @@ def internal_error_ack(message: str) -> dict[str, Any]:
     return SioSpecInternalError(error="internal_error", message=message).model_dump()
 
 
+ErrorAck = Annotated[SioSpecValidationError | SioSpecInternalError, Field(discriminator="error")]
+"""An error ack, told apart by its ``error`` field."""
+
+_ERROR_ACK: TypeAdapter[SioSpecValidationError | SioSpecInternalError] = TypeAdapter(ErrorAck)
+
+
+def read_error_ack(value: Any) -> SioSpecValidationError | SioSpecInternalError | None:
+    """``value`` read as an error ack through its model, or ``None`` when it is not
+    one: not a mapping, another ``error``, or a shape its model rejects. An
+    ``internal_error`` ack has exactly the keys ``error`` and ``message``, so a
+    handler's answer with more keys is never mistaken for one."""
+    if not isinstance(value, Mapping):
+        return None
+    kind = value.get("error")
+    if kind not in ("validation_error", "internal_error"):
+        return None
+    if kind == "internal_error" and set(value) != {"error", "message"}:
+        return None
+    try:
+        return _ERROR_ACK.validate_python(dict(value))
+    except PydanticValidationError:
+        return None
+
+
 def _tidy(schema: dict[str, Any]) -> dict[str, Any]:
     """Descriptions on one line, and no property titles (pydantic titles every
     property after its name; the document does without)."""
@@ -121,3 +148,149 @@ def error_ack_schema(name: str) -> dict[str, Any]:
 def error_ack_schemas() -> dict[str, dict[str, Any]]:
     """Every error-ack schema by component name (fresh copies)."""
     return {name: error_ack_schema(name) for name in _schemas()}
+
+
+#: The values of ``error`` that mark an error ack.
+ERROR_KEYS = ("validation_error", "internal_error")
+
+
+def colliding_error_values(schema: Mapping[str, Any]) -> list[str]:
+    """The error-ack markers (``"validation_error"``, ``"internal_error"``) that an ack
+    of this JSON schema could carry in a top-level ``error`` field: a client that
+    tells error acks apart by ``error`` would take such an ack for an error ack."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    found_defs = schema.get("$defs")
+    defs: Mapping[str, Any] = found_defs if isinstance(found_defs, Mapping) else {}
+    found: list[str] = []
+
+    def visit(node: Any, depth: int) -> None:
+        if not isinstance(node, Mapping) or depth > 8:
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            visit(defs.get(ref[len("#/$defs/") :]), depth + 1)
+        for key in ("anyOf", "oneOf", "allOf"):
+            members = node.get(key)
+            if isinstance(members, list):
+                for member in members:
+                    visit(member, depth + 1)
+        properties = node.get("properties")
+        if not isinstance(properties, Mapping) or "error" not in properties:
+            return
+        field = properties["error"]
+        if field is True:
+            found.extend(v for v in ERROR_KEYS if v not in found)
+            return
+        if not isinstance(field, Mapping):
+            return
+        try:
+            validator = Draft202012Validator({**field, "$defs": defs})
+            found.extend(v for v in ERROR_KEYS if v not in found and validator.is_valid(v))
+        except (SchemaError, RecursionError, TypeError, ValueError):
+            return
+
+    visit(schema, 0)
+    return found
+
+
+def _field_accepts(annotation: Any, metadata: tuple[Any, ...]) -> tuple[str, ...]:
+    """The error-ack markers a model field of this type accepts."""
+    import pydantic
+
+    target: Any = annotation
+    if metadata:
+        parts = (annotation, *metadata)
+        target = typing.Annotated[parts]
+    try:
+        try:
+            adapter = _adapter(target)
+        except TypeError:  # unhashable metadata: build it uncached
+            adapter = pydantic.TypeAdapter(target)
+    except Exception:  # a type pydantic cannot build fails later, with its own message
+        return ()
+    accepted = []
+    for value in ERROR_KEYS:
+        try:
+            adapter.validate_python(value)
+        except Exception:  # refused (or a validator of the user's own raised)
+            continue
+        accepted.append(value)
+    return tuple(accepted)
+
+
+@functools.lru_cache(maxsize=256)
+def _adapter(target: Any) -> Any:
+    import pydantic
+
+    return pydantic.TypeAdapter(target)
+
+
+def _model_collisions(tp: Any, depth: int = 0) -> list[str] | None:
+    """The markers an ``error`` field of ``tp`` (a pydantic model, or a union of models)
+    may hold; ``None`` when only its JSON schema can tell (a dataclass or ``TypedDict``
+    with such a field)."""
+    if depth > 8:
+        return []
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _model_collisions(typing.get_args(tp)[0], depth + 1)
+    if origin is typing.Union or isinstance(tp, types.UnionType):
+        found: list[str] = []
+        for member in typing.get_args(tp):
+            if member is type(None):
+                continue
+            inner = _model_collisions(member, depth + 1)
+            if inner is None:
+                return None
+            found.extend(v for v in inner if v not in found)
+        return found
+    if not isinstance(tp, type) or origin is not None:
+        return []  # a primitive, a container, a Literal: no field named "error"
+    if not issubclass(tp, BaseModel):
+        # a dataclass or TypedDict with an "error" field: read its JSON schema
+        named = any("error" in getattr(base, "__annotations__", {}) for base in tp.__mro__)
+        return None if named else []
+    fields = getattr(tp, "model_fields", None)
+    if not isinstance(fields, Mapping):
+        return []
+    for name, field in fields.items():
+        if (field.serialization_alias or field.alias or name) == "error":
+            return list(_field_accepts(field.annotation, tuple(field.metadata)))
+    return []
+
+
+def payload_collisions(payload: Any) -> list[str]:
+    """The error-ack markers an ack of this payload could carry in its ``error`` field
+    (see :func:`colliding_error_values`). Models are read from their fields, cheaply;
+    other types and JSON Schema dicts from their JSON schema."""
+    raw = getattr(payload, "raw_schema", None)
+    if raw is None:
+        found = _model_collisions(getattr(payload, "annotation", None))
+        if found is not None:
+            return found
+    try:
+        schema = payload.json_schema("serialization") if raw is None else raw
+    except Exception:  # a schema pydantic cannot write fails later, with its own message
+        return []
+    return colliding_error_values(schema) if isinstance(schema, Mapping) else []
+
+
+def warn_colliding_error_field(
+    payload: Any, event: str, namespace: str, stacklevel: int = 2
+) -> None:
+    """Warn (``UserWarning``) when an ack of this payload could be taken for an error
+    ack: its ``error`` field accepts ``"validation_error"`` or ``"internal_error"``."""
+    import warnings
+
+    values = payload_collisions(payload)
+    if values:
+        shown = " or ".join(repr(v) for v in values)
+        warnings.warn(
+            f"the ack of event {event!r} in namespace {namespace!r} has an 'error' field "
+            f"that may hold {shown}, the key and values that mark sio-spec's error acks: "
+            "clients cannot tell them apart; rename the field or narrow its values",
+            UserWarning,
+            stacklevel=stacklevel,
+        )

@@ -1,9 +1,26 @@
 """Exceptions raised and reported by sio_spec.
 
-Every exception sio-spec raises is a :class:`SioSpecError`: a
-:class:`ValidationError` (a value crossing the server did not match its model) or
-a :class:`SpecError` (the spec itself is misused or misconfigured). What a client
-receives as an error ack is defined in :mod:`sio_spec.error_acks`.
+Every exception sio-spec raises is a :class:`SioSpecError`::
+
+    SioSpecError
+    ├── ValidationError                a value did not match its model
+    │   ├── RequestValidationError, ResponseValidationError, EmitValidationError,
+    │   │   ClientAckValidationError, AckValidationError
+    │   └── RemoteValidationError      (also a RemoteError)
+    ├── RemoteError                    a server's error ack, raised in a client
+    │   ├── RemoteValidationError      the server rejected what the client sent
+    │   └── RemoteInternalError        the server failed to handle the event
+    └── SpecError                      the spec is misused or misconfigured
+        ├── SpecTypeError              (also a TypeError)
+        └── SpecValueError             (also a ValueError)
+
+``except ValidationError`` catches invalid values and the server's rejection of
+one, never a server's failure: :class:`RemoteInternalError` is a
+:class:`RemoteError`, not a :class:`ValidationError`. Where a public call used to
+raise ``TypeError`` or ``ValueError`` it raises :class:`SpecTypeError` or
+:class:`SpecValueError`, which ``except TypeError`` / ``except ValueError`` still
+catch. What a client receives as an error ack is defined in
+:mod:`sio_spec.error_acks`.
 """
 
 from __future__ import annotations
@@ -132,9 +149,36 @@ class SpecError(SioSpecError):
     """
 
 
-class RemoteValidationError(ValidationError):
+class SpecTypeError(SpecError, TypeError):
+    """A public call got an object of a kind it cannot use (a test client given
+    something that is not a server, a page option that does not exist). Also a
+    ``TypeError``, as before it was a :class:`SpecError`."""
+
+
+class SpecValueError(SpecError, ValueError):
+    """A public call got a value it cannot use (an unknown viewer or AsyncAPI
+    version, an event declared twice). Also a ``ValueError``, as before it was a
+    :class:`SpecError`."""
+
+
+class RemoteError(SioSpecError):
+    """The server answered a :class:`~sio_spec.ClientSpec` client with one of its
+    error acks (see :mod:`sio_spec.error_acks`), raised in the client:
+    :class:`RemoteValidationError` or :class:`RemoteInternalError`. Both have
+    ``event``, ``namespace``, :meth:`errors` and ``title``."""
+
+    event: str
+    namespace: str
+
+    def errors(self) -> list[ErrorDetail]:
+        """The server's details of the problem (none for an internal error)."""
+        return []
+
+
+class RemoteValidationError(ValidationError, RemoteError):
     """The server rejected what a client sent: its ``validation_error`` ack, raised by
-    :class:`~sio_spec.ClientSpec` in the client. :meth:`errors` are the server's details."""
+    :class:`~sio_spec.ClientSpec` in the client. :meth:`errors` are the server's details.
+    It is a :class:`ValidationError` (the payload was invalid) and a :class:`RemoteError`."""
 
     kind = "payload"
 
@@ -149,16 +193,30 @@ class AckValidationError(ValidationError):
     kind = "ack from the server"
 
 
-class RemoteInternalError(ValidationError):
+class RemoteInternalError(RemoteError):
     """The server answered ``internal_error``: it failed to handle the event (its
     handler's ack was invalid, or the handler could not be used). It has no details
-    (:meth:`errors` is empty); ``message`` is the server's own one-line text."""
+    (:meth:`errors` is empty); ``message`` is the server's own one-line text.
+
+    Not a :class:`ValidationError`: code that handles invalid values does not
+    swallow a server's failure (catch :class:`RemoteError` or :class:`SioSpecError`
+    for both)."""
 
     kind = "ack"
 
     def __init__(self, event: str, namespace: str, message: str) -> None:
+        self.event = event
+        self.namespace = namespace
         self.message = message
-        super().__init__(event, namespace, [])
+        super().__init__(self.title)
+
+    def error_count(self) -> int:
+        """How many problems :meth:`errors` lists: none."""
+        return 0
+
+    def json(self, *, indent: int | None = None) -> str:
+        """:meth:`errors` as JSON text: an empty list."""
+        return json.dumps([], indent=indent)
 
     @property
     def title(self) -> str:

@@ -25,6 +25,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from .errors import SpecValueError
+
 #: Keywords whose validation (or absence of it) is the same in both engines.
 SAFE_KEYWORDS = frozenset(
     {
@@ -147,7 +149,7 @@ def _plain_numbers(value: Any) -> bool:
 
 
 def _refuse(uri: str) -> Any:
-    raise ValueError("sio-spec does not retrieve schemas")
+    raise SpecValueError("sio-spec does not retrieve schemas")
 
 
 #: The compiled engine's validator class for each meta-schema ``jsonschema`` uses.

@@ -31,6 +31,7 @@ from .errors import (
     RequestValidationError,
     ResponseValidationError,
     SpecError,
+    SpecValueError,
     ValidationError,
 )
 from .pipeline import Call, serialize_any
@@ -389,10 +390,11 @@ class AsyncAPISocketIO(SocketIO):  # type: ignore[misc]
         usually on the handler that emits it, as in sio-asyncapi. Same as
         ``self.spec.emits(event, model, namespace=namespace, ...)``. ``discription``
         is sio-asyncapi's spelling of ``description``. Declaring the same event twice
-        in one namespace raises ``ValueError``, as in sio-asyncapi."""
+        in one namespace raises :class:`~sio_spec.SpecValueError` (a ``ValueError``, as in
+        sio-asyncapi)."""
         key = (namespace or "/", event)
         if key in self._doc_emits:
-            raise ValueError(f"Event {event} already registered for namespace {key[0]}")
+            raise SpecValueError(f"Event {event} already registered for namespace {key[0]}")
         decorator: Callable[[F], F] = self.spec.emits(
             event,
             model,

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from ._socketio_internals import HANDLE_EMIT, PUBLISH, TRIGGER_EVENT, trigger_event
 from .adapters import Hooks, Layout, calling
 from .errors import (
     RemoteInternalError,
@@ -222,7 +223,7 @@ class Layers(Hooks):
 def _timed(target: Any) -> Hooks:
     """Inner layer: how long the handler runs (python-socketio's own dispatch)."""
     state = Hooks(target)
-    trigger = target._trigger_event
+    trigger = trigger_event(target)
     if inspect.iscoroutinefunction(trigger):
 
         async def _atrigger(event: Any, namespace: str, *args: Any) -> Any:
@@ -235,7 +236,7 @@ def _timed(target: Any) -> Hooks:
             finally:
                 record.duration = perf_counter() - start
 
-        state.wrappers["_trigger_event"] = _atrigger
+        state.wrappers[TRIGGER_EVENT] = _atrigger
     else:
 
         def _trigger(event: Any, namespace: str, *args: Any) -> Any:
@@ -248,7 +249,7 @@ def _timed(target: Any) -> Hooks:
             finally:
                 record.duration = perf_counter() - start
 
-        state.wrappers["_trigger_event"] = _trigger
+        state.wrappers[TRIGGER_EVENT] = _trigger
     return state
 
 
@@ -272,7 +273,7 @@ def _incoming(
     state: Hooks, target: Any, observer: Observer, server_side: bool
 ) -> Callable[..., Any]:
     """Outer layer of ``_trigger_event``: one observation per incoming event."""
-    trigger = target._trigger_event
+    trigger = trigger_event(target)
     not_handled = getattr(target, "not_handled", None)
 
     def skipped(event: Any) -> bool:
@@ -420,9 +421,11 @@ def _outer(target: Any, observer: Observer, server_side: bool) -> Hooks:
     """Outer layer: ``_trigger_event``, ``emit`` and ``call`` observed."""
     state = Hooks(target)
     state.wrappers.update(
-        _trigger_event=_incoming(state, target, observer, server_side),
-        emit=_outgoing(state, target, observer, "emit", server_side),
-        call=_outgoing(state, target, observer, "call", server_side),
+        {
+            TRIGGER_EVENT: _incoming(state, target, observer, server_side),
+            "emit": _outgoing(state, target, observer, "emit", server_side),
+            "call": _outgoing(state, target, observer, "call", server_side),
+        }
     )
     return state
 
@@ -430,8 +433,8 @@ def _outer(target: Any, observer: Observer, server_side: bool) -> Hooks:
 def _relay(manager: Any, observer: Observer) -> Hooks | None:
     """The pub/sub manager layer: carry the current context in emit messages; observe
     the delivery of emits another process published with one."""
-    publish = getattr(manager, "_publish", None)
-    handle = getattr(manager, "_handle_emit", None)
+    publish = getattr(manager, PUBLISH, None)
+    handle = getattr(manager, HANDLE_EMIT, None)
     if not callable(publish) or not callable(handle):
         return None
     state = Hooks(manager)
@@ -475,7 +478,7 @@ def _relay(manager: Any, observer: Observer) -> Hooks | None:
             finally:
                 observer.end(token, record)
 
-        state.wrappers.update(_publish=_apublish, _handle_emit=_ahandle)
+        state.wrappers.update({PUBLISH: _apublish, HANDLE_EMIT: _ahandle})
     else:
 
         def _publish(data: Any) -> Any:
@@ -494,7 +497,7 @@ def _relay(manager: Any, observer: Observer) -> Hooks | None:
             finally:
                 observer.end(token, record)
 
-        state.wrappers.update(_publish=_publish, _handle_emit=_handle)
+        state.wrappers.update({PUBLISH: _publish, HANDLE_EMIT: _handle})
     return state
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .error_acks import warn_colliding_error_field
 from .errors import SpecError, display_name
 from .model import Direction as Direction
 from .model import EventSpec as EventSpec
@@ -83,7 +84,7 @@ class HandlerSource(Protocol):
 
     The python-socketio implementation is
     :class:`sio_spec.adapters.handlers.SocketIOHandlers`; Flask-SocketIO's lives
-    in :mod:`sio_spec.adapters.flask`. ``handlers`` and ``namespace_handlers`` are
+    in :mod:`sio_spec.adapters.flask_socketio`. ``handlers`` and ``namespace_handlers`` are
     the live tables the server dispatches from: the registry reads them only to
     check that a cached plan still belongs to the handler that will be called.
     """
@@ -317,6 +318,8 @@ class Registry:
             ack = None if decl.ack is None else ack_from_annotation(decl.ack)
         elif decl.use_hints:
             ack = ack_from_handler(func)
+        if ack is not None and ack.params and ack.params[0].payload is not None:
+            _warn_error_field(ack.params[0].payload, event, namespace)
         return EventSpec(
             namespace=namespace,
             event=event,
@@ -372,3 +375,9 @@ class Registry:
         if source is None:
             return (self.revision,)
         return (self.revision, source.fingerprint())
+
+
+def _warn_error_field(payload: Any, event: str, namespace: str) -> None:
+    """A handler's ack whose ``error`` field could hold an error ack's marker is
+    ambiguous to clients: say so when the handler is read."""
+    warn_colliding_error_field(payload, event, namespace, stacklevel=4)

@@ -223,8 +223,21 @@ def _compile_outgoing(
     dumps = [p.payload.dump if p.payload is not None else dump_any for p in spec.params]
     rest = spec.variadic.payload.dump if spec.variadic and spec.variadic.payload else dump_any
 
+    # a JSON Schema dict validates JSON data: a model (or any Python value) given for
+    # it is first serialized as it would be sent
+    json_data = [p.payload is not None and p.payload.adapter is None for p in spec.params]
+    rest_json = bool(
+        spec.variadic and spec.variadic.payload and spec.variadic.payload.adapter is None
+    )
+
     def outgoing(value: Any) -> Any:
-        values = validate(ack_values(value))
+        values = ack_values(value)
+        if rest_json or True in json_data:
+            values = tuple(
+                dump_any(v) if (json_data[i] if i < len(json_data) else rest_json) else v
+                for i, v in enumerate(values)
+            )
+        values = validate(values)
         return from_ack_values(
             tuple((dumps[i] if i < len(dumps) else rest)(v) for i, v in enumerate(values))
         )

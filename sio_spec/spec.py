@@ -10,15 +10,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
 from . import adapters
+from .agent import agent_schema, agent_schema_of
 from .asyncapi import build, dump_json, dump_yaml
+from .contract import Contract, _read_contract, load_document
 from .emitter import AsyncEmitter, Emitter
 from .errors import SpecError
+from .guard import limits_of
+from .model import DEFAULT_VERSION, EventSpec
 from .model import VERSIONS as VERSIONS
-from .model import EventSpec
 from .model import Info as Info
 from .pipeline import ErrorHandler, Pipeline, default_error_handler
+from .plans import auth_spec, event_spec
 from .registry import UNSET, Declaration, Registry
 from .signature import Arguments, ack_from_annotation
+from .typescript import render as render_typescript
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -57,7 +62,7 @@ class SocketIOSpec:
         description: str | None = None,
         servers: Any = None,
         validate: bool = True,
-        asyncapi_version: str = "3.0.0",
+        asyncapi_version: str = DEFAULT_VERSION,
         strict_emits: bool = False,
         contact: Mapping[str, Any] | None = None,
         license: Mapping[str, Any] | None = None,
@@ -90,6 +95,7 @@ class SocketIOSpec:
         self._cache: dict[str, tuple[Any, dict[str, Any]]] = {}
         self._texts: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
         self._document: dict[str, Any] | None = None
+        self._contract: tuple[dict[str, Any], Contract] | None = None
         if server is not None:
             self.attach(server)
 
@@ -120,14 +126,10 @@ class SocketIOSpec:
         clients' replies. Events the document lacks are handled as without it.
         :meth:`asyncapi` returns the document itself.
         """
-        from .contract import _read_contract, load_document
-        from .guard import limits_of
-        from .plans import auth_spec, event_spec
-
         limits = limits_of(max_bytes, max_nodes, max_depth, max_number_digits)
         document = load_document(source, limits)
         contract = _read_contract(document, limits=None)
-        version = document["asyncapi"] if document["asyncapi"] in VERSIONS else "3.0.0"
+        version = document["asyncapi"] if document["asyncapi"] in VERSIONS else DEFAULT_VERSION
         spec = cls(
             title=contract.title,
             version=contract.version,
@@ -392,11 +394,21 @@ class SocketIOSpec:
     def typescript(self) -> str:
         """TypeScript types of this API for socket.io-client (see :mod:`sio_spec.typescript`),
         written from the document; the same document always gives the same text."""
-        from .contract import contract_of
-        from .typescript import render
-
         with _collector_paused():
-            return render(contract_of(self))
+            return render_typescript(self.contract())
+
+    def contract(self) -> Contract:
+        """The :class:`~sio_spec.contract.Contract` of this spec's document, read once
+        and cached while the document is: AsyncAPI 3.0.0 for a spec built from models,
+        the document it publishes for a :meth:`from_document` spec (see
+        :attr:`published_versions`)."""
+        versions = self.published_versions
+        doc = self.asyncapi(DEFAULT_VERSION if DEFAULT_VERSION in versions else versions[0])
+        hit = self._contract
+        if hit is None or hit[0] is not doc:
+            # the spec's own document: generated from its code, or checked by from_document
+            hit = self._contract = (doc, _read_contract(doc, limits=None, check_schemas=False))
+        return hit[1]
 
     def save(self, path: str | pathlib.Path, version: str | None = None) -> pathlib.Path:
         """Write the document; ``.json`` gives JSON, anything else YAML."""
@@ -411,14 +423,11 @@ class SocketIOSpec:
         A spec built from models reads its document in ``version`` (default: the
         spec's version when it is 3.x, else 3.0.0, whose operation keys name the
         events); a :meth:`from_document` spec reads the document it publishes."""
-        from .agent import agent_schema, agent_schema_of
-        from .contract import contract_of
-
         if self._document is not None:
             self.asyncapi(version)  # refuses a version this document is not in
-            return agent_schema_of(contract_of(self))
+            return agent_schema_of(self.contract())
         if version is None and self.asyncapi_version.startswith("3."):
             version = self.asyncapi_version
-        if version in (None, "3.0.0"):
-            return agent_schema_of(contract_of(self))  # read once per document
+        if version in (None, DEFAULT_VERSION):
+            return agent_schema_of(self.contract())  # read once per document
         return agent_schema(self.asyncapi(version))

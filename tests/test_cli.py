@@ -161,9 +161,10 @@ def test_export_yaml_and_json(tmp_path: Path) -> None:
 
     as_json = run("export", "game.py:spec", "--format", "json", cwd=tmp_path)
     assert as_json.stdout == (tmp_path / "doc.json").read_text(encoding="utf-8")
+    # a format the extension contradicts would write a file check cannot read back
     forced = run("export", "game.py:spec", "--format", "yaml", "-o", "forced.json", cwd=tmp_path)
-    assert forced.returncode == 0
-    assert (tmp_path / "forced.json").read_text(encoding="utf-8") == stdout.stdout
+    assert "does not match the extension of forced.json" in one_error_line(forced)
+    assert not (tmp_path / "forced.json").exists()
 
     old = run("export", "game.py:spec", "--asyncapi-version", "2.6.0", cwd=tmp_path)
     assert old.stdout.startswith("asyncapi: 2.6.0\n")
@@ -585,3 +586,62 @@ def test_serve_bad_file(tmp_path: Path) -> None:
     assert "not an AsyncAPI document" in line
     line = one_error_line(run_here("serve", "absent.json", cwd=tmp_path))
     assert "cannot read absent.json" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "broken.py:spec", "--debug"),
+        ("export", "--debug", "broken.py:spec"),
+        ("check", "broken.py:spec", "asyncapi.yaml", "--debug"),
+    ],
+)
+def test_debug_is_accepted_after_the_subcommand(tmp_path: Path, args: tuple[str, ...]) -> None:
+    (tmp_path / "broken.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    proc = run_here(*args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" in proc.stderr
+    assert "RuntimeError: boom" in proc.stderr
+
+
+def test_without_debug_no_traceback_after_the_subcommand(tmp_path: Path) -> None:
+    (tmp_path / "broken.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    line = one_error_line(run_here("export", "broken.py:spec", cwd=tmp_path))
+    assert "RuntimeError: boom" in line
+
+
+@pytest.mark.parametrize(
+    ("fmt", "output"),
+    [("json", "out.yaml"), ("yaml", "out.json"), ("typescript", "out.yml"), ("agent", "api.ts")],
+)
+def test_export_refuses_a_format_its_extension_contradicts(
+    tmp_path: Path, fmt: str, output: str
+) -> None:
+    write_app(tmp_path)
+    line = one_error_line(
+        run_here("export", "game.py:spec", "--format", fmt, "-o", output, cwd=tmp_path)
+    )
+    assert f"--format {fmt} does not match the extension of {output}" in line
+    assert not (tmp_path / output).exists()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "output"), [("json", "out.json"), ("agent", "agent.json"), ("yaml", "out.txt")]
+)
+def test_export_format_and_extension_that_agree(tmp_path: Path, fmt: str, output: str) -> None:
+    write_app(tmp_path)
+    proc = run_here("export", "game.py:spec", "--format", fmt, "-o", output, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / output).stat().st_size > 0
+
+
+def test_export_json_to_a_json_file_then_check_passes(tmp_path: Path) -> None:
+    write_app(tmp_path)
+    assert (
+        run_here(
+            "export", "game.py:spec", "--format", "json", "-o", "a.json", cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    proc = run_here("check", "game.py:spec", "a.json", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

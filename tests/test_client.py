@@ -353,6 +353,23 @@ def test_document_from_a_running_server(servers: dict[str, Any]) -> None:
     assert servers["seen"]["move"] == [Move(game_id=4, x=1)]
 
 
+def test_a_client_held_to_a_document_sends_models_serialized(
+    servers: dict[str, Any],
+) -> None:
+    async def main() -> None:
+        client, _ = await connected(servers, servers["spec"].asyncapi())
+        try:
+            ack = await client.call("move", Move(game_id=5, x=0), timeout=TIMEOUT)
+            assert ack == {"accepted": True, "note": ""}
+            with pytest.raises(EmitValidationError):
+                await client.emit("move", Move.model_construct(game_id=5, x=9))
+        finally:
+            await client.disconnect()
+
+    asyncio.run(main())
+    assert servers["seen"]["move"] == [Move(game_id=5, x=0)]
+
+
 def test_detach_restores_the_client(servers: dict[str, Any]) -> None:
     async def main() -> None:
         client = socketio.AsyncClient()

@@ -21,7 +21,7 @@ from sio_spec.contract import (
     read_contract,
 )
 from sio_spec.errors import SpecError
-from sio_spec.targets import load_target
+from sio_spec.loader import load_target
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = {

@@ -25,7 +25,7 @@ from support.servers import run_aiohttp, run_asgi, run_flask_socketio, run_wsgi,
 
 from sio_spec import SocketIOSpec
 from sio_spec.contract import contract_of
-from sio_spec.targets import find_spec
+from sio_spec.loader import find_spec
 from sio_spec.web import asgi_docs, wsgi_docs
 
 ROOT = Path(__file__).resolve().parent.parent

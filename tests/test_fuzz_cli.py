@@ -386,3 +386,15 @@ def test_python_api_over_a_real_connection() -> None:
     assert {(f.event, f.kind) for f in report.findings} == {("stats", "invalid_ack")}
     (finding,) = report.findings
     assert "document=..." in finding.replay and f"url='{url(port)}'" in finding.replay
+
+
+def test_the_cli_reads_the_fuzz_runner_only_when_it_runs() -> None:
+    code = (
+        "import sys, sio_spec.cli; sio_spec.cli.build_parser(); "
+        "print(sorted({'socketio', 'hypothesis'} & set(sys.modules)))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.stdout.strip() == "[]", done.stderr

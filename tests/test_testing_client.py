@@ -553,7 +553,7 @@ def test_import_pulls_no_web_framework() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-# -- the README's pytest examples, run as written ------------------------------------------------
+# -- the documentation's pytest examples, run as written ----------------------------------------
 
 CHAT_ASGI = """
 import socketio
@@ -630,7 +630,8 @@ def leave(room):
 def readme_block(first_line: str) -> str:
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parent.parent / "README.rst").read_text(encoding="utf-8")
+    page = Path(__file__).resolve().parent.parent / "docs" / "topics" / "testing.rst"
+    text = page.read_text(encoding="utf-8")
     start = text.index("    " + first_line + "\n")
     lines = []
     for line in text[start:].splitlines():

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, create_model
 from sio_spec import SocketIOSpec
 from sio_spec.asyncapi import dump_yaml
 from sio_spec.asyncapi.dump import _Emitter, _Fallback, ruamel_yaml
-from sio_spec.targets import find_spec
+from sio_spec.loader import find_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSIONS = ("3.0.0", "3.1.0", "2.6.0")

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
-from ..errors import SpecError, ValidationError
+from .._socketio_internals import TRIGGER_EVENT, own_trigger_event
+from ..errors import SpecError, SpecTypeError, ValidationError
 from ..pipeline import Pipeline, in_call, logger
 
 SUPPORTED = "python-socketio >= 5.11, < 6"
-HOOKED = ("_trigger_event", "emit", "call")
+HOOKED = (TRIGGER_EVENT, "emit", "call")
 #: Stands for python-socketio's ``not_handled`` where the wrapped object has none
 #: (clients): no handler result is ever this object.
 NOT_HANDLED: Any = object()
@@ -70,15 +71,7 @@ def own_dispatch(server: Any) -> bool:
     """Whether ``server._trigger_event`` is python-socketio's own: not wrapped by
     anyone before sio-spec, not overridden by a subclass. Then a handler registered
     for exactly an event is called by the hook as python-socketio would call it."""
-    import socketio
-
-    trigger = server._trigger_event
-    return getattr(trigger, "__self__", None) is server and getattr(trigger, "__func__", None) in (
-        socketio.Server._trigger_event,
-        socketio.AsyncServer._trigger_event,
-        socketio.Client._trigger_event,
-        socketio.AsyncClient._trigger_event,
-    )
+    return own_trigger_event(server)
 
 
 class calling:
@@ -134,11 +127,11 @@ class Layout:
         """Every argument of a call by name (positional ones past the layout's names
         are refused, as the wrapped method would refuse them)."""
         if len(args) > len(self.names):
-            raise TypeError(f"takes at most {len(self.names)} positional arguments")
+            raise SpecTypeError(f"takes at most {len(self.names)} positional arguments")
         out = dict(zip(self.names, args, strict=False))
         for name, value in kwargs.items():
             if name in out:
-                raise TypeError(f"got multiple values for argument {name!r}")
+                raise SpecTypeError(f"got multiple values for argument {name!r}")
             out[name] = value
         return out
 

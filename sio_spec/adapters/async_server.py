@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 import pydantic
 
+from .._socketio_internals import TRIGGER_EVENT, trigger_event
 from ..errors import SpecError
 from ..payload import PayloadInvalid
 from ..pipeline import Answer, Call, Pass, Pipeline, Refuse
@@ -186,15 +187,17 @@ def call_hook(
 def hooks(server: Any, pipeline: Pipeline) -> Hooks:
     state = Hooks(server, pipeline)
     state.wrappers.update(
-        _trigger_event=trigger_hook(
-            state,
-            pipeline,
-            server._trigger_event,
-            server.not_handled,
-            direct=own_dispatch(server),
-        ),
-        emit=emit_hook(state, Layout.SERVER_EMIT, server.emit),
-        call=call_hook(state, Layout.SERVER_CALL, server.call),
+        {
+            TRIGGER_EVENT: trigger_hook(
+                state,
+                pipeline,
+                trigger_event(server),
+                server.not_handled,
+                direct=own_dispatch(server),
+            ),
+            "emit": emit_hook(state, Layout.SERVER_EMIT, server.emit),
+            "call": call_hook(state, Layout.SERVER_CALL, server.call),
+        }
     )
     return state
 

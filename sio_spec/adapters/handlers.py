@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .._socketio_internals import event_handler, namespace_handler
 from ..registry import Target
 
 
@@ -44,10 +45,10 @@ class SocketIOHandlers:
 
     def target(self, event: Any, namespace: str) -> Target | None:
         server = self.server
-        fn, shifted = server._get_event_handler(event, namespace, ())
+        fn, shifted = event_handler(server, event, namespace)
         if fn:
             return self.function_target(fn, len(shifted), event, namespace)
-        ns_obj, shifted = server._get_namespace_handler(namespace, ())
+        ns_obj, shifted = namespace_handler(server, namespace)
         if not ns_obj:
             return None
         # python-socketio's Namespace.trigger_event builds the same name

@@ -47,7 +47,7 @@ import pydantic_core
 from ..error_acks import error_ack_schema, internal_error_ack, validation_error_ack
 from ..errors import SpecError
 from ..jsonschema_keywords import REF_PREFIX, schema_ref
-from ..model import VERSIONS, EventSpec, Info
+from ..model import DEFAULT_VERSION, VERSIONS, EventSpec, Info
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments
 from .examples import ExampleChecker
@@ -548,7 +548,7 @@ def build(
     info: Info,
     specs: list[EventSpec],
     *,
-    version: str = "3.0.0",
+    version: str = DEFAULT_VERSION,
     validation: bool = True,
     strict: bool = False,
 ) -> dict[str, Any]:

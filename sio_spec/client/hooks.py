@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .._socketio_internals import TRIGGER_EVENT, trigger_event
 from ..adapters import Hooks, Layout, own_dispatch
 from ..adapters import async_server as async_impl
 from ..adapters import server as sync_impl
@@ -101,14 +102,16 @@ def _client(client: Any, pipeline: ClientPipeline, impl: Any) -> Hooks:
     state = Hooks(client, pipeline)
     pipeline.read_handlers(ClientHandlers(client))
     state.wrappers.update(
-        _trigger_event=impl.trigger_hook(
-            state, pipeline, client._trigger_event, direct=own_dispatch(client)
-        ),
-        emit=impl.emit_hook(state, Layout.CLIENT_EMIT, client.emit),
-        call=impl.call_hook(state, Layout.CLIENT_CALL, client.call),
-        connect=_CONNECT[impl](
-            state, pipeline, client.connect, lambda a: _namespaces(client, a["namespaces"])
-        ),
+        {
+            TRIGGER_EVENT: impl.trigger_hook(
+                state, pipeline, trigger_event(client), direct=own_dispatch(client)
+            ),
+            "emit": impl.emit_hook(state, Layout.CLIENT_EMIT, client.emit),
+            "call": impl.call_hook(state, Layout.CLIENT_CALL, client.call),
+            "connect": _CONNECT[impl](
+                state, pipeline, client.connect, lambda a: _namespaces(client, a["namespaces"])
+            ),
+        }
     )
     return state
 

@@ -27,10 +27,16 @@ import pydantic
 
 from ..adapters.handlers import SocketIOHandlers
 from ..contract import Contract
+from ..error_acks import (
+    SioSpecInternalError,
+    SioSpecValidationError,
+    read_error_ack,
+)
 from ..errors import (
     AckValidationError,
     EmitValidationError,
     ErrorDetail,
+    RemoteError,
     RemoteInternalError,
     RemoteValidationError,
     ResponseValidationError,
@@ -139,28 +145,60 @@ class Plans:
         return cls.of_specs(specs, errors)
 
 
-def _details(value: Any) -> list[ErrorDetail]:
-    """The server's error details, kept to their documented shape."""
-    if not isinstance(value, list):
-        return []
-    out: list[ErrorDetail] = []
-    for item in value[:MAX_DETAILS]:
-        if isinstance(item, Mapping):
-            loc = item.get("loc")
-            out.append(
-                {
-                    "loc": [
-                        p if isinstance(p, int) else _text(p)
-                        for p in loc[:MAX_LOC]
-                        if isinstance(p, (str, int)) and not isinstance(p, bool)
-                    ]
-                    if isinstance(loc, list)
-                    else [],
-                    "msg": _text(item.get("msg", "")),
-                    "type": _text(item.get("type", "")),
-                }
-            )
-    return out
+def remote_error(event: str, namespace: str, values: tuple[Any, ...]) -> RemoteError | None:
+    """The server's error ack among ``values`` as an exception, read through the
+    error-ack models (:func:`~sio_spec.error_acks.read_error_ack`) once cut to what
+    the client keeps (:func:`_as_kept`): ``validation_error`` gives
+    :class:`RemoteValidationError`, ``internal_error`` :class:`RemoteInternalError`;
+    ``None`` for any other ack."""
+    if len(values) != 1:
+        return None
+    ack = read_error_ack(_as_kept(values[0], event, namespace))
+    if isinstance(ack, SioSpecValidationError):
+        details: list[ErrorDetail] = [d.model_dump() for d in ack.detail]
+        return RemoteValidationError(event, namespace, details)
+    if isinstance(ack, SioSpecInternalError):
+        return RemoteInternalError(event, namespace, ack.message)
+    return None
+
+
+def _as_kept(value: Any, event: str, namespace: str) -> Any:
+    """An error ack cut to what the client keeps, before it is read: texts on one
+    line of at most :data:`MAX_DETAIL_TEXT` characters; for ``validation_error``
+    (which needs a ``detail``) the event and namespace the client called, and the
+    first :data:`MAX_DETAILS` details that are objects, each with its first
+    :data:`MAX_LOC` string or integer locations. Any other value is returned as is."""
+    if not isinstance(value, Mapping):
+        return value
+    kind = value.get("error")
+    if kind == "internal_error" and set(value) == {"error", "message"}:
+        return {"error": kind, "message": _text(value["message"])}
+    if kind != "validation_error" or "detail" not in value:
+        return value
+    detail = value["detail"]
+    kept = []
+    for item in detail[:MAX_DETAILS] if isinstance(detail, list) else []:
+        if not isinstance(item, Mapping):
+            continue
+        loc = item.get("loc")
+        kept.append(
+            {
+                "loc": [
+                    p if isinstance(p, int) else _text(p)
+                    for p in (loc[:MAX_LOC] if isinstance(loc, list) else [])
+                    if isinstance(p, (str, int)) and not isinstance(p, bool)
+                ],
+                "msg": _text(item.get("msg", "")),
+                "type": _text(item.get("type", "")),
+            }
+        )
+    return {
+        "error": kind,
+        "message": _text(value.get("message", "")),
+        "event": event,
+        "namespace": namespace,
+        "detail": kept,
+    }
 
 
 def _text(value: Any) -> str:
@@ -170,21 +208,6 @@ def _text(value: Any) -> str:
         text = text[: 4 * MAX_DETAIL_TEXT]
     text = " ".join(text.split())
     return text if len(text) <= MAX_DETAIL_TEXT else text[: MAX_DETAIL_TEXT - 3] + "..."
-
-
-def remote_error(event: str, namespace: str, values: tuple[Any, ...]) -> ValidationError | None:
-    """The server's error ack among ``values`` as an exception: ``validation_error``
-    gives :class:`RemoteValidationError` (with the server's details),
-    ``internal_error`` :class:`RemoteInternalError`; ``None`` for any other ack."""
-    if len(values) != 1 or not isinstance(values[0], Mapping):
-        return None
-    ack = values[0]
-    kind = ack.get("error")
-    if kind == "validation_error" and "detail" in ack:
-        return RemoteValidationError(event, namespace, _details(ack.get("detail")))
-    if kind == "internal_error" and set(ack) == {"error", "message"}:
-        return RemoteInternalError(event, namespace, _text(ack.get("message")))
-    return None
 
 
 class ClientPipeline(Pipeline):

@@ -14,11 +14,10 @@ import asyncio
 import os
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..contract import Contract, contract_of, load_document, read_contract
 from ..errors import SpecError
-from .channels import AsyncLocalChannel, Channel, LocalChannel, RemoteChannel, Unreachable
 from .report import (
     KINDS,
     Check,
@@ -29,6 +28,22 @@ from .report import (
     render_junit,
     render_text,
 )
+
+if TYPE_CHECKING:
+    from .channels import Channel
+
+#: Names read from :mod:`sio_spec.fuzz.channels` when first used (it imports
+#: python-socketio's clients).
+_CHANNELS = ("AsyncLocalChannel", "Channel", "LocalChannel", "RemoteChannel", "Unreachable")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CHANNELS:
+        from . import channels
+
+        return getattr(channels, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "KINDS",
@@ -129,6 +144,8 @@ def fuzz(
     ``auth``: connect auth to use everywhere instead of generated auth (connect
     auth is then not fuzzed); ``timeout``: seconds to wait for an ack.
     """
+    from .channels import AsyncLocalChannel, LocalChannel, RemoteChannel
+
     contract: Contract | None = _contract_of(document) if document is not None else None
     if url is not None:
         if contract is None:
@@ -138,7 +155,7 @@ def fuzz(
         return _run_sync(contract, lambda: RemoteChannel(url), _options(locals()))
     if server_or_spec is None:
         raise SpecError("pass a server (in process) or url=... (a running server)")
-    from ..testing import _Target
+    from ..testing.target import Target as _Target
 
     target = _Target(server_or_spec)
     if contract is None:
@@ -153,7 +170,7 @@ def fuzz(
 
 
 def _spec_contract(obj: Any) -> Contract:
-    from ..testing import _Target
+    from ..testing.target import Target as _Target
 
     spec = _Target(obj).spec
     if spec is None:
@@ -229,4 +246,4 @@ def _run_async(
     return report
 
 
-__all__ += ["AsyncLocalChannel", "Channel", "LocalChannel", "RemoteChannel", "Unreachable"]
+__all__ += list(_CHANNELS)

@@ -273,7 +273,7 @@ class LocalChannel(_Base):
         self.app = app
 
     def new_client(self) -> Any:
-        from ..testing import TestClient
+        from ..testing.clients import TestClient
 
         return TestClient(self.app, raise_server_exceptions=True, settle_timeout=self.timeout)
 
@@ -306,7 +306,7 @@ class AsyncLocalChannel(_Base):
         return self.loop.run_until_complete(coro)
 
     def new_client(self) -> Any:
-        from ..testing import AsyncTestClient
+        from ..testing.clients import AsyncTestClient
 
         async def make() -> Any:
             return AsyncTestClient(

@@ -9,12 +9,14 @@ import logging
 import shlex
 import sys
 import urllib.parse
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..contract import Contract, contract_of
 from ..targets import is_document_file, load_contract, load_target
-from .channels import AsyncLocalChannel, Channel, LocalChannel, RemoteChannel
 from .report import render, render_text
+
+if TYPE_CHECKING:
+    from .channels import Channel
 
 FORMATS = ("text", "json", "junit")
 
@@ -84,14 +86,14 @@ def add_command(commands: Any) -> None:
         metavar="FILE",
         help="write the report to FILE (a text summary still goes to stdout)",
     )
-    from ..cli import _add_limits  # the reading limits every document reader takes
+    from ..cli_options import add_limits as _add_limits  # the reading limits of every reader
 
     _add_limits(fuzz)
     fuzz.set_defaults(func=cmd_fuzz)
 
 
 def _error(message: str) -> Exception:
-    from ..cli import CLIError
+    from ..cli_options import CLIError
 
     return CLIError(message)
 
@@ -112,6 +114,8 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
             auth = json.loads(args.auth)
         except ValueError:
             raise _error("--auth is not valid JSON") from None
+    from .channels import RemoteChannel
+
     contract, channel = _resolve(args)
     _check_names(contract, args.namespace, args.event)
     quiet = not getattr(args, "debug", False) and not isinstance(channel, RemoteChannel)
@@ -158,7 +162,8 @@ def cmd_fuzz(args: argparse.Namespace) -> int:
 
 
 def _resolve(args: argparse.Namespace) -> tuple[Contract, Channel]:
-    from ..cli import _limits
+    from ..cli_options import limits as _limits
+    from .channels import AsyncLocalChannel, LocalChannel, RemoteChannel
 
     target: str = args.target
     url: str | None = args.url
@@ -188,7 +193,7 @@ def _resolve(args: argparse.Namespace) -> tuple[Contract, Channel]:
     server = spec._target
     if server is None:
         raise _error(f"{target!r} is not attached to a server: nothing to fuzz in process")
-    from ..testing import _Target
+    from ..testing.target import Target as _Target
 
     if _Target(spec).server.is_asyncio_based():
         return contract, AsyncLocalChannel(spec)

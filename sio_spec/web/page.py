@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from urllib.parse import parse_qs, quote
 
 from ..asyncapi import dump_yaml
-from ..errors import SpecError
+from ..errors import SpecError, SpecTypeError, SpecValueError
 from ..model import VERSIONS
 from .view import view_model_of_document
 
@@ -86,7 +86,7 @@ _JSON_ESCAPES = str.maketrans(
 logger = logging.getLogger("sio_spec.web")
 
 
-class UnknownVersion(ValueError):
+class UnknownVersion(SpecValueError):
     """The requested AsyncAPI version cannot be served."""
 
 
@@ -113,7 +113,7 @@ class DocumentSource:
             self.spec = spec_or_document
             self.fixed = None
         else:
-            raise TypeError(
+            raise SpecTypeError(
                 "expected a SocketIOSpec or an AsyncAPI document (a mapping), "
                 f"got {type(spec_or_document).__name__}"
             )
@@ -205,7 +205,7 @@ def docs_html(
 
 def _check_viewer(viewer: str) -> None:
     if viewer not in VIEWERS:
-        raise ValueError(f"unknown viewer {viewer!r}; expected one of: {', '.join(VIEWERS)}")
+        raise SpecValueError(f"unknown viewer {viewer!r}; expected one of: {', '.join(VIEWERS)}")
 
 
 # -- sio-spec's own page -----------------------------------------------------------------------
@@ -303,7 +303,8 @@ _NATIVE_PAGE = """<!doctype html>
 <div class="top"><input type="search" id="filter" placeholder="Filter events" \
 aria-label="Filter events"><span id="filter-count"></span><span class="spacer"></span>\
 {console_button}</div>
-<nav id="nav" aria-label="Events"><ul id="nav-list"></ul></nav>
+<nav id="nav" aria-label="Events"><button type="button" id="nav-toggle" \
+aria-expanded="false" aria-controls="nav-list">Events</button><ul id="nav-list"></ul></nav>
 <main id="docs"><noscript><p>This page needs JavaScript. The document is available as
 <a href="{json_url}">JSON</a> and <a href="{yaml_url}">YAML</a>.</p></noscript></main>
 {console_panel}
@@ -447,7 +448,7 @@ class DocsRoutes:
         self.page_options = page_options
         unknown = set(page_options) - _PAGE_OPTIONS
         if unknown:
-            raise TypeError(f"unknown page option(s): {', '.join(sorted(unknown))}")
+            raise SpecTypeError(f"unknown page option(s): {', '.join(sorted(unknown))}")
         _check_viewer(page_options.get("viewer", "sio-spec"))
         base = self.path or "/asyncapi"
         self.routes: dict[str, Kind] = {

@@ -2,7 +2,7 @@
 sources of ``sio_spec.adapters``), on un-started python-socketio and
 Flask-SocketIO servers: no socket, no event loop.
 
-The real-server suite (``test_core_registration.py``, ``test_flask_compat.py``)
+The real-server suite (``test_core_registration.py``, ``test_flask_dropin.py``)
 shows the same resolution on the wire.
 """
 
@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 import sio_spec.registry
 from sio_spec import SocketIOSpec, SpecError
-from sio_spec.adapters.flask import FlaskHandlers
+from sio_spec.adapters.flask_socketio import FlaskHandlers
 from sio_spec.adapters.handlers import SocketIOHandlers
 from sio_spec.registry import Registry, UnusableHandler
 

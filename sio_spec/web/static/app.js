@@ -60,10 +60,8 @@
 
   function paragraphs(text, className) {
     if (!text) return null;
-    var box = el("div", className || "text");
-    String(text).split(/\n\s*\n/).forEach(function (part) {
-      box.appendChild(el("p", null, part));
-    });
+    var box = el("div", (className || "text") + " md");
+    append(box, Markdown.blocks(String(text)));
     return box;
   }
 
@@ -101,6 +99,334 @@
   function anchor(id) {
     return "#" + encodeURIComponent(id);
   }
+
+  // -- descriptions: a small, safe CommonMark subset, built as DOM nodes ----------------------
+  // Everything is text: no raw HTML, no images; links only to http(s), mailto and #anchors.
+  // reST from docstrings reads well too: ``literal`` and :role:`name` show as code, and
+  // ``::`` before an indented block makes it a code block.
+
+  var Markdown = (function () {
+    var PUNCT = /[!-\/:-@\[-`{-~]/;
+    // Bounds that keep a hostile description linear: how far a closing delimiter is looked
+    // for, and how deeply inline spans nest.
+    var REACH = 2000;
+    var LABEL_REACH = 500;
+    var DEPTH = 6;
+    var SAFE_URL = /^(?:https?:\/\/|mailto:|#)/i;
+
+    function safeHref(url) {
+      var clean = String(url).replace(/[\u0000-\u0020\u007f]/g, "");
+      return SAFE_URL.test(clean) ? clean : null;
+    }
+
+    /* Inline content: code spans, emphasis, links, autolinks, escapes. */
+    function inline(text, depth) {
+      depth = depth || 0;
+      if (depth > DEPTH) return [text];
+      var out = [];
+      var buffer = "";
+      var i = 0;
+      var closers = {};
+      function flush() { if (buffer) { out.push(buffer); buffer = ""; } }
+      function run(ch, at) { var n = 0; while (text.charAt(at + n) === ch) n += 1; return n; }
+      while (i < text.length) {
+        var c = text.charAt(i);
+        if (c === "\\" && i + 1 < text.length && PUNCT.test(text.charAt(i + 1))) {
+          buffer += text.charAt(i + 1);
+          i += 2;
+          continue;
+        }
+        if (c === ":" ) {  // reST role: :class:`Name` -> code
+          var role = /^:[a-zA-Z][\w.+-]*(?::[a-zA-Z][\w.+-]*)*:(?=`)/.exec(text.slice(i, i + 200));
+          if (role && (i === 0 || !/\w/.test(text.charAt(i - 1)))) { i += role[0].length; continue; }
+        }
+        if (c === "`") {
+          var n = run("`", i);
+          var close = text.indexOf(repeat("`", n), i + n);
+          while (close >= 0 && close - i < REACH && run("`", close) !== n) close = text.indexOf(repeat("`", n), close + run("`", close));
+          if (close - i >= REACH) close = -1;
+          if (close >= 0) {
+            var code = text.slice(i + n, close).replace(/\n/g, " ");
+            if (/^ .*[^ ].* $/.test(code)) code = code.slice(1, -1);
+            code = code.replace(/^~/, "");
+            flush();
+            out.push(el("code", null, code));
+            i = close + n;
+            continue;
+          }
+          buffer += repeat("`", n);
+          i += n;
+          continue;
+        }
+        if (c === "!" && text.charAt(i + 1) === "[") {  // an image: its alt text only
+          var image = linkAt(text, i + 1);
+          if (image) { buffer += image.label; i = image.end; continue; }
+        }
+        if (c === "[") {
+          var found = linkAt(text, i);
+          if (found) {
+            flush();
+            var href = safeHref(found.url);
+            var children = inline(found.label, depth + 1);
+            if (href) {
+              var a = el("a", null, children);
+              a.setAttribute("href", href);
+              if (href.charAt(0) !== "#") a.setAttribute("rel", "noopener noreferrer nofollow");
+              out.push(a);
+            } else {
+              out.push(el("span", "md-unsafe-link", children));
+            }
+            i = found.end;
+            continue;
+          }
+        }
+        if (c === "<") {
+          var auto = /^<((?:https?:\/\/|mailto:)[^\s<>]*)>/i.exec(text.slice(i, i + REACH));
+          if (auto) {
+            flush();
+            var link = el("a", null, auto[1]);
+            link.setAttribute("href", auto[1]);
+            link.setAttribute("rel", "noopener noreferrer nofollow");
+            out.push(link);
+            i += auto[0].length;
+            continue;
+          }
+        }
+        if (c === "*" || c === "_") {
+          var emph = emphasisAt(text, i, c, closers);
+          if (emph) {
+            flush();
+            out.push(el(emph.strong ? "strong" : "em", null, inline(emph.inner, depth + 1)));
+            i = emph.end;
+            continue;
+          }
+          var k = run(c, i);
+          buffer += repeat(c, k);
+          i += k;
+          continue;
+        }
+        buffer += c;
+        i += 1;
+      }
+      flush();
+      return out;
+    }
+
+    function repeat(s, n) { var r = ""; while (n-- > 0) r += s; return r; }
+
+    /* [label](url "title") starting at ``start`` (the "["): label, url and end, or null. */
+    function linkAt(text, start) {
+      var depth = 0;
+      var j = start;
+      var end = Math.min(text.length, start + LABEL_REACH);
+      for (; j < end; j += 1) {
+        var ch = text.charAt(j);
+        if (ch === "\\") { j += 1; continue; }
+        if (ch === "`") { var e = text.indexOf("`", j + 1); if (e < 0 || e >= end) return null; j = e; continue; }
+        if (ch === "[") depth += 1;
+        if (ch === "]") { depth -= 1; if (depth === 0) break; }
+      }
+      if (depth !== 0 || text.charAt(j + 1) !== "(") return null;
+      var m = /^\(\s*(<[^<>\n]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+("[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/.exec(text.slice(j + 1, j + 1 + REACH));
+      if (!m) return null;
+      var url = m[1].charAt(0) === "<" ? m[1].slice(1, -1) : m[1];
+      return { label: text.slice(start + 1, j), url: url, end: j + 1 + m[0].length };
+    }
+
+    /* *em*, **strong**, _em_, __strong__ at ``i``; ``_`` does not work inside words.
+       ``closers`` caches, per marker, the positions that can close a span at all, so that
+       each opener costs a binary search, not a scan. */
+    function emphasisAt(text, i, ch, closers) {
+      var n = text.charAt(i + 1) === ch ? 2 : 1;
+      var after = text.charAt(i + n);
+      if (!after || /\s/.test(after) || after === ch) return null;
+      if (ch === "_" && i > 0 && /[A-Za-z0-9]/.test(text.charAt(i - 1))) return null;
+      var marker = repeat(ch, n);
+      var positions = closers[marker] || (closers[marker] = closingPositions(text, marker, ch));
+      var lo = 0;
+      var hi = positions.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (positions[mid] > i + n) hi = mid; else lo = mid + 1;
+      }
+      var close = lo < positions.length ? positions[lo] : -1;
+      if (close < 0 || close - i > REACH || text.slice(i + n, close).indexOf("`") >= 0) return null;
+      return { strong: n === 2, inner: text.slice(i + n, close), end: close + n };
+    }
+
+    function closingPositions(text, marker, ch) {
+      var out = [];
+      var at = text.indexOf(marker);
+      while (at >= 0) {
+        var before = text.charAt(at - 1);
+        var next = text.charAt(at + marker.length);
+        if (at > 0 && !/\s/.test(before) && next !== ch && !(ch === "_" && /[A-Za-z0-9]/.test(next))) {
+          out.push(at);
+        }
+        at = text.indexOf(marker, at + 1);
+      }
+      return out;
+    }
+
+    var FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/;
+    var ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
+    var BULLET = /^ {0,3}([-*+])[ \t]+(.*)$/;
+    var ORDERED = /^ {0,3}(\d{1,9})[.)][ \t]+(.*)$/;
+    var RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+    var SETEXT = /^ {0,3}(=+|-+|~+|\^+)[ \t]*$/;
+
+    function indentOf(line) { return /^[ \t]*/.exec(line)[0].replace(/\t/g, "    ").length; }
+
+    /* Block structure: headings, code blocks, lists, quotes, rules, paragraphs. */
+    function blocks(text, depth) {
+      var lines = String(text).replace(/\r\n?/g, "\n").split("\n");
+      var out = [];
+      var para = [];
+      var literalNext = false;  // the previous paragraph ended with reST's "::"
+      function endPara() {
+        if (!para.length) return;
+        var joined = para.join("\n");
+        if (/::\s*$/.test(joined)) {
+          literalNext = true;
+          joined = joined.replace(/\s*::\s*$/, /\s::\s*$/.test(joined) || /^\s*::\s*$/.test(joined) ? "" : ":");
+        }
+        if (joined) out.push(el("p", null, inline(joined)));
+        para = [];
+      }
+      var i = 0;
+      while (i < lines.length) {
+        var line = lines[i];
+        var fence = FENCE.exec(line);
+        if (fence) {
+          endPara();
+          var body = [];
+          i += 1;
+          while (i < lines.length && !(new RegExp("^ {0,3}" + fence[1].charAt(0) + "{" + fence[1].length + ",}\\s*$")).test(lines[i])) {
+            body.push(lines[i]);
+            i += 1;
+          }
+          i += 1;
+          out.push(codeBlock(body.join("\n"), fence[2]));
+          continue;
+        }
+        if (!line.trim()) { endPara(); i += 1; continue; }
+        var indent = indentOf(line);
+        if (!para.length && (indent >= 4 || (literalNext && indent >= 1))) {
+          var least = literalNext ? 1 : 4;
+          var code = [];
+          while (i < lines.length && (!lines[i].trim() || indentOf(lines[i]) >= least)) {
+            code.push(lines[i]);
+            i += 1;
+          }
+          while (code.length && !code[code.length - 1].trim()) code.pop();
+          var cut = code.reduce(function (least, l) { return l.trim() ? Math.min(least, indentOf(l)) : least; }, Infinity);
+          out.push(codeBlock(code.map(function (l) { return l.replace(/\t/g, "    ").slice(cut); }).join("\n"), ""));
+          literalNext = false;
+          continue;
+        }
+        literalNext = false;
+        var atx = ATX.exec(line);
+        if (atx) {
+          endPara();
+          out.push(heading(atx[1].length, atx[2] || ""));
+          i += 1;
+          continue;
+        }
+        if (para.length === 1 && SETEXT.test(line) && !BULLET.test(para[0])) {
+          var level = /^\s*=/.test(line) ? 1 : 2;
+          var title = para[0];
+          para = [];
+          out.push(heading(level, title));
+          i += 1;
+          continue;
+        }
+        if (!para.length && SETEXT.test(line) && i + 2 < lines.length && SETEXT.test(lines[i + 2]) && lines[i + 1].trim()) {
+          out.push(heading(1, lines[i + 1].trim()));  // reST overlined title
+          i += 3;
+          continue;
+        }
+        if (RULE.test(line)) { endPara(); out.push(el("hr")); i += 1; continue; }
+        if (/^ {0,3}>/.test(line)) {
+          endPara();
+          var quoted = [];
+          while (i < lines.length && /^ {0,3}>/.test(lines[i])) {
+            quoted.push(lines[i].replace(/^ {0,3}> ?/, ""));
+            i += 1;
+          }
+          out.push(el("blockquote", null, depth < 4 ? blocks(quoted.join("\n"), depth + 1) : quoted.join("\n")));
+          continue;
+        }
+        var bullet = BULLET.exec(line);
+        var ordered = ORDERED.exec(line);
+        if ((bullet || ordered) && (!para.length || bullet || (ordered && ordered[1] === "1"))) {
+          endPara();
+          var list = listAt(lines, i, !!ordered, depth);
+          out.push(list.node);
+          i = list.end;
+          continue;
+        }
+        para.push(line.trim());
+        i += 1;
+      }
+      endPara();
+      return out;
+    }
+
+    function listAt(lines, i, ordered, depth) {
+      var node = el(ordered ? "ol" : "ul", "md-list");
+      var pattern = ordered ? ORDERED : BULLET;
+      var first = pattern.exec(lines[i]);
+      if (ordered && first[1] !== "1") node.setAttribute("start", String(parseInt(first[1], 10)));
+      while (i < lines.length) {
+        var item = pattern.exec(lines[i]);
+        if (!item) break;
+        var body = [item[2]];
+        var width = lines[i].length - item[2].length;
+        i += 1;
+        while (i < lines.length) {
+          var line = lines[i];
+          if (!line.trim()) {
+            if (i + 1 < lines.length && indentOf(lines[i + 1]) >= Math.min(width, 4) && lines[i + 1].trim()) {
+              body.push("");
+              i += 1;
+              continue;
+            }
+            break;
+          }
+          if (indentOf(line) >= Math.min(width, 4)) { body.push(line.slice(Math.min(width, indentOf(line)))); i += 1; continue; }
+          if (pattern.exec(line) || BULLET.exec(line) || ORDERED.exec(line)) break;
+          body.push(line.trim());  // a lazy continuation line
+          i += 1;
+        }
+        var content = depth < 4 ? blocks(body.join("\n"), depth + 1) : [body.join("\n")];
+        var li = el("li", null);
+        if (content.length === 1 && content[0].tagName === "P") {
+          append(li, Array.prototype.slice.call(content[0].childNodes));
+        } else {
+          append(li, content);
+        }
+        node.appendChild(li);
+        while (i < lines.length && !lines[i].trim() && i + 1 < lines.length && pattern.exec(lines[i + 1])) i += 1;
+      }
+      return { node: node, end: i };
+    }
+
+    function heading(level, text) {
+      // Description headings sit inside an event card: keep them below the page's own.
+      return el("h" + Math.min(6, level + 3), "md-heading", inline(text.trim()));
+    }
+
+    function codeBlock(text, language) {
+      var pre = el("pre", "code md-code", el("code", null, text));
+      if (language) pre.dataset.language = language;
+      return pre;
+    }
+
+    return {
+      blocks: function (text) { return blocks(String(text), 0); },
+      inline: function (text) { return inline(String(text)); }
+    };
+  })();
 
   // -- schema trees ---------------------------------------------------------------------------
 
@@ -166,14 +492,15 @@
   }
 
   /* One row: label, type, badges, description; children rendered when opened. */
-  function schemaNode(label, schema, required, ancestors, depth) {
+  function schemaNode(label, schema, required, ancestors, depth, member) {
     var type = typeOf(schema);
     var resolved = resolve(type.unwrap || schema);
     var name = type.ref || refName(type.unwrap);
     var recursive = name !== null && name !== undefined && ancestors.indexOf(name) >= 0;
     var head = el("span", "node-head", [
-      label !== null ? el("span", "prop", label) : null,
-      el("span", "type", type.text),
+      member ? el("span", "member", member === "allOf" ? "and" : "or") : null,
+      label !== null ? el("span", member ? "prop member-name" : "prop", label) : null,
+      member && label === type.text ? null : el("span", "type", type.text),
       type.nullable ? badge("nullable") : null,
       required === true ? badge("required", "req") : required === false ? badge("optional") : null
     ]);
@@ -181,7 +508,7 @@
     if (resolved !== schema) append(head, facts(resolved));
     var description = (schema && schema.description) || (resolved && resolved.description) ||
       null;
-    var info = description ? el("div", "node-desc", String(description)) : null;
+    var info = description ? paragraphs(description, "node-desc") : null;
     if (recursive) {
       head.appendChild(badge("recursive: " + name, "loop"));
       return el("div", "node leaf", [head, info]);
@@ -197,7 +524,7 @@
       if (filled) return;
       filled = true;
       kids.forEach(function (kid) {
-        body.appendChild(schemaNode(kid.label, kid.schema, kid.required, nextAncestors, depth + 1));
+        body.appendChild(schemaNode(kid.label, kid.schema, kid.required, nextAncestors, depth + 1, kid.member));
       });
     }
     details.addEventListener("toggle", function () { if (details.open) fill(); });
@@ -236,12 +563,21 @@
       if (!Array.isArray(schema[key])) return;
       var variants = schema[key].filter(function (v) { return !(v && v.type === "null"); });
       if (variants.length < 2 && key !== "allOf") return;
-      variants.forEach(function (variant, i) {
-        out.push({ label: (key === "allOf" ? "and " : "or ") + (i + 1), schema: variant, required: null });
+      variants.forEach(function (variant) {
+        out.push({ label: memberName(variant), schema: variant, required: null, member: key });
       });
     });
     if (schema.not && typeof schema.not === "object") out.push({ label: "not", schema: schema.not, required: null });
     return out;
+  }
+
+  /* A union member is named as the document names it: its component, else its title
+     (null: the member is shown by its type alone). */
+  function memberName(variant) {
+    var name = refName(variant);
+    if (name !== null) return name;
+    var target = resolve(variant);
+    return target && typeof target === "object" && typeof target.title === "string" && target.title ? target.title : null;
   }
 
   function schemaTree(label, schema, required) {
@@ -269,6 +605,55 @@
     return box;
   }
 
+  // -- the error acks: described once, linked from every event that may get them ----------
+
+  var errorAcks = [];  // names, in the order first met
+
+  var ERROR_ACK_WHEN = {
+    SioSpecValidationError: "when the arguments are invalid (the handler is not called)",
+    SioSpecInternalError: "when the handler's acknowledgement is invalid"
+  };
+
+  function errorAckId(name) {
+    return "error-ack:" + name;
+  }
+
+  function errorAckLinks(names) {
+    var list = el("ul", "error-ack-links");
+    names.forEach(function (name) {
+      if (errorAcks.indexOf(name) < 0) errorAcks.push(name);
+      list.appendChild(el("li", null, [
+        link(anchor(errorAckId(name)), name, "error-ack-link"),
+        ERROR_ACK_WHEN[name] ? el("span", "muted", " " + ERROR_ACK_WHEN[name]) : null
+      ]));
+    });
+    return el("div", "args error-acks-of-event", [
+      el("h4", null, names.length > 1 ? "Error acknowledgements" : "Error acknowledgement"),
+      el("p", "muted", "Sent instead of the acknowledgement:"),
+      list
+    ]);
+  }
+
+  function errorAckSection() {
+    if (!errorAcks.length) return null;
+    var section = el("section", "namespace error-ack-section", [
+      el("h2", null, [link(anchor("error-acks"), "#", "permalink"), "Error acknowledgements"]),
+      el("p", "muted", "What a client gets back instead of an event's acknowledgement. " +
+        "Tell them apart from acknowledgements by their \"error\" field.")
+    ]);
+    section.id = "error-acks";
+    errorAcks.forEach(function (name) {
+      var box = el("div", "event error-ack", [
+        el("div", "event-head", [link(anchor(errorAckId(name)), "#", "permalink"), el("h3", "event-name", name)]),
+        ERROR_ACK_WHEN[name] ? el("p", "summary", "Sent " + ERROR_ACK_WHEN[name] + ".") : null,
+        schemaTree(null, { $ref: REF + name }, null)
+      ]);
+      box.id = errorAckId(name);
+      section.appendChild(box);
+    });
+    return section;
+  }
+
   function eventCard(ns, event) {
     var id = eventId(ns.path, event.dir, event.name);
     var head = el("div", "event-head", [
@@ -281,22 +666,14 @@
     (event.tags || []).forEach(function (tag) { head.appendChild(badge(tag, "tag")); });
     var card = el("section", "event" + (event.deprecated ? " deprecated" : ""), [
       head,
-      event.summary ? el("p", "summary", event.summary) : null,
+      event.summary ? el("p", "summary", Markdown.inline(event.summary)) : null,
       paragraphs(event.description),
       argList(event.args, "Arguments")
     ]);
     card.id = id;
     if (event.ack) {
       card.appendChild(argList(event.ack.args, "Acknowledgement"));
-      if (event.ack.errors && event.ack.errors.length) {
-        var errors = el("div", "args", el("h4", null, "Error acknowledgement"));
-        event.ack.errors.forEach(function (name) {
-          errors.appendChild(schemaTree(null, { $ref: REF + name }, null));
-        });
-        errors.appendChild(el("p", "muted",
-          "Sent instead of the acknowledgement when the arguments are invalid or the handler fails; the handler is not called for invalid arguments."));
-        card.appendChild(errors);
-      }
+      if (event.ack.errors && event.ack.errors.length) card.appendChild(errorAckLinks(event.ack.errors));
     }
     if (event.examples && event.examples.length) {
       var examples = el("div", "examples", el("h4", null, event.examples.length > 1 ? "Examples" : "Example"));
@@ -314,6 +691,29 @@
     }
     card.dataset.search = (ns.path + " " + event.name + " " + (event.summary || "") + " " + (event.tags || []).join(" ")).toLowerCase();
     return card;
+  }
+
+  var places = [];  // per namespace: its section, nav entry and event groups
+
+  /* After filtering: a heading whose events are all hidden goes too. */
+  function hideEmptyHeadings(filtering, shown, errorSection, noMatch) {
+    places.forEach(function (place) {
+      var any = false;
+      place.groups.forEach(function (group) {
+        var visible = group.entries.some(function (entry) { return !entry.card.hidden; });
+        group.heading.hidden = !visible;
+        any = any || visible;
+      });
+      var keep = !filtering || any;
+      place.section.hidden = !keep;
+      place.nav.hidden = !keep;
+    });
+    if (errorSection) {
+      errorSection.hidden = filtering && shown === 0;
+      var navErrors = document.querySelector("#nav-list .nav-errors");
+      if (navErrors) navErrors.hidden = errorSection.hidden;
+    }
+    noMatch.hidden = !(filtering && shown === 0 && cards.length > 0);
   }
 
   function renderDocs() {
@@ -350,20 +750,36 @@
           el("p", "muted", "The auth payload a client sends when it connects; an invalid one refuses the connection."),
           schemaTree("auth", ns.auth, null)]));
       }
+      var place = { section: section, nav: navNs, groups: [] };
       [["c", "Client → server events"], ["s", "Server → client events"]].forEach(function (group) {
         var events = ns.events.filter(function (e) { return e.dir === group[0]; });
         if (!events.length) return;
-        section.appendChild(el("h3", "group", group[1]));
+        var heading = el("h3", "group", group[1]);
+        var entries = [];
+        section.appendChild(heading);
         events.forEach(function (event) {
           var card = eventCard(ns, event);
           section.appendChild(card);
           var item = el("li", "nav-ev nav-" + event.dir, link(anchor(card.id), event.name));
           navEvents.appendChild(item);
-          cards.push({ card: card, item: item, text: card.dataset.search });
+          var entry = { card: card, item: item, text: card.dataset.search };
+          cards.push(entry);
+          entries.push(entry);
         });
+        place.groups.push({ heading: heading, entries: entries });
       });
+      places.push(place);
       root.appendChild(section);
     });
+    var errorSection = errorAckSection();
+    if (errorSection) {
+      root.appendChild(errorSection);
+      nav.appendChild(el("li", "nav-ns nav-errors", link(anchor("error-acks"), "Error acks")));
+    }
+    var noMatch = el("p", "muted no-match", "No event matches the filter.");
+    noMatch.id = "no-match";
+    noMatch.hidden = true;
+    root.appendChild(noMatch);
     var filter = document.getElementById("filter");
     var timer = null;
     filter.addEventListener("input", function () {
@@ -377,13 +793,34 @@
           entry.item.hidden = !hit;
           if (hit) shown += 1;
         });
+        hideEmptyHeadings(words.length > 0, shown, errorSection, noMatch);
         document.getElementById("filter-count").textContent = words.length ? shown + " of " + cards.length + " events" : "";
       }, 80);
     });
+    foldableNav();
     if (location.hash.length > 1) {
       var target = document.getElementById(decoded(location.hash.slice(1)));
       if (target) target.scrollIntoView();
     }
+  }
+
+  /* Narrow screens: the event list folds behind a button, and folds again after a jump. */
+  function foldableNav() {
+    var nav = document.getElementById("nav");
+    var toggle = document.getElementById("nav-toggle");
+    if (!nav || !toggle) return;
+    toggle.textContent = "Events (" + cards.length + ")";
+    toggle.addEventListener("click", function () {
+      var open = !nav.classList.contains("open");
+      nav.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.getElementById("nav-list").addEventListener("click", function (event) {
+      if (event.target && event.target.tagName === "A") {
+        nav.classList.remove("open");
+        toggle.setAttribute("aria-expanded", "false");
+      }
+    });
   }
 
   // -- JSON with the position of every value (to point at a field) --------------------------
@@ -542,7 +979,8 @@
       var server = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + config.socketioPath;
       this.url = server + (server.indexOf("?") >= 0 ? "&" : "?") + "EIO=4&transport=websocket";
       var namespaces = model.namespaces.map(function (ns) { return ns.path; });
-      if (namespaces.indexOf("/") < 0) namespaces.unshift("/");
+      // the first documented namespace comes first (and is selected); "/" stays reachable
+      if (namespaces.indexOf("/") < 0) namespaces.push("/");
       this.ns = el("select", null);
       this.ns.id = "console-namespace";
       namespaces.forEach(function (path) { var o = el("option", null, path); o.value = path; self.ns.appendChild(o); });

@@ -1,4 +1,4 @@
-"""Finding a spec from a TARGET and reading document files (``sio_spec.targets``), in process.
+"""Finding a spec from a TARGET and reading document files (``sio_spec.loader``), in process.
 
 The CLI runs the same functions in subprocesses (``tests/test_cli.py``); here they
 are called directly, so each case costs an import, not an interpreter.
@@ -16,7 +16,7 @@ import pytest
 import socketio
 
 from sio_spec import SioSpecError, SocketIOSpec
-from sio_spec.targets import (
+from sio_spec.loader import (
     TargetError,
     find_spec,
     is_document_file,

@@ -1,4 +1,4 @@
-"""Hostile input, second round: what payloads can still cost or break (one uvicorn server).
+"""Hostile payloads: what they can still cost or break (one uvicorn server).
 
 - A payload with a million problems costs about what pydantic's own validation costs:
   only the first 100 errors are turned into details (``benchmarks/bench_errors.py``

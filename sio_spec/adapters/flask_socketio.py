@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .._socketio_internals import flask_handle_event
 from ..errors import ValidationError
 from ..pipeline import ErrorHandler
 from ..registry import Target
@@ -143,6 +144,6 @@ def error_router(socketio: Any, fallback: ErrorHandler) -> ErrorHandler:
 
         # Flask-SocketIO pushes the request context (request.sid, request.namespace,
         # the session) and calls the error handler for exceptions of the handler.
-        return socketio._handle_event(raise_error, error.event, namespace, sid)
+        return flask_handle_event(socketio, raise_error, error.event, namespace, sid)
 
     return route

@@ -1,4 +1,4 @@
-"""Hostile input, second round: event names, unusable handlers, attach/detach and
+"""Hostile input: event names, unusable handlers, attach/detach and
 document builds racing the traffic, on real servers (``socketio.Server`` behind
 ``socketio.WSGIApp``, werkzeug threads).
 
