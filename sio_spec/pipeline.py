@@ -136,6 +136,9 @@ class Refuse:
 
 
 Decision = Call | Pass | Answer | Refuse
+#: What :meth:`Pipeline.quick` gives for the common message: the handler's validated
+#: arguments, the spec, the handler and whether it is a coroutine function.
+Quick = tuple[tuple[Any, ...], "EventSpec", Callable[..., Any], bool]
 
 #: After the full cause of an unusable handler, this many messages get a short
 #: line each; then one line per :data:`UNUSABLE_LOG_INTERVAL` seconds at most.
@@ -317,6 +320,12 @@ class Pipeline:
         except PayloadInvalid as exc:
             details = exc.details
         return self.reject(self.request_error(spec.event, spec.namespace, details), args)
+
+    def quick(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Quick | None:
+        """For an adapter on python-socketio's own dispatch, the common message
+        validated without a decision (see the client's); ``None``: ask :meth:`before`.
+        A server's adapters read :attr:`route` themselves."""
+        return None
 
     def arguments(self, spec: EventSpec, payload: tuple[Any, ...]) -> tuple[Any, ...]:
         """The payload of a handler called directly (no sid), validated; raises the

@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+import pydantic
+
 from .._socketio_internals import TRIGGER_EVENT, trigger_event
+from ..errors import SpecError
+from ..payload import PayloadInvalid
 from ..pipeline import Answer, Call, Pass, Pipeline, Refuse
 from . import (
     NOT_HANDLED,
@@ -37,10 +41,49 @@ def trigger_hook(
     ``direct``: ``trigger`` is python-socketio's own dispatch, so a function
     registered for exactly the event is called here as it would call it."""
     before, after = pipeline.before, pipeline.after
+    # a server calling python-socketio's own dispatch: the common message (a sid and
+    # one declared value, a function handler, an instance of the declared ack model)
+    # is handled here without a decision; anything else goes through ``before``
+    route = pipeline.route if direct and pipeline.sid_first else None
+    # otherwise (a client) the pipeline's own quick step, when it calls the handler
+    quick = pipeline.quick if direct and route is None else None
 
     def _trigger_event(event: Any, namespace: str, *args: Any) -> Any:
         if not state.active:
             return trigger(event, namespace, *args)
+        if route is not None and len(args) == 2 and event != "disconnect":
+            try:
+                _, spec, handler, coroutine, core = route(event, namespace)
+            except (SpecError, TypeError):  # reported by ``before``
+                core = None
+            if core is not None and handler is not None and not coroutine:
+                try:
+                    value = core(args[1])
+                except (pydantic.ValidationError, PayloadInvalid):  # reported by ``before``
+                    pass
+                else:
+                    result = handler(args[0], value)
+                    checked = spec.ack  # type: ignore[union-attr]  # core: a spec
+                    if checked is None:
+                        if result is None:
+                            return None
+                    elif type(result) is checked.model:
+                        try:
+                            return checked.dump(result)  # type: ignore[misc]
+                        except (PayloadInvalid, ValueError):  # reported by ``after``
+                            pass
+                    call = Call((args[0], value), spec, event, namespace, handler, coroutine)
+                    ack = after(call, result)
+                    return ack.value if isinstance(ack, Answer) else ack
+        elif quick is not None:
+            hit = quick(event, namespace, args)
+            if hit is not None:
+                valid, spec, handler, coroutine = hit
+                result = handler(*valid)
+                if result is None and spec.ack is None:
+                    return None
+                ack = after(Call(valid, spec, event, namespace, handler, coroutine), result)
+                return ack.value if isinstance(ack, Answer) else ack
         decision = before(event, namespace, args)
         if isinstance(decision, Call):
             handler = decision.handler if direct else None
@@ -67,6 +110,8 @@ def trigger_hook(
 def emit_hook(state: Hooks, layout: Layout, emit: Callable[..., Any]) -> Callable[..., Any]:
     """``emit``: data validated and serialized, ``callback=`` wrapped."""
     prepare = state.pipeline.outgoing
+    # the declared emits, read directly when they are what this end sends
+    pipeline = state.pipeline
 
     def _emit(event: Any, data: Any = None, *rest: Any, **kwargs: Any) -> Any:
         if not state.active:
@@ -75,6 +120,21 @@ def emit_hook(state: Hooks, layout: Layout, emit: Callable[..., Any]) -> Callabl
             data, rest = layout.outgoing(state.pipeline, event, data, rest, kwargs)
         else:  # the common call, keywords only: read here
             callback = kwargs.get("callback")
+            emits = pipeline.emits
+            if callback is None and emits is not None:
+                # one declared model: validated (unless an instance of it) and
+                # serialized here; anything else, or a problem, goes through ``outgoing``
+                spec = emits.get((kwargs.get("namespace") or "/", event))
+                checked = None if spec is None else spec.args
+                if checked is not None and checked.model is not None:
+                    try:
+                        model = checked.model
+                        value = data if type(data) is model else checked.core(data)
+                        dumped = checked.dump(value)
+                    except (pydantic.ValidationError, PayloadInvalid, ValueError):
+                        pass
+                    else:
+                        return emit(event, dumped, **kwargs)
             data, wrapped = prepare(event, kwargs.get("namespace"), data, callback)
             if wrapped is not callback:
                 kwargs["callback"] = wrapped

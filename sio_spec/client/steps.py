@@ -43,7 +43,7 @@ from ..errors import (
     ValidationError,
 )
 from ..payload import PayloadInvalid
-from ..pipeline import Call, Decision, Pass, Pipeline, error_payload, serialize_any
+from ..pipeline import Call, Decision, Pass, Pipeline, Quick, error_payload, serialize_any
 from ..plans import auth_spec, event_spec
 from ..registry import MAX_CACHED_NAME, MAX_PLANS, EventSpec, HandlerSource, Registry, Target
 from ..signature import Arguments, ack_values, arguments_from_handler
@@ -374,6 +374,38 @@ class ClientPipeline(Pipeline):
             return Call(hints.validate(args), spec, event, namespace, handler, coroutine)
         except PayloadInvalid as exc:
             return self.reject(self.request_error(event, namespace, exc.details), args)
+
+    def quick(self, event: Any, namespace: str, args: tuple[Any, ...]) -> Quick | None:
+        """The common message without a decision: one value the contract declares,
+        valid, for a function registered for exactly this event whose hints (if
+        any) are the contract's models, with its route cached. ``None``: anything
+        else (``before`` decides and reports)."""
+        if len(args) != 1 or self.emits is None:  # None: the plans must be rebuilt first
+            return None
+        try:
+            key = (namespace, event)
+            route = self._routes.get(key)
+            table = self._source.handlers.get(namespace)
+            if route is None or table is None or table.get(event) is not route[0]:
+                return None
+            spec = self._plans.receives.get(key)
+            if spec is None or event in RESERVED:
+                return None
+        except TypeError:
+            return None
+        checked = spec.args
+        _, hints, handler, coroutine = route
+        if (
+            handler is None
+            or checked is None
+            or checked.core is None
+            or not (hints is None or hints.types is checked.types)
+        ):
+            return None
+        try:
+            return (checked.core(args[0]),), spec, handler, coroutine
+        except (pydantic.ValidationError, PayloadInvalid):
+            return None
 
     def _handler_route(self, event: Any, namespace: str) -> _Route:
         """``(identity, hints, handler, coroutine)`` of the client's handler for an

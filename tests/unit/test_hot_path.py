@@ -162,3 +162,35 @@ def test_an_async_handler_is_awaited_directly() -> None:
     assert isinstance(call, Call) and call.handler is move and call.coroutine
     result = asyncio.run(sio._trigger_event("move", "/", "sid1", {"x": "3"}))
     assert result == {"x": 3, "speed": 1.0}
+
+
+@pytest.mark.parametrize("kind", [socketio.Server, socketio.AsyncServer])
+def test_the_hooks_common_path_refuses_what_the_pipeline_refuses(kind: Any) -> None:
+    sio = kind()
+    spec = SocketIOSpec(sio)
+    spec.emits("moved", Move)
+    replies: list[Move] = []
+
+    def move(sid: str, move: Move) -> Move:
+        return replies.pop()
+
+    sio.on("move", move)
+
+    def trigger(data: Any) -> Any:
+        result = sio._trigger_event("move", "/", "sid1", data)
+        return asyncio.run(result) if asyncio.iscoroutine(result) else result
+
+    def emitted(data: Any) -> Any:
+        result = sio.emit("moved", data)
+        return asyncio.run(result) if asyncio.iscoroutine(result) else result
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # later user code: the guarantees still hold
+        replies.append(Move(x=3))
+        assert trigger({"x": "2"}) == {"x": 3, "speed": 1.0}
+        assert trigger({"x": 1, "speed": float("nan")})["detail"][0]["loc"] == ["speed"]
+        for bad in (mutated(), Move(x=1, speed=float("inf"))):
+            replies.append(bad)
+            assert trigger({"x": 1})["error"] == "internal_error"
+            with pytest.raises(EmitValidationError):
+                emitted(bad)
