@@ -98,3 +98,39 @@ SCHEMA_MAPS = frozenset(
 #: The maps of :data:`SCHEMA_MAPS` that hold definitions (their keys name schemas,
 #: not properties).
 DEFINITION_MAPS = frozenset({"$defs", "definitions"})
+
+#: Bounds whose larger value accepts less.
+LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
+#: Bounds whose smaller value accepts less.
+UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
+#: The keywords that narrow a value without giving it a shape, in the order a reader
+#: meets them (numbers, strings, arrays, objects, content). The docs page keeps its own
+#: labelled copy of this list (``CONSTRAINTS`` in ``web/static/app.js``).
+CONSTRAINTS = (
+    "minimum",
+    "exclusiveMinimum",
+    "maximum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "contentEncoding",
+    "contentMediaType",
+)
+
+
+def is_binary(schema: Any) -> bool:
+    """The schema is one binary value (``bytes``): ``{"type": "string", "format":
+    "binary"}``. Without ``type: string`` a schema accepts other JSON values too, so
+    ``format: binary`` alone does not make it binary."""
+    return (
+        isinstance(schema, dict)
+        and schema.get("type") == "string"
+        and schema.get("format") == "binary"
+    )

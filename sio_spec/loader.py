@@ -160,12 +160,12 @@ def find_spec(obj: Any, _depth: int = 0) -> SocketIOSpec | None:
 
 
 def parse_document(text: str, name: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
-    """An AsyncAPI document parsed from ``text``: JSON when ``name`` ends in ``.json``,
-    YAML otherwise; within ``limits``."""
+    """An AsyncAPI document parsed from ``text`` by :func:`sio_spec.contract.parse_text`
+    (JSON when ``name`` ends in ``.json``, YAML otherwise; within ``limits``), for the
+    command line's sources: a value without an ``asyncapi`` field is refused too, and
+    errors are :class:`TargetError`."""
     try:
-        data = parse_text(
-            text, name, json_first=pathlib.Path(name).suffix == ".json", limits=limits
-        )
+        data = parse_text(text, name, limits=limits)
     except ContractError as exc:
         raise TargetError(str(exc)) from exc
     if not isinstance(data, dict) or "asyncapi" not in data:

@@ -48,11 +48,11 @@ from ..error_acks import error_ack_schema, internal_error_ack, validation_error_
 from ..errors import SpecError
 from ..jsonschema_keywords import REF_PREFIX, schema_ref
 from ..model import DEFAULT_VERSION, VERSIONS, EventSpec, Info
+from ..names import Names, channel_key, escape_pointer, sanitize
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments
 from .examples import ExampleChecker
 from .info import info_object, servers_object, tags
-from .names import Names, channel_key, escape_pointer, sanitize
 from .schemas import SchemaSet, fix_schema, is_binary
 
 CONTENT_TYPE = "application/json"

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from ..errors import SpecError
 from ..model import Info
-from .names import Names, sanitize_server
+from ..names import Names, sanitize_server
 from .schemas import copy_json
 
 DEFAULT_PATH = "/socket.io"

@@ -44,9 +44,10 @@ from ..jsonschema_keywords import (
     schema_ref,
 )
 from ..jsonschema_keywords import copy_json as copy_json
+from ..jsonschema_keywords import is_binary as is_binary
+from ..names import Names, escape_pointer, sanitize
 from ..payload import Payload, SchemaMode
 from ..signature import Arguments, Param
-from .names import Names, escape_pointer, sanitize
 from .titles import name_types
 
 RefMap = Callable[[str], str]
@@ -423,12 +424,3 @@ def _renders(adapter: pydantic.TypeAdapter[Any], mode: SchemaMode) -> bool:
     except Exception:
         return False
     return True
-
-
-def is_binary(schema: Any) -> bool:
-    """The whole payload is one binary blob (``bytes``)."""
-    return (
-        isinstance(schema, dict)
-        and schema.get("type") == "string"
-        and schema.get("format") == "binary"
-    )

@@ -37,7 +37,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..jsonschema_keywords import copy_json, ref_name
-from .names import Names
+from ..names import Names
 
 _BRANCHES = ("anyOf", "oneOf", "allOf")
 

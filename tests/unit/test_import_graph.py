@@ -106,14 +106,26 @@ def test_no_import_circle() -> None:
     assert cycles(import_graph()) == []
 
 
+def _packages(graph: dict[str, set[str]], packages: set[str]) -> dict[str, set[str]]:
+    """``graph`` with the modules of each of ``packages`` drawn as the package."""
+
+    def top(name: str) -> str:
+        return next((p for p in packages if name == p or name.startswith(p + ".")), name)
+
+    out: dict[str, set[str]] = {}
+    for name, targets in graph.items():
+        out.setdefault(top(name), set()).update(top(t) for t in targets)
+    return {name: targets - {name} for name, targets in out.items()}
+
+
 def test_the_contract_reader_imports_nothing_above_itself() -> None:
-    graph = import_graph()
     foundations = {
-        "sio_spec.asyncapi.names",
+        "sio_spec.names",
         "sio_spec.errors",
         "sio_spec.guard",
         "sio_spec.jsonschema_keywords",
     }
+    graph = _packages(import_graph(), {"sio_spec.contract", "sio_spec.guard"})
     assert graph["sio_spec.contract"] <= foundations
     for module in foundations:
         assert graph[module] <= foundations

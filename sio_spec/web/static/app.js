@@ -11,6 +11,8 @@
   var config = JSON.parse(document.getElementById("sio-spec-config").textContent);
   var schemas = model.schemas || {};
   var REF = "#/components/schemas/";
+  // the constraint keywords of sio_spec/jsonschema_keywords.py (CONSTRAINTS, and
+  // "format"), each with the label the page shows
   var CONSTRAINTS = [
     ["minLength", "min length"], ["maxLength", "max length"], ["pattern", "pattern"],
     ["format", "format"], ["minimum", "≥"], ["maximum", "≤"],
