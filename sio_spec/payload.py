@@ -623,11 +623,10 @@ class Payload:
                         # jsonschema gives up on deep values (RecursionError): only a
                         # value shallow enough for it to decide is accepted on this
                         # verdict alone
-                        shallow = finite_within(value, COMPILED_DEPTH)
-                        if shallow:
+                        # (a NaN or an infinity is read again below, as without
+                        # the engine: the engines may differ on them)
+                        if finite_within(value, COMPILED_DEPTH):
                             return value
-                        if shallow is False:
-                            raise PayloadInvalid([nonfinite_detail(value, known_names)])
                 if is_valid(value):
                     if finite(value):
                         return value
