@@ -73,11 +73,7 @@ export interface Message {
 }
 
 export interface NotInRoom {
-  /**
-   * NotInRoomError
-   *
-   * @default "not_in_room"
-   */
+  /** @default "not_in_room" */
   error: "not_in_room";
 }
 
@@ -113,14 +109,12 @@ export interface SioSpecErrorDetail {
 
 /** Sent as the acknowledgement when the server cannot answer (its handler's answer is invalid, or the handler's models cannot be read). Details are only logged on the server. */
 export interface SioSpecInternalError {
-  /** SioSpecInternalErrorError */
   error: "internal_error";
   message: string;
 }
 
 /** Sent as the acknowledgement when an event's payload is invalid; the handler was not called. Input values are never echoed. */
 export interface SioSpecValidationError {
-  /** SioSpecValidationErrorError */
   error: "validation_error";
   message: string;
   event: string;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from typing import Any
 
@@ -28,6 +29,10 @@ from .text import (
     _type_name,
     _union,
 )
+
+#: A title that is one identifier names a type (the document's titles for generators):
+#: it is not written as a property's documentation.
+_TYPE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 class _TypeWriter(_Namer):
@@ -194,7 +199,7 @@ class _TypeWriter(_Namer):
             isinstance(title, str)
             and title
             and title != type_name
-            and (prop is None or title != _auto_title(prop))
+            and (prop is None or (title != _auto_title(prop) and not _TYPE_NAME.match(title)))
         ):
             lines.extend(_comment_text(title))
         description = schema.get("description")
