@@ -27,7 +27,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from sio_spec.contract import _read_contract, load_document
-from sio_spec.guard import _loader_class
+from sio_spec.guard.yaml_reader import _loader_class
 
 
 def make_document(models: int) -> dict[str, Any]:

@@ -26,6 +26,9 @@ FULL = [
     ["bench_errors.py", "--rounds", "7"],
     ["bench_telemetry.py", "--rounds", "15", "--n", "2000"],
     ["bench_telemetry.py", "--loopback", "--rounds", "9", "--n", "3000"],
+    ["bench_read.py"],
+    ["bench_fuzz.py"],
+    ["bench_mock.py"],
 ]
 QUICK = [
     ["compare.py", "--rounds", "3", "--n", "200"],
@@ -41,6 +44,9 @@ QUICK = [
     ["bench_errors.py", "--rounds", "1"],
     ["bench_telemetry.py", "--rounds", "2", "--n", "200"],
     ["bench_telemetry.py", "--loopback", "--rounds", "1", "--n", "200"],
+    ["bench_read.py", "--models", "50", "--rounds", "1"],
+    ["bench_fuzz.py", "--rounds", "1", "--examples", "5"],
+    ["bench_mock.py", "--events", "100", "--starts", "1", "--rounds", "1", "--n", "50"],
 ]
 
 
