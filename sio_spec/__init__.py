@@ -7,7 +7,7 @@ is generated from the code.
 """
 
 from .client import ClientSpec
-from .emitter import AsyncEmitter, Emitter
+from .server.emitter import AsyncEmitter, Emitter
 from .errors import (
     AckValidationError,
     ClientAckValidationError,

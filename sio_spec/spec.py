@@ -10,19 +10,19 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
 from . import adapters
-from .agent import agent_schema, agent_schema_of
+from .writers.agent import agent_schema, agent_schema_of
 from .asyncapi import build, dump_json, dump_yaml
 from .contract import Contract, _read_contract, load_document
-from .emitter import AsyncEmitter, Emitter
+from .server.emitter import AsyncEmitter, Emitter
 from .errors import SpecError
 from .guard import limits_of
 from .model import DEFAULT_VERSION, EventSpec
 from .model import VERSIONS as VERSIONS
 from .model import Info as Info
-from .pipeline import ErrorHandler, Pipeline, default_error_handler
-from .plans import auth_spec, event_spec
-from .registry import UNSET, Declaration, Registry
-from .signature import Arguments, ack_from_annotation
+from .server.pipeline import ErrorHandler, Pipeline, default_error_handler
+from .writers.plans import auth_spec, event_spec
+from .server.registry import UNSET, Declaration, Registry
+from .server.signature import Arguments, ack_from_annotation
 from .typescript import render as render_typescript
 
 F = TypeVar("F", bound=Callable[..., Any])

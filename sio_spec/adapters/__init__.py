@@ -22,7 +22,7 @@ from typing import Any
 
 from .._socketio_internals import TRIGGER_EVENT, own_trigger_event
 from ..errors import SpecError, SpecTypeError, ValidationError
-from ..pipeline import Pipeline, in_call, logger
+from ..server.pipeline import Pipeline, in_call, logger
 
 SUPPORTED = "python-socketio >= 5.11, < 6"
 HOOKED = (TRIGGER_EVENT, "emit", "call")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._socketio_internals import event_handler, namespace_handler
-from ..registry import Target
+from ..server.registry import Target
 
 
 def namespace_methods(ns_obj: Any) -> list[str]:

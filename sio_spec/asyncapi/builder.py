@@ -44,13 +44,13 @@ from typing import Any
 
 import pydantic_core
 
-from ..error_acks import error_ack_schema, internal_error_ack, validation_error_ack
+from ..server.error_acks import error_ack_schema, internal_error_ack, validation_error_ack
 from ..errors import SpecError
 from ..jsonschema_keywords import REF_PREFIX, schema_ref
 from ..model import DEFAULT_VERSION, VERSIONS, EventSpec, Info
 from ..names import Names, channel_key, escape_pointer, sanitize
-from ..payload import Payload, SchemaMode
-from ..signature import Arguments
+from ..server.payload import Payload, SchemaMode
+from ..server.signature import Arguments
 from .examples import ExampleChecker
 from .info import info_object, servers_object, tags
 from .schemas import SchemaSet, fix_schema, is_binary

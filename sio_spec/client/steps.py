@@ -27,7 +27,7 @@ import pydantic
 
 from ..adapters.handlers import SocketIOHandlers
 from ..contract import Contract
-from ..error_acks import (
+from ..server.error_acks import (
     SioSpecInternalError,
     SioSpecValidationError,
     read_error_ack,
@@ -42,11 +42,11 @@ from ..errors import (
     ResponseValidationError,
     ValidationError,
 )
-from ..payload import PayloadInvalid
-from ..pipeline import Call, Decision, Pass, Pipeline, Quick, error_payload, serialize_any
-from ..plans import auth_spec, event_spec
-from ..registry import MAX_CACHED_NAME, MAX_PLANS, EventSpec, HandlerSource, Registry, Target
-from ..signature import Arguments, ack_values, arguments_from_handler
+from ..server.payload import PayloadInvalid
+from ..server.pipeline import Call, Decision, Pass, Pipeline, Quick, error_payload, serialize_any
+from ..writers.plans import auth_spec, event_spec
+from ..server.registry import MAX_CACHED_NAME, MAX_PLANS, EventSpec, HandlerSource, Registry, Target
+from ..server.signature import Arguments, ack_values, arguments_from_handler
 
 if TYPE_CHECKING:
     from ..spec import SocketIOSpec

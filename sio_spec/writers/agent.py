@@ -41,8 +41,8 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from .asyncapi.schemas import copy_json
-from .contract import Contract, Event, JsonSchema, read_contract, ref_name
+from ..asyncapi.schemas import copy_json
+from ..contract import Contract, Event, JsonSchema, read_contract, ref_name
 
 FORMAT = "sio-asyncapi-agent-schema"
 FORMAT_VERSION = "1.0"

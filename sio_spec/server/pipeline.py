@@ -34,7 +34,7 @@ from typing import Any
 import pydantic
 
 from .error_acks import internal_error_ack, validation_error_ack
-from .errors import (
+from ..errors import (
     MAX_NAME,
     ClientAckValidationError,
     EmitValidationError,

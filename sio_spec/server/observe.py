@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from ._socketio_internals import HANDLE_EMIT, PUBLISH, TRIGGER_EVENT, trigger_event
-from .adapters import Hooks, Layout, calling
-from .errors import (
+from .._socketio_internals import HANDLE_EMIT, PUBLISH, TRIGGER_EVENT, trigger_event
+from ..adapters import Hooks, Layout, calling
+from ..errors import (
     RemoteInternalError,
     ResponseValidationError,
     SpecError,
@@ -45,9 +45,9 @@ from .errors import (
 from .pipeline import Answer, Call, Decision, Pipeline, Refuse
 
 if TYPE_CHECKING:
-    from .client import ClientSpec
+    from ..client import ClientSpec
     from .emitter import BaseEmitter
-    from .spec import SocketIOSpec
+    from ..spec import SocketIOSpec
 
     Observed = SocketIOSpec | ClientSpec | BaseEmitter
 
@@ -524,7 +524,7 @@ def observe(spec: Observed, observer: Observer) -> None:
     emit of an emitter (:meth:`SocketIOSpec.emitter`). A spec must be attached (for
     Flask-SocketIO, after ``init_app``); attaching it again later needs another
     :func:`observe`."""
-    from .client import ClientSpec
+    from ..client import ClientSpec
     from .emitter import BaseEmitter
 
     if spec in _installed:
@@ -540,7 +540,7 @@ def observe(spec: Observed, observer: Observer) -> None:
 
 def unobserve(spec: Observed) -> None:
     """Remove the observer: ``spec`` runs its plain hooks again."""
-    from .client import ClientSpec
+    from ..client import ClientSpec
     from .emitter import BaseEmitter
 
     installed = _installed.pop(spec, None)
@@ -556,7 +556,7 @@ def unobserve(spec: Observed) -> None:
     layers.uninstall()
     spec._hooks = None
     if isinstance(spec, ClientSpec):
-        from .client import _HOOKS, _kind
+        from ..client import _HOOKS, _kind
 
         hooks = _HOOKS[_kind(spec.client)](spec.client, spec.pipeline)
         hooks.install()
@@ -593,7 +593,7 @@ def _observe_server(spec: SocketIOSpec, observer: Observer) -> Layers:
 
 
 def _observe_client(spec: ClientSpec, observer: Observer) -> Layers:
-    from .client import _HOOKS, _kind
+    from ..client import _HOOKS, _kind
 
     client = spec.client
     kind = _kind(client)

@@ -20,9 +20,9 @@ from typing import Any, Literal
 import pydantic
 import pydantic_core
 
-from .errors import ErrorDetail
+from ..errors import ErrorDetail
 from .fast_jsonschema import compiled_verdict
-from .jsonschema_keywords import DEFINITION_MAPS, SCHEMA_MAPS
+from ..jsonschema_keywords import DEFINITION_MAPS, SCHEMA_MAPS
 from .sendable import (
     COMPILED_DEPTH,
     MISMATCH_STATE,
@@ -591,7 +591,7 @@ class Payload:
 
     # -- JSON Schema ----------------------------------------------------------------
     def _init_json_schema(self, schema: dict[str, Any]) -> None:
-        from .guard import json_schema_validator
+        from ..guard import json_schema_validator
 
         # checked, never retrieving anything, patterns matched in linear time
         validator = json_schema_validator(schema)

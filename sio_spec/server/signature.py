@@ -19,7 +19,7 @@ import pydantic
 import pydantic_core
 from pydantic import BaseModel
 
-from .errors import ErrorDetail, SpecError
+from ..errors import ErrorDetail, SpecError
 from .payload import TOO_DEEP, Payload, PayloadInvalid, nonfinite_detail
 from .pydantic_v1 import pydantic_v1_payload
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .adapters import Layout
+from ..adapters import Layout
 from .pipeline import Pipeline, serialize_any
 
 

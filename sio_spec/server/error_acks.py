@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from pydantic.json_schema import models_json_schema
 
-from .jsonschema_keywords import REF_PREFIX, copy_json
+from ..jsonschema_keywords import REF_PREFIX, copy_json
 
 
 class SioSpecErrorDetail(BaseModel):

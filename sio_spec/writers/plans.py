@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .contract import Ack, Argument, Contract, Event, JsonSchema, ref_name
-from .errors import SpecError
-from .jsonschema_keywords import escape_pointer, follow_refs
-from .registry import EventSpec
-from .signature import Arguments, Param, payload_for
+from ..contract import Ack, Argument, Contract, Event, JsonSchema, ref_name
+from ..errors import SpecError
+from ..jsonschema_keywords import escape_pointer, follow_refs
+from ..server.registry import EventSpec
+from ..server.signature import Arguments, Param, payload_for
 
 #: Documents are read as JSON Schema draft 7 (AsyncAPI 2.x and 3.x schemas build on it).
 DRAFT7 = "http://json-schema.org/draft-07/schema#"

@@ -18,7 +18,7 @@ import json
 import typing
 from typing import Any
 
-from .errors import ErrorDetail, SpecError
+from ..errors import ErrorDetail, SpecError
 from .payload import Payload, PayloadInvalid
 
 #: The location pydantic.v1 gives errors about the whole value.

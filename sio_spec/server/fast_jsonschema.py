@@ -25,7 +25,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .errors import SpecValueError
+from ..errors import SpecValueError
 
 #: Keywords whose validation (or absence of it) is the same in both engines.
 SAFE_KEYWORDS = frozenset(
