@@ -57,7 +57,7 @@ W3C = TraceContextTextMapPropagator()
 
 
 class OpenTelemetryObserver:
-    """The :class:`~sio_spec.observe.Observer` of :func:`instrument`."""
+    """The :class:`~sio_spec.server.observe.Observer` of :func:`instrument`."""
 
     def __init__(
         self,

@@ -22,7 +22,6 @@ from typing import Any
 import socketio
 
 from ..contract import Contract, Event, contract_of
-from ..server.error_acks import internal_error_ack
 from ..errors import (
     EmitValidationError,
     ResponseValidationError,
@@ -31,6 +30,7 @@ from ..errors import (
     ValidationError,
     display_name,
 )
+from ..server.error_acks import internal_error_ack
 from ..server.pipeline import error_payload
 from ..server.signature import from_ack_values
 from ..spec import SocketIOSpec

@@ -32,7 +32,7 @@ import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, cast
 
 from .._socketio_internals import HANDLE_EMIT, PUBLISH, TRIGGER_EVENT, trigger_event
 from ..adapters import Hooks, Layout, calling
@@ -46,10 +46,10 @@ from .pipeline import Answer, Call, Decision, Pipeline, Refuse
 
 if TYPE_CHECKING:
     from ..client import ClientSpec
-    from .emitter import BaseEmitter
     from ..spec import SocketIOSpec
+    from .emitter import BaseEmitter
 
-    Observed = SocketIOSpec | ClientSpec | BaseEmitter
+    Observed: TypeAlias = "SocketIOSpec | ClientSpec | BaseEmitter"
 
 #: Outcomes of an event.
 OK = "ok"
@@ -143,7 +143,7 @@ def failure(exc: BaseException) -> tuple[str, str]:
 
 
 class WatchedPipeline:
-    """A view of a :class:`~sio_spec.pipeline.Pipeline` that reports its decisions to
+    """A view of a :class:`~sio_spec.server.pipeline.Pipeline` that reports its decisions to
     the observation in progress; everything else is the pipeline's own."""
 
     #: Steps the hooks call per message, bound once (the rest is looked up on use).

@@ -21,8 +21,8 @@ import pydantic
 import pydantic_core
 
 from ..errors import ErrorDetail
-from .fast_jsonschema import compiled_verdict
 from ..jsonschema_keywords import DEFINITION_MAPS, SCHEMA_MAPS
+from .fast_jsonschema import compiled_verdict
 from .sendable import (
     COMPILED_DEPTH,
     MISMATCH_STATE,
@@ -425,7 +425,7 @@ def _checking_mode() -> Any:
 _CHECKING = _checking_mode()
 
 # -- instances whose fields no longer match their types ------------------------------------
-# (see sio_spec.sendable: the filter is scoped to this module, which calls the serializer)
+# (see sio_spec.server.sendable: the filter is scoped to this module, which calls the serializer)
 
 MISMATCH_FILTER = install_mismatch_filter(__name__)
 
@@ -513,7 +513,7 @@ class Payload:
             def dump_model(value: Any) -> Any:
                 # in force as last computed, and still at its place in the same list:
                 # filters added or removed before it move it, catch_warnings swaps
-                # the list (see sio_spec.sendable)
+                # the list (see sio_spec.server.sendable)
                 filters = warnings.filters
                 try:
                     fast = force[3] and filters is force[0] and filters[force[2]] is installed

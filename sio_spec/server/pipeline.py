@@ -33,7 +33,6 @@ from typing import Any
 
 import pydantic
 
-from .error_acks import internal_error_ack, validation_error_ack
 from ..errors import (
     MAX_NAME,
     ClientAckValidationError,
@@ -46,6 +45,7 @@ from ..errors import (
     display_name,
     shortened,
 )
+from .error_acks import internal_error_ack, validation_error_ack
 from .payload import PayloadInvalid
 from .registry import EventSpec, Registry, Route, UnusableHandler
 from .signature import ack_values, dump_any, from_ack_values
@@ -155,7 +155,7 @@ UNSERIALIZABLE: ErrorDetail = {
 def error_payload(error: ValidationError) -> dict[str, Any]:
     """What a client receives as ack when its payload was rejected (or, for an
     invalid handler ack, a generic internal error without details): the dumped
-    :mod:`sio_spec.error_acks` model, names shortened to a bounded length."""
+    :mod:`sio_spec.server.error_acks` model, names shortened to a bounded length."""
     if isinstance(error, ResponseValidationError):
         return internal_error_ack(
             "the server could not produce a valid ack for event " + display_name(error.event)

@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .error_acks import warn_colliding_error_field
 from ..errors import SpecError, display_name
 from ..model import Direction as Direction
 from ..model import EventSpec as EventSpec
+from .error_acks import warn_colliding_error_field
 from .signature import (
     Arguments,
     ack_from_annotation,

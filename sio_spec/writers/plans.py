@@ -1,7 +1,7 @@
 """Validation plans built once from a :class:`~sio_spec.contract.Contract`.
 
 A contract read from a document has JSON Schemas, not models. This module turns
-each argument list of the contract into the same :class:`~sio_spec.signature.Arguments`
+each argument list of the contract into the same :class:`~sio_spec.server.signature.Arguments`
 the server builds from type hints, with a ``jsonschema`` validator compiled once
 per schema (the named schemas it refers to embedded as ``$defs``), so documents and
 models share one validation path: the client (:mod:`sio_spec.client`) and
