@@ -56,7 +56,7 @@ def render(spec: SocketIOSpec, fmt: str, version: str | None) -> str:
     """Exactly what ``export`` writes: the document, the TypeScript types or the agent
     catalog, with one final newline."""
     if fmt == "agent":  # the compact event catalog for agents, as JSON
-        from .agent import agent_schema_json
+        from .writers.agent import agent_schema_json
 
         return agent_schema_json(spec.agent_schema(version)) + "\n"
     if fmt == "typescript":

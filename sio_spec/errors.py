@@ -20,7 +20,7 @@ one, never a server's failure: :class:`RemoteInternalError` is a
 raise ``TypeError`` or ``ValueError`` it raises :class:`SpecTypeError` or
 :class:`SpecValueError`, which ``except TypeError`` / ``except ValueError`` still
 catch. What a client receives as an error ack is defined in
-:mod:`sio_spec.error_acks`.
+:mod:`sio_spec.server.error_acks`.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ class SpecValueError(SpecError, ValueError):
 
 class RemoteError(SioSpecError):
     """The server answered a :class:`~sio_spec.ClientSpec` client with one of its
-    error acks (see :mod:`sio_spec.error_acks`), raised in the client:
+    error acks (see :mod:`sio_spec.server.error_acks`), raised in the client:
     :class:`RemoteValidationError` or :class:`RemoteInternalError`. Both have
     ``event``, ``namespace``, :meth:`errors` and ``title``."""
 

@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 
 from flask_socketio import SocketIO
 
-from .agent import agent_schema_json
 from .errors import (
     EmitValidationError,
     RequestValidationError,
@@ -34,11 +33,12 @@ from .errors import (
     SpecValueError,
     ValidationError,
 )
-from .pipeline import Call, serialize_any
-from .pydantic_v1 import refuse_nested_pydantic_v1
-from .registry import UNSET, Declaration, EventSpec, Target
-from .signature import Arguments, Param, ack_from_annotation, positional_params
+from .server.pipeline import Call, serialize_any
+from .server.pydantic_v1 import refuse_nested_pydantic_v1
+from .server.registry import UNSET, Declaration, EventSpec, Target
+from .server.signature import Arguments, Param, ack_from_annotation, positional_params
 from .spec import SocketIOSpec
+from .writers.agent import agent_schema_json
 
 __all__ = [
     "AsyncAPIDoc",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from .signature import Arguments
+    from .server.signature import Arguments
 
 #: The AsyncAPI versions sio-spec writes; the first is the default.
 VERSIONS: tuple[str, ...] = ("3.0.0", "3.1.0", "2.6.0")

@@ -10,20 +10,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar, overload
 
 from . import adapters
-from .agent import agent_schema, agent_schema_of
 from .asyncapi import build, dump_json, dump_yaml
 from .contract import Contract, _read_contract, load_document
-from .emitter import AsyncEmitter, Emitter
 from .errors import SpecError
 from .guard import limits_of
 from .model import DEFAULT_VERSION, EventSpec
 from .model import VERSIONS as VERSIONS
 from .model import Info as Info
-from .pipeline import ErrorHandler, Pipeline, default_error_handler
-from .plans import auth_spec, event_spec
-from .registry import UNSET, Declaration, Registry
-from .signature import Arguments, ack_from_annotation
+from .server.emitter import AsyncEmitter, Emitter
+from .server.pipeline import ErrorHandler, Pipeline, default_error_handler
+from .server.registry import UNSET, Declaration, Registry
+from .server.signature import Arguments, ack_from_annotation
 from .typescript import render as render_typescript
+from .writers.agent import agent_schema, agent_schema_of
+from .writers.plans import auth_spec, event_spec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -418,7 +418,7 @@ class SocketIOSpec:
         return target
 
     def agent_schema(self, version: str | None = None) -> dict[str, Any]:
-        """A compact, self-contained event catalog for agents (see :mod:`sio_spec.agent`).
+        """A compact, self-contained event catalog for agents (see :mod:`sio_spec.writers.agent`).
 
         A spec built from models reads its document in ``version`` (default: the
         spec's version when it is 3.x, else 3.0.0, whose operation keys name the

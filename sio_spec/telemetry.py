@@ -39,11 +39,11 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from . import __version__
-from .observe import OK, OTHER, RECEIVE, RELAY, Outcome, observe, observer_of, unobserve
+from .server.observe import OK, OTHER, RECEIVE, RELAY, Outcome, observe, observer_of, unobserve
 
 if TYPE_CHECKING:
     from .client import ClientSpec
-    from .emitter import BaseEmitter
+    from .server.emitter import BaseEmitter
     from .spec import SocketIOSpec
 
 __all__ = ["instrument", "traceparent", "uninstrument"]
@@ -57,7 +57,7 @@ W3C = TraceContextTextMapPropagator()
 
 
 class OpenTelemetryObserver:
-    """The :class:`~sio_spec.observe.Observer` of :func:`instrument`."""
+    """The :class:`~sio_spec.server.observe.Observer` of :func:`instrument`."""
 
     def __init__(
         self,

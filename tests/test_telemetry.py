@@ -550,7 +550,9 @@ loaded = {m for m in sys.modules if m.startswith("opentelemetry")}
 
 class Blocked:
     def find_spec(self, name, path=None, target=None):
-        if name.startswith("opentelemetry") or name in ("sio_spec.telemetry", "sio_spec.observe"):
+        if name.startswith("opentelemetry") or name in (
+            "sio_spec.telemetry", "sio_spec.observe", "sio_spec.server.observe"
+        ):
             raise ImportError("blocked: " + name)
 
 sys.meta_path.insert(0, Blocked())

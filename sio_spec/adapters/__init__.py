@@ -6,7 +6,7 @@ other instrumentation (python-socketio's Admin UI, another library) chains.
 
 This module holds what the sync (:mod:`.server`) and async (:mod:`.async_server`)
 hooks share; they differ only where one awaits. Every decision is the pipeline's
-(:meth:`~sio_spec.pipeline.Pipeline.before` / ``after``).
+(:meth:`~sio_spec.server.pipeline.Pipeline.before` / ``after``).
 
 :func:`bind` chooses, once per object given to ``SocketIOSpec``, how sio-spec
 attaches to it: where handlers are found, how ``spec.on`` registers one, which
@@ -22,7 +22,7 @@ from typing import Any
 
 from .._socketio_internals import TRIGGER_EVENT, own_trigger_event
 from ..errors import SpecError, SpecTypeError, ValidationError
-from ..pipeline import Pipeline, in_call, logger
+from ..server.pipeline import Pipeline, in_call, logger
 
 SUPPORTED = "python-socketio >= 5.11, < 6"
 HOOKED = (TRIGGER_EVENT, "emit", "call")

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..pipeline import ErrorHandler, Pipeline
-from ..registry import HandlerSource
+from ..server.pipeline import ErrorHandler, Pipeline
+from ..server.registry import HandlerSource
 from . import Hooks, check_server
 from . import async_server as async_impl
 from . import flask as flask_impl

@@ -10,8 +10,8 @@ from typing import Any
 
 from .._socketio_internals import flask_handle_event
 from ..errors import ValidationError
-from ..pipeline import ErrorHandler
-from ..registry import Target
+from ..server.pipeline import ErrorHandler
+from ..server.registry import Target
 from .handlers import SocketIOHandlers, namespace_methods
 
 

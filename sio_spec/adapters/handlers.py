@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._socketio_internals import event_handler, namespace_handler
-from ..registry import Target
+from ..server.registry import Target
 
 
 def namespace_methods(ns_obj: Any) -> list[str]:
@@ -26,7 +26,7 @@ def namespace_methods(ns_obj: Any) -> list[str]:
 
 
 class SocketIOHandlers:
-    """The :class:`~sio_spec.registry.HandlerSource` of a ``socketio.Server`` or
+    """The :class:`~sio_spec.server.registry.HandlerSource` of a ``socketio.Server`` or
     ``socketio.AsyncServer``.
 
     ``leading`` is the number of arguments python-socketio passes before the

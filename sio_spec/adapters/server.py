@@ -15,8 +15,8 @@ import pydantic
 
 from .._socketio_internals import TRIGGER_EVENT, trigger_event
 from ..errors import SpecError
-from ..payload import PayloadInvalid
-from ..pipeline import Answer, Call, Pass, Pipeline, Refuse
+from ..server.payload import PayloadInvalid
+from ..server.pipeline import Answer, Call, Pass, Pipeline, Refuse
 from . import (
     NOT_HANDLED,
     Hooks,

@@ -44,20 +44,20 @@ from typing import Any
 
 import pydantic_core
 
-from ..error_acks import error_ack_schema, internal_error_ack, validation_error_ack
 from ..errors import SpecError
 from ..jsonschema_keywords import REF_PREFIX, schema_ref
 from ..model import DEFAULT_VERSION, VERSIONS, EventSpec, Info
 from ..names import Names, channel_key, escape_pointer, sanitize
-from ..payload import Payload, SchemaMode
-from ..signature import Arguments
+from ..server.error_acks import error_ack_schema, internal_error_ack, validation_error_ack
+from ..server.payload import Payload, SchemaMode
+from ..server.signature import Arguments
 from .examples import ExampleChecker
 from .info import info_object, servers_object, tags
 from .schemas import SchemaSet, fix_schema, is_binary
 
 CONTENT_TYPE = "application/json"
 BINARY = "application/octet-stream"
-#: Component names of the error acks (models of :mod:`sio_spec.error_acks`).
+#: Component names of the error acks (models of :mod:`sio_spec.server.error_acks`).
 VALIDATION_ERROR = "SioSpecValidationError"
 INTERNAL_ERROR = "SioSpecInternalError"
 ARGUMENTS = "x-sio-spec-arguments"
@@ -161,7 +161,7 @@ class _Builder:
     # -- messages -----------------------------------------------------------------
     def _own_ref(self, name: str) -> str:
         """The ``$ref`` of one of sio-spec's own component schemas (an error ack of
-        :mod:`sio_spec.error_acks`, by model name), added with the schemas it refers
+        :mod:`sio_spec.server.error_acks`, by model name), added with the schemas it refers
         to when first used. A name a user's model already took gets a suffix."""
         ref = self.own_refs.get(name)
         if ref is None:

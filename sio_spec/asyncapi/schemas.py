@@ -46,8 +46,8 @@ from ..jsonschema_keywords import (
 from ..jsonschema_keywords import copy_json as copy_json
 from ..jsonschema_keywords import is_binary as is_binary
 from ..names import Names, escape_pointer, sanitize
-from ..payload import Payload, SchemaMode
-from ..signature import Arguments, Param
+from ..server.payload import Payload, SchemaMode
+from ..server.signature import Arguments, Param
 from .titles import name_types
 
 RefMap = Callable[[str], str]

@@ -20,7 +20,7 @@ from .._socketio_internals import TRIGGER_EVENT, trigger_event
 from ..adapters import Hooks, Layout, own_dispatch
 from ..adapters import async_server as async_impl
 from ..adapters import server as sync_impl
-from ..pipeline import Call, Pass
+from ..server.pipeline import Call, Pass
 from .steps import ClientHandlers, ClientPipeline
 
 

@@ -1,7 +1,7 @@
 """The server's validation pipeline with the directions swapped, for a client.
 
 What a client receives are the server's emits, what it sends the server's events:
-:class:`ClientPipeline` is :class:`~sio_spec.pipeline.Pipeline` with those two
+:class:`ClientPipeline` is :class:`~sio_spec.server.pipeline.Pipeline` with those two
 lookups and the error classes of the client's side, so the client hooks make the
 same decisions (``before`` / ``after`` around a handler, ``outgoing`` for an emit,
 ``call_result`` for a ``call()``) as the server adapters. What only a client does
@@ -27,11 +27,6 @@ import pydantic
 
 from ..adapters.handlers import SocketIOHandlers
 from ..contract import Contract
-from ..error_acks import (
-    SioSpecInternalError,
-    SioSpecValidationError,
-    read_error_ack,
-)
 from ..errors import (
     AckValidationError,
     EmitValidationError,
@@ -42,11 +37,16 @@ from ..errors import (
     ResponseValidationError,
     ValidationError,
 )
-from ..payload import PayloadInvalid
-from ..pipeline import Call, Decision, Pass, Pipeline, Quick, error_payload, serialize_any
-from ..plans import auth_spec, event_spec
-from ..registry import MAX_CACHED_NAME, MAX_PLANS, EventSpec, HandlerSource, Registry, Target
-from ..signature import Arguments, ack_values, arguments_from_handler
+from ..server.error_acks import (
+    SioSpecInternalError,
+    SioSpecValidationError,
+    read_error_ack,
+)
+from ..server.payload import PayloadInvalid
+from ..server.pipeline import Call, Decision, Pass, Pipeline, Quick, error_payload, serialize_any
+from ..server.registry import MAX_CACHED_NAME, MAX_PLANS, EventSpec, HandlerSource, Registry, Target
+from ..server.signature import Arguments, ack_values, arguments_from_handler
+from ..writers.plans import auth_spec, event_spec
 
 if TYPE_CHECKING:
     from ..spec import SocketIOSpec
@@ -147,7 +147,7 @@ class Plans:
 
 def remote_error(event: str, namespace: str, values: tuple[Any, ...]) -> RemoteError | None:
     """The server's error ack among ``values`` as an exception, read through the
-    error-ack models (:func:`~sio_spec.error_acks.read_error_ack`) once cut to what
+    error-ack models (:func:`~sio_spec.server.error_acks.read_error_ack`) once cut to what
     the client keeps (:func:`_as_kept`): ``validation_error`` gives
     :class:`RemoteValidationError`, ``internal_error`` :class:`RemoteInternalError`;
     ``None`` for any other ack."""

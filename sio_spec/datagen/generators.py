@@ -20,7 +20,7 @@ def _validator(schema: Any, schemas: Mapping[str, Any]) -> Any:
     """The ``jsonschema`` validator of ``schema`` (named schemas embedded), built by
     :func:`sio_spec.guard.json_schema_validator`: draft 7, nothing retrieved,
     patterns matched in linear time."""
-    from ..plans import standalone
+    from ..writers.plans import standalone
 
     whole = standalone(schema if isinstance(schema, dict) else {}, schemas)
     if not isinstance(schema, dict):

@@ -22,7 +22,6 @@ from typing import Any
 import socketio
 
 from ..contract import Contract, Event, contract_of
-from ..error_acks import internal_error_ack
 from ..errors import (
     EmitValidationError,
     ResponseValidationError,
@@ -31,8 +30,9 @@ from ..errors import (
     ValidationError,
     display_name,
 )
-from ..pipeline import error_payload
-from ..signature import from_ack_values
+from ..server.error_acks import internal_error_ack
+from ..server.pipeline import error_payload
+from ..server.signature import from_ack_values
 from ..spec import SocketIOSpec
 from ..targets import describe_exception
 from ..web import asgi_docs

@@ -20,8 +20,8 @@ from typing import Any
 
 from .. import datagen
 from ..contract import Argument, JsonSchema
-from ..payload import PayloadInvalid
-from ..signature import Arguments
+from ..server.payload import PayloadInvalid
+from ..server.signature import Arguments
 
 __all__ = ["Pick", "Values", "event_seed", "shown"]
 

@@ -1,6 +1,6 @@
 """The former name of :mod:`sio_spec.loader` (finding a spec or a document from a
 command-line argument), kept so existing imports work. Not to be confused with
-:class:`sio_spec.registry.Target`, the handler a registry validates for."""
+:class:`sio_spec.server.registry.Target`, the handler a registry validates for."""
 
 from typing import Any
 

@@ -129,3 +129,45 @@ def test_the_contract_reader_imports_nothing_above_itself() -> None:
     assert graph["sio_spec.contract"] <= foundations
     for module in foundations:
         assert graph[module] <= foundations
+
+
+# what reads or writes a contract, and the front ends built on everything
+CONSUMER_SIDE = {
+    "sio_spec.asyncapi",
+    "sio_spec.cli",
+    "sio_spec.cli_options",
+    "sio_spec.contract",
+    "sio_spec.datagen",
+    "sio_spec.diff",
+    "sio_spec.flask",
+    "sio_spec.fuzz",
+    "sio_spec.loader",
+    "sio_spec.mock",
+    "sio_spec.targets",
+    "sio_spec.telemetry",
+    "sio_spec.testing",
+    "sio_spec.typescript",
+    "sio_spec.web",
+    "sio_spec.writers",
+}
+
+
+def test_the_server_side_imports_nothing_of_the_consumer_side() -> None:
+    server_side = {"sio_spec.server", "sio_spec.adapters"}
+    graph = _packages(import_graph(), server_side | CONSUMER_SIDE)
+    for package in server_side:
+        assert not graph[package] & CONSUMER_SIDE, package
+
+
+def test_the_writers_import_no_front_end() -> None:
+    front_ends = {
+        "sio_spec.cli",
+        "sio_spec.flask",
+        "sio_spec.fuzz",
+        "sio_spec.mock",
+        "sio_spec.spec",
+        "sio_spec.testing",
+        "sio_spec.web",
+    }
+    graph = _packages(import_graph(), {"sio_spec.writers", *front_ends})
+    assert not graph["sio_spec.writers"] & front_ends

@@ -3,8 +3,61 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
+import sys
 
 import pytest
+
+# modules grouped into the server/ and writers/ packages, by their former path
+MOVED = {
+    **{
+        f"sio_spec.{name}": f"sio_spec.server.{name}"
+        for name in (
+            "emitter",
+            "error_acks",
+            "fast_jsonschema",
+            "observe",
+            "payload",
+            "pipeline",
+            "pydantic_v1",
+            "registry",
+            "sendable",
+            "signature",
+        )
+    },
+    "sio_spec.agent": "sio_spec.writers.agent",
+    "sio_spec.plans": "sio_spec.writers.plans",
+}
+
+
+@pytest.mark.parametrize(("old", "new"), sorted(MOVED.items()))
+def test_a_moved_module_is_the_same_module_at_its_former_path(old: str, new: str) -> None:
+    former, current = importlib.import_module(old), importlib.import_module(new)
+    assert former is current
+    package, _, name = old.rpartition(".")
+    assert getattr(importlib.import_module(package), name) is current
+
+
+@pytest.mark.parametrize("old", sorted(MOVED))
+def test_a_former_path_imported_first_is_the_same_module(old: str) -> None:
+    # in a fresh interpreter, the former path imported before anything else
+    new = MOVED[old]
+    code = (
+        f"import {old}, {new}, sys; import sio_spec; "
+        f"assert sys.modules[{old!r}] is sys.modules[{new!r}] is sio_spec.{old[9:]}"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_private_names_and_patches_reach_the_moved_module(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sio_spec.payload
+    import sio_spec.server.payload as payload
+
+    assert sio_spec.payload._jsonable is payload._jsonable
+    monkeypatch.setattr("sio_spec.payload.SchemaMode", "patched")
+    assert payload.SchemaMode == "patched"
 
 
 @pytest.mark.parametrize(
