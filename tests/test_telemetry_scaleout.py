@@ -28,7 +28,7 @@ import pytest
 from apps.scaleout_models import CHANNEL
 from support.external import run_redis
 from support.servers import HOST, wait_for
-from test_scaleout import APPS, TIMEOUT, Recorder, _port, _stop
+from test_scaleout import APPS, TIMEOUT, Recorder, _port, _stop, decode
 
 from sio_spec.observe import CARRIER_KEY
 
@@ -80,6 +80,17 @@ def _start(kind: str, redis_url: str, tmp: Path) -> tuple[Process, Path, Path]:
     return Process(proc, spans), ready, log_path
 
 
+def _as_published(raw: bytes) -> dict[str, Any]:
+    """A manager's message with an emit's arguments as a list, as the latest
+    python-socketio publishes it; older releases (5.11.4 among them) put a single
+    argument there as it is (several as a tuple)."""
+    message: dict[str, Any] = decode(raw)
+    if message.get("method") == "emit" and not isinstance(message.get("data"), list):
+        data = message.get("data")
+        message["data"] = list(data) if isinstance(data, tuple) else [data]
+    return message
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     import redis
@@ -96,7 +107,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             while not stop.is_set():
                 message = pubsub.get_message(timeout=0.1)
                 if message and message["type"] == "message":
-                    cluster.published.append(json.loads(message["data"]))
+                    cluster.published.append(_as_published(message["data"]))
 
         thread = threading.Thread(target=listen, daemon=True)
         thread.start()
