@@ -32,6 +32,7 @@ __all__ = [
     "Internal",
     "add_flask_cookies",
     "eio_sockets",
+    "engineio_connect_failed",
     "event_handler",
     "flask_app_of",
     "flask_handle_event",
@@ -244,3 +245,16 @@ def eio_sockets(server: Any) -> dict[str, Any]:
 def new_eio_sid(server: Any) -> str:
     """A fresh engine.io session id, made the way the server makes its own."""
     return str(server.eio.generate_id())
+
+
+def engineio_connect_failed(exc: BaseException) -> bool:
+    """Whether a client's failed ``connect`` is engine.io's: no server answered.
+
+    python-socketio re-raises engine.io's ``ConnectionError`` as its own; 5.11
+    raises it ``from None`` (the original is only the suppressed ``__context__``),
+    later releases ``from`` the original (its ``__cause__``).
+    """
+    import engineio
+
+    original = exc.__cause__ if exc.__cause__ is not None else exc.__context__
+    return isinstance(original, engineio.exceptions.ConnectionError)

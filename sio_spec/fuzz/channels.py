@@ -16,9 +16,9 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-import engineio
 import socketio
 
+from .._socketio_internals import engineio_connect_failed
 from ..errors import SioSpecError
 
 __all__ = [
@@ -57,21 +57,30 @@ class _Conn:
         self.refusal: Any = None
         self.dropped = threading.Event()
         self.waiter: Any = None
+        #: set when the namespace's connect is answered (accepted or refused) or the
+        #: connection drops
+        self.settled = threading.Event()
 
         def on_any(event: str, *args: Any) -> None:
             with self.lock:
                 self.events.append((event, args))
 
-        def on_refused(data: Any = None) -> None:
+        def on_connected(*_: Any) -> None:
+            self.settled.set()
+
+        def on_refused(data: Any = None, *_: Any) -> None:
             self.refusal = data
+            self.settled.set()
 
         def on_dropped(*_: Any) -> None:
             self.dropped.set()
+            self.settled.set()
             waiter = self.waiter
             if waiter is not None:
                 waiter.done.set()
 
         client.on("*", on_any, namespace=namespace)
+        client.on("connect", on_connected, namespace=namespace)
         client.on("connect_error", on_refused, namespace=namespace)
         client.on("disconnect", on_dropped, namespace=namespace)
 
@@ -86,6 +95,9 @@ class _Conn:
 
 class Channel(abc.ABC):
     """The interface of a way to reach a server."""
+
+    #: seconds any single wait on the server may last (the fuzzer's ``--timeout``)
+    timeout: float = 5.0
 
     @abc.abstractmethod
     def open(self, namespace: str, auth: Any) -> Any:
@@ -174,6 +186,7 @@ class _Base(Channel):
         conn = _Conn(self.new_client(), namespace)
         try:
             self.do_connect(conn.client, namespace, auth)
+            self.await_namespace(conn)
         except Exception as exc:
             refusal = _refusal(conn, exc)
             self._drop(conn)
@@ -257,6 +270,10 @@ class _Base(Channel):
     def unreachable(self, exc: BaseException) -> bool:
         """Whether a failed connect means nothing answers (not a refusal)."""
         return False
+
+    def await_namespace(self, conn: _Conn) -> None:
+        """Block, after ``do_connect`` returned, until the namespace's connect is
+        answered (nothing to do where ``do_connect`` already waited)."""
 
     def close(self) -> None:
         for conn in self.conns.values():
@@ -354,7 +371,7 @@ class RemoteChannel(_Base):
         socketio_path: str = "socket.io",
         headers: dict[str, str] | None = None,
         transports: list[str] | None = None,
-        connect_timeout: float = 5.0,
+        connect_timeout: float | None = None,
     ) -> None:
         super().__init__()
         self.url = url
@@ -366,11 +383,18 @@ class RemoteChannel(_Base):
     def new_client(self) -> Any:
         return socketio.Client(reconnection=False)
 
+    def bound(self) -> float:
+        """Seconds a connect or a disconnect may take."""
+        return self.connect_timeout if self.connect_timeout is not None else self.timeout
+
     def unreachable(self, exc: BaseException) -> bool:
         # engine.io could not connect: no refusal, nothing there
-        return isinstance(exc.__cause__, engineio.exceptions.ConnectionError)
+        return engineio_connect_failed(exc)
 
     def do_connect(self, client: Any, namespace: str, auth: Any) -> None:
+        # python-socketio's own wait for the namespaces differs between versions (up
+        # to 5.11 a refused namespace still waits out the whole timeout), so the
+        # client returns once engine.io is connected and ``await_namespace`` waits
         client.connect(
             self.url,
             headers=self.headers,
@@ -378,11 +402,18 @@ class RemoteChannel(_Base):
             transports=self.transports,
             namespaces=[namespace],
             socketio_path=self.socketio_path,
-            wait_timeout=self.connect_timeout,
+            wait=False,
         )
 
+    def await_namespace(self, conn: _Conn) -> None:
+        if not conn.settled.wait(self.bound()):
+            conn.refusal = f"no answer to the connect within {self.bound():g} s"
+
     def do_disconnect(self, client: Any) -> None:
-        client.disconnect()
+        # a disconnect joins the client's reader thread: never wait on it unbounded
+        closing = threading.Thread(target=client.disconnect, daemon=True)
+        closing.start()
+        closing.join(self.bound())
 
     def do_emit(
         self, client: Any, event: str, values: tuple[Any, ...], namespace: str, box: _Box | None

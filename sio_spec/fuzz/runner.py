@@ -111,6 +111,7 @@ class Runner:
         self.auth = auth
         self.auth_given = auth_given
         self.timeout = timeout
+        channel.timeout = timeout  # bounds its connects too
         self.replay = replay or (lambda _ns, _ev: "")
         self.progress = progress
         self.report = FuzzReport(seed=self.seed)
